@@ -1,0 +1,183 @@
+package dev.coffer.app;
+
+import dev.coffer.aws.AwsClients;
+import dev.coffer.config.AwsConfig;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.CredentialsConfig;
+import dev.coffer.credentials.CredentialsResolver;
+import dev.coffer.credentials.ResolvedCredentials;
+import dev.coffer.health.HealthReport;
+import dev.coffer.health.HealthService;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.HealthRoutes;
+import dev.coffer.http.HttpServer;
+import dev.coffer.local.LocalStack;
+import dev.coffer.provision.Provisioner;
+import dev.coffer.provision.TableSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Coffer: embedded servers (in local mode), AWS clients, provisioned tables and
+ * bucket, and the HTTP server. Built in dependency order by {@link #start}; closed in reverse.
+ */
+public final class CofferServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
+
+    private final CofferConfig config;
+    private final Optional<LocalStack> local;
+    private final AwsClients clients;
+    private final HttpServer http;
+    private final HealthService health;
+
+    private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
+                         HealthService health) {
+        this.config = config;
+        this.local = local;
+        this.clients = clients;
+        this.http = http;
+        this.health = health;
+    }
+
+    /** Starts the embedded servers on disk under the configured data dir (local mode), then Coffer. */
+    public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
+        Optional<LocalStack> local = Optional.empty();
+        if (config.local()) {
+            local = Optional.of(LocalStack.onDisk(config.dataDir())
+                    .start("data in " + config.dataDir().toAbsolutePath().normalize()));
+        }
+        try {
+            return launch(config, local, true, clock);
+        } catch (Exception | Error e) {
+            if (local.isPresent()) {
+                local.get().close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts Coffer against an already running {@link LocalStack} (tests share one per suite) or,
+     * when empty, against the configured AWS endpoints. The stack is not closed by this server
+     * unless it was started by {@link #start(CofferConfig, Clock)}.
+     */
+    public static CofferServer start(CofferConfig config, Optional<LocalStack> local, Clock clock) {
+        return launch(config, local, false, clock);
+    }
+
+    private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
+        CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
+        ResolvedCredentials credentials = CredentialsResolver.resolve(effective);
+        LOG.info("credentials: mode={} source={} key={}{}", credentials.mode(), credentials.source(),
+                credentials.maskedAccessKeyId(),
+                credentials.expiration().map(e -> " expires=" + e).orElse(""));
+        AwsClients clients = AwsClients.create(effective.aws(), credentials);
+        try {
+            List<TableSpec> tables = tables(effective);
+            if (effective.provisionOnStart()) {
+                var provisioner = new Provisioner(clients.dynamoDb(), clients.s3(), effective.aws().region());
+                var outcomes = new ArrayList<Provisioner.Outcome>();
+                for (TableSpec table : tables) {
+                    outcomes.add(provisioner.ensureTable(table));
+                }
+                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), !effective.local()));
+                Provisioner.requireMatching(outcomes);
+            }
+            HealthService health = new HealthService(new HealthService.Targets(Version.current(),
+                    effective.aws().region(),
+                    effective.aws().dynamodbEndpoint().map(Object::toString).orElse("aws"),
+                    tables.stream().map(TableSpec::name).toList(),
+                    effective.storage().bucket(), effective.storage().prefix(),
+                    environmentFacts(config.aws().credentials())),
+                    clients.dynamoDb(), clients.s3(), () -> credentialsHealth(credentials, clock), clock,
+                    effective.healthCacheTtl());
+            List<ApiModule> modules = List.of(new HealthRoutes(health));
+            HttpServer http = HttpServer.start(effective.server(), modules);
+            LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
+            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health);
+        } catch (RuntimeException e) {
+            clients.close();
+            throw e;
+        }
+    }
+
+    static List<TableSpec> tables(CofferConfig config) {
+        var users = new TableSpec(config.storage().usersTable(),
+                new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S), Optional.empty(),
+                List.of(new TableSpec.IndexSpec("email-index", true,
+                        new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())),
+                Optional.empty());
+        return List.of(users);
+    }
+
+    private static CofferConfig pointAt(CofferConfig config, LocalStack stack) {
+        AwsConfig aws = config.aws();
+        CredentialsConfig c = aws.credentials();
+        return config.withAws(new AwsConfig(LocalStack.REGION, Optional.of(stack.dynamoDb().endpoint()),
+                Optional.of(stack.s3().endpoint()), Optional.empty(), true, Optional.empty(),
+                aws.apiCallTimeout(), aws.maxRetries(), c));
+    }
+
+    private static HealthReport.EnvironmentFacts environmentFacts(CredentialsConfig c) {
+        return new HealthReport.EnvironmentFacts(c.accessKeyId().isPresent(), c.secretAccessKey().isPresent(),
+                c.sessionToken().isPresent());
+    }
+
+    static HealthReport.CredentialsHealth credentialsHealth(ResolvedCredentials credentials, Clock clock) {
+        String status = "valid";
+        Long secondsLeft = null;
+        String expiresAt = null;
+        if (credentials.expiration().isPresent()) {
+            Instant expiry = credentials.expiration().get();
+            Duration left = Duration.between(clock.instant(), expiry);
+            secondsLeft = Math.max(0, left.toSeconds());
+            expiresAt = expiry.toString();
+            if (left.isNegative() || left.isZero()) {
+                status = "expired";
+            } else if (left.compareTo(Duration.ofMinutes(15)) <= 0) {
+                status = "expiring";
+            }
+        }
+        return new HealthReport.CredentialsHealth(credentials.mode(), credentials.source(), status,
+                credentials.maskedAccessKeyId(), expiresAt, secondsLeft, null);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public CofferConfig config() {
+        return config;
+    }
+
+    public AwsClients clients() {
+        return clients;
+    }
+
+    public HealthService health() {
+        return health;
+    }
+
+    /** Blocks until the JVM is asked to stop. */
+    public void awaitShutdown() throws InterruptedException {
+        Thread.currentThread().join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            http.close();
+        } finally {
+            clients.close();
+            if (local.isPresent()) {
+                local.get().close();
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.coffer.aws;
+
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Locale;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one translation point from AWS SDK failures to Coffer errors: a stable code, a one-line
+ * cause and a one-line fix. Used by start-up, /health and the API. The cause names AWS's own
+ * error code so an operator can search for it, but never request ids, keys or signatures.
+ */
+public final class AwsErrors {
+    private static final Duration RETRY_SOON = Duration.ofSeconds(1);
+
+    private AwsErrors() {
+    }
+
+    /** Translates {@code e}, which happened while doing {@code operation} (e.g. "GetItem on table users"). */
+    public static CofferException translate(SdkException e, String operation) {
+        if (e instanceof AwsServiceException service) {
+            return translateService(service, operation);
+        }
+        if (e instanceof ApiCallTimeoutException) {
+            return new CofferException(ErrorCode.BACKEND_UNAVAILABLE, operation + " timed out",
+                    "check that the endpoint is reachable and not overloaded; raise aws.api_call_timeout if calls are slow",
+                    RETRY_SOON, e);
+        }
+        if (e instanceof SdkClientException client) {
+            String message = String.valueOf(client.getMessage());
+            if (message.contains("Unable to load credentials") || message.contains("Unable to load AWS credentials")) {
+                return new CofferException(ErrorCode.NO_CREDENTIALS, operation + ": no AWS credentials",
+                        "configure credentials (see README, credentials)", RETRY_SOON, e);
+            }
+            if (hasCause(e, ConnectException.class) || hasCause(e, IOException.class)) {
+                return new CofferException(ErrorCode.BACKEND_UNAVAILABLE, operation + ": endpoint unreachable",
+                        "check the endpoint URL, network and that the service is running", RETRY_SOON, e);
+            }
+        }
+        return new CofferException(ErrorCode.AWS_ERROR, operation + " failed",
+                "see the server log for the request id", null, e);
+    }
+
+    private static CofferException translateService(AwsServiceException e, String operation) {
+        String awsCode = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        String cause = operation + " failed with " + awsCode;
+        return switch (awsCode) {
+            case "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired" ->
+                    new CofferException(ErrorCode.EXPIRED_CREDENTIALS, cause + ": the AWS session has expired",
+                            "renew the temporary keys (aws sso login, aws-vault, or your platform's role) and reload", null, e);
+            case "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId" ->
+                    new CofferException(ErrorCode.INVALID_ACCESS_KEY, cause + ": AWS does not know this access key id",
+                            "check AWS_ACCESS_KEY_ID (deleted or rotated key, or keys for another partition/endpoint)", null, e);
+            case "SignatureDoesNotMatch", "InvalidSignatureException" ->
+                    new CofferException(ErrorCode.SIGNATURE_MISMATCH, cause + ": the secret key does not match the access key id",
+                            "check AWS_SECRET_ACCESS_KEY for a typo, stray quotes or whitespace", null, e);
+            case "RequestTimeTooSkewed" ->
+                    new CofferException(ErrorCode.CLOCK_SKEW, cause + ": this machine's clock is too far from AWS time",
+                            "synchronise the clock (chrony/ntp)", null, e);
+            case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError" ->
+                    new CofferException(ErrorCode.ACCESS_DENIED, cause + ": " + firstLine(e.awsErrorDetails().errorMessage()),
+                            "attach the policy printed by 'coffer policy' to this identity", null, e);
+            case "NoSuchBucket" ->
+                    new CofferException(ErrorCode.MISSING_BUCKET, cause + ": the bucket does not exist",
+                            "run 'coffer init' or set S3_BUCKET to an existing bucket", null, e);
+            case "ResourceNotFoundException" ->
+                    new CofferException(ErrorCode.MISSING_TABLE, cause + ": the table does not exist",
+                            "run 'coffer init' or check the table names and aws.region", null, e);
+            case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException" -> {
+                String real = e.awsErrorDetails().sdkHttpResponse() == null ? null
+                        : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                yield new CofferException(ErrorCode.REGION_MISMATCH,
+                        cause + ": the bucket is in another region" + (real == null ? "" : " (" + real + ")"),
+                        real == null ? "set AWS_REGION to the bucket's region" : "set AWS_REGION=" + real, null, e);
+            }
+            case "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException", "SlowDown",
+                 "RequestLimitExceeded", "TooManyRequestsException" ->
+                    new CofferException(ErrorCode.THROTTLED, cause + ": AWS is throttling requests",
+                            "retry later; raise table capacity or use on-demand billing", RETRY_SOON, e);
+            default -> {
+                if (e.statusCode() >= 500) {
+                    yield new CofferException(ErrorCode.BACKEND_UNAVAILABLE, cause + " (HTTP " + e.statusCode() + ")",
+                            "retry; the service reported an internal error", RETRY_SOON, e);
+                }
+                yield new CofferException(ErrorCode.AWS_ERROR, cause + " (HTTP " + e.statusCode() + ")",
+                        "see the server log for the AWS request id", null, e);
+            }
+        };
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("").trim();
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

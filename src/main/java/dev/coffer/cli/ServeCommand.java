@@ -1,0 +1,78 @@
+package dev.coffer.cli;
+
+import dev.coffer.app.CofferServer;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.ConfigException;
+import dev.coffer.config.ConfigKeys;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.support.logging.LogSetup;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the HTTP API (on the embedded default when no AWS is configured).")
+final class ServeCommand implements Callable<Integer> {
+    private static final Set<ErrorCode> CREDENTIAL_FAILURES = Set.of(ErrorCode.NO_CREDENTIALS,
+            ErrorCode.EXPIRED_CREDENTIALS, ErrorCode.INVALID_ACCESS_KEY, ErrorCode.SIGNATURE_MISMATCH,
+            ErrorCode.ACCESS_DENIED, ErrorCode.CLOCK_SKEW);
+
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--port", description = "HTTP port (also PORT or COFFER_PORT). Default 8080.")
+    String port;
+
+    @Option(names = "--host", description = "Listen address. Default 127.0.0.1 locally, 0.0.0.0 against AWS.")
+    String host;
+
+    @Option(names = "--data-dir", description = "Data folder of the embedded default. Default ./coffer-data.")
+    Path dataDir;
+
+    @Option(names = "--log-format", description = "text or json.")
+    String logFormat;
+
+    @Override
+    public Integer call() throws Exception {
+        LogSetup.configure(false, "info");
+        var flags = ConfigOptions.flags();
+        putIf(flags, ConfigKeys.SERVER_PORT.name(), port);
+        putIf(flags, ConfigKeys.SERVER_HOST.name(), host);
+        putIf(flags, ConfigKeys.LOCAL_DATA_DIR.name(), dataDir == null ? null : dataDir.toString());
+        putIf(flags, ConfigKeys.LOG_FORMAT.name(), logFormat);
+        CofferConfig config;
+        try {
+            config = configOptions.load(flags);
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        LogSetup.configure(config.log().json(), config.log().level());
+        CofferServer server;
+        try {
+            server = CofferServer.start(config, Clock.systemUTC());
+        } catch (CofferException e) {
+            System.err.println("coffer: cannot start: " + e.oneLine());
+            return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+        }, "coffer-shutdown"));
+        server.awaitShutdown();
+        return Main.EXIT_OK;
+    }
+
+    private static void putIf(java.util.Map<String, String> flags, String key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.coffer.config;
+
+import dev.coffer.support.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The one immutable configuration, built once at start-up by {@link ConfigLoader} and passed to
+ * every piece. Nothing else reads files or the environment for settings.
+ */
+public record CofferConfig(
+        DeploymentMode mode,
+        ServerConfig server,
+        LogConfig log,
+        Path dataDir,
+        AwsConfig aws,
+        StorageConfig storage,
+        Duration healthCacheTtl,
+        boolean provisionOnStart,
+        Optional<Secret> secretKey) {
+
+    public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
+
+    public boolean local() {
+        return mode == DeploymentMode.LOCAL;
+    }
+
+    /** A copy whose AWS endpoints and credentials point at the embedded servers. */
+    public CofferConfig withAws(AwsConfig newAws) {
+        return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, secretKey);
+    }
+}

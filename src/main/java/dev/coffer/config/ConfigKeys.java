@@ -1,0 +1,101 @@
+package dev.coffer.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every scalar key Coffer reads. The loader refuses keys in {@code coffer.toml} that are not
+ * here (apart from the structured {@code collections} tables), so a typo stops start-up instead
+ * of being silently ignored. The README's configuration reference lists the same keys.
+ */
+public final class ConfigKeys {
+    public static final ConfigKey SERVER_HOST = ConfigKey.of("server.host",
+            "Address Coffer listens on. Default 127.0.0.1 on the embedded default, 0.0.0.0 against AWS.", "COFFER_HOST");
+    public static final ConfigKey SERVER_PORT = ConfigKey.of("server.port",
+            "HTTP port, 0 for any free port. Default 8080.", "COFFER_PORT", "PORT");
+    public static final ConfigKey SERVER_MAX_BODY_BYTES = ConfigKey.of("server.max_body_bytes",
+            "Largest JSON request body in bytes. Default 1048576 (1 MiB).");
+    public static final ConfigKey SERVER_MAX_CONCURRENT_REQUESTS = ConfigKey.of("server.max_concurrent_requests",
+            "Requests served at once before answering 503. Default 512.");
+    public static final ConfigKey LOG_FORMAT = ConfigKey.of("log.format",
+            "text (default) or json.", "COFFER_LOG_FORMAT");
+    public static final ConfigKey LOG_LEVEL = ConfigKey.of("log.level",
+            "Level for Coffer's own loggers: error, warn, info (default), debug.", "COFFER_LOG_LEVEL");
+    public static final ConfigKey LOCAL_DATA_DIR = ConfigKey.of("local.data_dir",
+            "Where the embedded default keeps its data. Default ./coffer-data.", "COFFER_DATA_DIR");
+
+    public static final ConfigKey AWS_REGION = ConfigKey.of("aws.region",
+            "AWS region. Default us-east-1.", "AWS_REGION", "AWS_DEFAULT_REGION");
+    public static final ConfigKey AWS_ENDPOINT = ConfigKey.of("aws.endpoint",
+            "Endpoint for every AWS service (a compatible server). Setting any endpoint selects remote mode.",
+            "AWS_ENDPOINT_URL");
+    public static final ConfigKey AWS_DYNAMODB_ENDPOINT = ConfigKey.of("aws.dynamodb_endpoint",
+            "DynamoDB endpoint override.", "AWS_DYNAMODB_ENDPOINT", "AWS_ENDPOINT_URL_DYNAMODB");
+    public static final ConfigKey AWS_S3_ENDPOINT = ConfigKey.of("aws.s3_endpoint",
+            "S3 endpoint override.", "AWS_ENDPOINT_URL_S3");
+    public static final ConfigKey AWS_STS_ENDPOINT = ConfigKey.of("aws.sts_endpoint",
+            "STS endpoint override.", "AWS_ENDPOINT_URL_STS");
+    public static final ConfigKey AWS_S3_PATH_STYLE = ConfigKey.of("aws.s3_path_style",
+            "Path-style S3 addressing. Default true when an S3 endpoint is set, else false.");
+    public static final ConfigKey AWS_EXPECTED_ACCOUNT_ID = ConfigKey.of("aws.expected_account_id",
+            "Refuse to start when the credentials belong to another account.");
+    public static final ConfigKey AWS_API_TIMEOUT = ConfigKey.of("aws.api_call_timeout",
+            "Upper bound for one AWS call including retries, e.g. 10s. Default 10s.");
+    public static final ConfigKey AWS_MAX_RETRIES = ConfigKey.of("aws.max_retries",
+            "Retries of a failed AWS call (throttling, 5xx). Default 3.");
+
+    public static final ConfigKey CREDENTIALS_MODE = ConfigKey.of("aws.credentials.mode",
+            "local, auto, static, session, role, profile, sso. Default: local when nothing AWS is configured, else auto.");
+    public static final ConfigKey ACCESS_KEY_ID = ConfigKey.of("aws.credentials.access_key_id",
+            "Access key id.", "AWS_ACCESS_KEY_ID");
+    public static final ConfigKey SECRET_ACCESS_KEY = ConfigKey.secret("aws.credentials.secret_access_key",
+            "Secret access key.", "AWS_SECRET_ACCESS_KEY");
+    public static final ConfigKey SESSION_TOKEN = ConfigKey.secret("aws.credentials.session_token",
+            "Session token of temporary keys.", "AWS_SESSION_TOKEN");
+    public static final ConfigKey CREDENTIAL_EXPIRATION = ConfigKey.of("aws.credentials.expiration",
+            "When temporary keys expire (ISO-8601).", "AWS_CREDENTIAL_EXPIRATION");
+    public static final ConfigKey PROFILE = ConfigKey.of("aws.credentials.profile",
+            "Named profile (used only in profile/sso mode).", "AWS_PROFILE");
+
+    public static final ConfigKey USERS_TABLE = ConfigKey.of("dynamodb.users_table",
+            "DynamoDB table of users. Default coffer-users.", "COFFER_USERS_TABLE");
+    public static final ConfigKey S3_BUCKET = ConfigKey.of("s3.bucket",
+            "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME");
+    public static final ConfigKey S3_PREFIX = ConfigKey.of("s3.prefix",
+            "Leading part of every object key. Default users/.", "S3_PREFIX");
+    public static final ConfigKey HEALTH_CACHE_TTL = ConfigKey.of("health.cache_ttl",
+            "How long a /health result is reused, e.g. 2s. Default 2s.");
+    public static final ConfigKey PROVISION_ON_START = ConfigKey.of("provision.on_start",
+            "Create missing tables and bucket at start-up. Default true.");
+    public static final ConfigKey SECRET_KEY = ConfigKey.secret("auth.secret_key",
+            "Key that signs access tokens (at least 32 bytes). Generated and kept in the data dir on the embedded default.",
+            "SECRET_KEY");
+
+    private static final Map<String, ConfigKey> BY_NAME = index(List.of(
+            SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, LOG_FORMAT, LOG_LEVEL,
+            LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
+            AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
+            CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
+            USERS_TABLE, S3_BUCKET, S3_PREFIX, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY));
+
+    private ConfigKeys() {
+    }
+
+    public static List<ConfigKey> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    public static Optional<ConfigKey> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    private static Map<String, ConfigKey> index(List<ConfigKey> keys) {
+        var map = new LinkedHashMap<String, ConfigKey>();
+        for (ConfigKey key : keys) {
+            map.put(key.name(), key);
+        }
+        return map;
+    }
+}

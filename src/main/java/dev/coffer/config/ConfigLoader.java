@@ -1,0 +1,189 @@
+package dev.coffer.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds {@link CofferConfig} from {@code coffer.toml}, a {@code .env} file and the environment,
+ * in rising precedence (environment wins), with command-line flags above all. Every rejected
+ * value throws {@link ConfigException} naming the key.
+ */
+public final class ConfigLoader {
+    public static final String SOURCE_TOML = "coffer.toml";
+    public static final String SOURCE_DOTENV = ".env";
+    public static final String SOURCE_ENV = "environment";
+    public static final String SOURCE_FLAG = "command line";
+
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]+");
+    private static final Set<String> STRUCTURED_TABLES = Set.of("collections");
+
+    private ConfigLoader() {
+    }
+
+    /** Inputs to one load; {@code flags} are {@code key -> value} set on the command line. */
+    public record Sources(Optional<Path> tomlFile, Optional<Path> dotEnvFile, Map<String, String> environment,
+                          Map<String, String> flags) {
+    }
+
+    public static CofferConfig load(Sources sources) {
+        return fromSettings(settings(sources));
+    }
+
+    /** The merged raw settings; also used by {@code doctor} to say where each value came from. */
+    public static Settings settings(Sources sources) {
+        var merged = new HashMap<String, Setting>();
+        sources.tomlFile().ifPresent(file -> readToml(file).forEach((k, v) -> merged.put(k, new Setting(v, SOURCE_TOML))));
+        sources.dotEnvFile().filter(Files::isRegularFile)
+                .ifPresent(file -> fromEnvNames(DotEnv.read(file), SOURCE_DOTENV, merged));
+        fromEnvNames(sources.environment(), SOURCE_ENV, merged);
+        sources.flags().forEach((k, v) -> {
+            if (v != null) {
+                merged.put(k, new Setting(v, SOURCE_FLAG));
+            }
+        });
+        return new Settings(merged);
+    }
+
+    private static void fromEnvNames(Map<String, String> env, String source, Map<String, Setting> into) {
+        for (ConfigKey key : ConfigKeys.all()) {
+            // The first name in the list wins when several are set (canonical before aliases).
+            for (String envName : key.envNames()) {
+                String value = env.get(envName);
+                if (value != null && !value.isBlank()) {
+                    into.put(key.name(), new Setting(value, source));
+                    break;
+                }
+            }
+        }
+    }
+
+    static Map<String, String> readToml(Path file) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException(file.toString(), "cannot read TOML: " + reason);
+        }
+        var flat = new HashMap<String, String>();
+        flatten("", root, flat);
+        return flat;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (prefix.isEmpty() && STRUCTURED_TABLES.contains(field.getKey())) {
+                continue;
+            }
+            if (value.isObject()) {
+                flatten(key, value, out);
+            } else if (ConfigKeys.byName(key).isEmpty()) {
+                throw new ConfigException(key, "unknown key in coffer.toml (see the configuration reference in README.md)");
+            } else if (value.isContainerNode()) {
+                throw new ConfigException(key, "expected a single value, not a list");
+            } else {
+                out.put(key, value.asText());
+            }
+        }
+    }
+
+    /** Turns raw settings into the typed configuration, validating every value. */
+    public static CofferConfig fromSettings(Settings s) {
+        Optional<URI> anyEndpoint = s.url(ConfigKeys.AWS_ENDPOINT);
+        Optional<URI> dynamodbEndpoint = s.url(ConfigKeys.AWS_DYNAMODB_ENDPOINT).or(() -> anyEndpoint);
+        Optional<URI> s3Endpoint = s.url(ConfigKeys.AWS_S3_ENDPOINT).or(() -> anyEndpoint);
+        Optional<URI> stsEndpoint = s.url(ConfigKeys.AWS_STS_ENDPOINT).or(() -> anyEndpoint);
+
+        boolean awsConfigured = dynamodbEndpoint.isPresent() || s3Endpoint.isPresent()
+                || s.has(ConfigKeys.ACCESS_KEY_ID) || s.has(ConfigKeys.SECRET_ACCESS_KEY);
+        String requestedMode = s.oneOf(ConfigKeys.CREDENTIALS_MODE, awsConfigured ? "auto" : "local",
+                Set.of("local", "auto", "static", "session", "role", "profile", "sso"));
+        DeploymentMode mode = requestedMode.equals("local") ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
+        if (mode == DeploymentMode.LOCAL && awsConfigured) {
+            throw s.invalid(ConfigKeys.CREDENTIALS_MODE,
+                    "'local' runs the embedded servers, but AWS keys or endpoints are configured too; remove one of them");
+        }
+
+        String host = s.string(ConfigKeys.SERVER_HOST, mode == DeploymentMode.LOCAL ? "127.0.0.1" : "0.0.0.0");
+        if (!HOST.matcher(host).matches()) {
+            throw s.invalid(ConfigKeys.SERVER_HOST, "'" + host + "' is not a host name or address");
+        }
+        var server = new ServerConfig(host,
+                s.integer(ConfigKeys.SERVER_PORT, ServerConfig.DEFAULT_PORT, 0, 65_535),
+                s.longValue(ConfigKeys.SERVER_MAX_BODY_BYTES, ServerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
+                s.integer(ConfigKeys.SERVER_MAX_CONCURRENT_REQUESTS, ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 100_000),
+                ServerConfig.DEFAULT_IDLE_TIMEOUT);
+        var log = new LogConfig(s.oneOf(ConfigKeys.LOG_FORMAT, "text", Set.of("text", "json")),
+                s.oneOf(ConfigKeys.LOG_LEVEL, "info", Set.of("error", "warn", "info", "debug", "trace")));
+
+        String region = s.string(ConfigKeys.AWS_REGION, AwsConfig.DEFAULT_REGION);
+        if (!REGION.matcher(region).matches()) {
+            throw s.invalid(ConfigKeys.AWS_REGION, "'" + region + "' is not an AWS region name like eu-west-1");
+        }
+        Optional<String> expectedAccount = s.string(ConfigKeys.AWS_EXPECTED_ACCOUNT_ID);
+        if (expectedAccount.isPresent() && !ACCOUNT_ID.matcher(expectedAccount.get()).matches()) {
+            throw s.invalid(ConfigKeys.AWS_EXPECTED_ACCOUNT_ID, "'" + expectedAccount.get() + "' is not a 12-digit account id");
+        }
+        var credentials = new CredentialsConfig(requestedMode,
+                s.string(ConfigKeys.ACCESS_KEY_ID),
+                s.secret(ConfigKeys.SECRET_ACCESS_KEY),
+                s.secret(ConfigKeys.SESSION_TOKEN),
+                s.instant(ConfigKeys.CREDENTIAL_EXPIRATION),
+                s.string(ConfigKeys.PROFILE),
+                s.sourceOf(ConfigKeys.ACCESS_KEY_ID));
+        var aws = new AwsConfig(region, dynamodbEndpoint, s3Endpoint, stsEndpoint,
+                s.bool(ConfigKeys.AWS_S3_PATH_STYLE, s3Endpoint.isPresent()),
+                expectedAccount,
+                s.duration(ConfigKeys.AWS_API_TIMEOUT, AwsConfig.DEFAULT_API_CALL_TIMEOUT,
+                        java.time.Duration.ofMillis(100), java.time.Duration.ofMinutes(5)),
+                s.integer(ConfigKeys.AWS_MAX_RETRIES, AwsConfig.DEFAULT_MAX_RETRIES, 0, 10),
+                credentials);
+
+        String usersTable = s.string(ConfigKeys.USERS_TABLE, StorageConfig.DEFAULT_USERS_TABLE);
+        if (!TABLE_NAME.matcher(usersTable).matches()) {
+            throw s.invalid(ConfigKeys.USERS_TABLE, "'" + usersTable + "' is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)");
+        }
+        String bucket = s.string(ConfigKeys.S3_BUCKET, StorageConfig.DEFAULT_BUCKET);
+        if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
+            throw s.invalid(ConfigKeys.S3_BUCKET, "'" + bucket + "' is not an S3 bucket name (3-63 of a-z 0-9 . -)");
+        }
+        String prefix = normalisePrefix(s);
+        var storage = new StorageConfig(usersTable, bucket, prefix);
+
+        Optional<dev.coffer.support.Secret> secretKey = s.secret(ConfigKeys.SECRET_KEY);
+        return new CofferConfig(mode, server, log,
+                s.path(ConfigKeys.LOCAL_DATA_DIR, Path.of("coffer-data")),
+                aws, storage,
+                s.duration(ConfigKeys.HEALTH_CACHE_TTL, CofferConfig.DEFAULT_HEALTH_CACHE_TTL,
+                        java.time.Duration.ZERO, java.time.Duration.ofMinutes(5)),
+                s.bool(ConfigKeys.PROVISION_ON_START, true),
+                secretKey);
+    }
+
+    private static String normalisePrefix(Settings s) {
+        String prefix = s.string(ConfigKeys.S3_PREFIX, StorageConfig.DEFAULT_PREFIX);
+        if (prefix.startsWith("/") || prefix.contains("..") || prefix.contains("//") || prefix.contains("\\")
+                || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || prefix.length() > 512) {
+            throw s.invalid(ConfigKeys.S3_PREFIX, "'" + prefix + "' must be a relative key prefix without '..', '//' or control characters");
+        }
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+}

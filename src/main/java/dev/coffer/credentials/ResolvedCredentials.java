@@ -1,0 +1,29 @@
+package dev.coffer.credentials;
+
+import dev.coffer.support.Masking;
+import java.time.Instant;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * Credentials chosen at start-up: the mode and source that were used (always named, never
+ * guessed), the SDK provider that holds the secrets, the access key id (shown masked only) and
+ * the expiry when known.
+ */
+public record ResolvedCredentials(
+        String mode,
+        String source,
+        AwsCredentialsProvider provider,
+        String accessKeyId,
+        Optional<Instant> expiration) {
+
+    public String maskedAccessKeyId() {
+        return Masking.accessKeyId(accessKeyId);
+    }
+
+    @Override
+    public String toString() {
+        return "ResolvedCredentials[mode=" + mode + ", source=" + source + ", key=" + maskedAccessKeyId()
+                + ", expires=" + expiration.map(Instant::toString).orElse("never") + "]";
+    }
+}

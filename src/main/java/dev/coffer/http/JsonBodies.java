@@ -1,0 +1,81 @@
+package dev.coffer.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.support.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/**
+ * Reads JSON request bodies within the configured size limit, refusing wrong content types,
+ * oversize bodies (413, before reading them all), malformed JSON and unknown fields (400), with
+ * messages that name the problem but never echo the body.
+ */
+public final class JsonBodies {
+    private final long maxBytes;
+
+    public JsonBodies(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public <T> T read(Context ctx, Class<T> type) {
+        byte[] body = bytes(ctx);
+        try {
+            return Json.mapper().readValue(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown field '" + e.getPropertyName() + "'");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "field '" + field + "' has the wrong type or is missing");
+        } catch (JsonProcessingException e) {
+            throw new CofferException(ErrorCode.INVALID_JSON, "the body is not valid JSON");
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "could not read the request body");
+        }
+    }
+
+    public JsonNode tree(Context ctx) {
+        byte[] body = bytes(ctx);
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new CofferException(ErrorCode.INVALID_JSON, "the body is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new CofferException(ErrorCode.INVALID_JSON, "the body is not valid JSON");
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "could not read the request body");
+        }
+    }
+
+    /** The raw body, after checking content type and size. */
+    public byte[] bytes(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "could not read the request body");
+        }
+    }
+
+    private CofferException tooLarge() {
+        return new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
+    }
+}

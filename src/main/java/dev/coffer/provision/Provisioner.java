@@ -1,0 +1,246 @@
+package dev.coffer.provision;
+
+import dev.coffer.aws.AwsErrors;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * Creates missing tables and buckets, idempotently, and reports existing tables whose shape
+ * differs from the declaration (never changing them). Shared by {@code coffer serve} and
+ * {@code coffer init}.
+ */
+public final class Provisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+
+    private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
+    private final String region;
+
+    public Provisioner(DynamoDbClient dynamoDb, S3Client s3, String region) {
+        this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+        this.region = region;
+    }
+
+    /** What happened to one resource. */
+    public sealed interface Outcome permits Created, Present, Mismatch {
+        String resource();
+    }
+
+    public record Created(String resource) implements Outcome {
+    }
+
+    public record Present(String resource) implements Outcome {
+    }
+
+    /** An existing resource whose shape differs; {@code differences} spells out each one. */
+    public record Mismatch(String resource, List<String> differences) implements Outcome {
+    }
+
+    /** Looks at a table without changing anything. */
+    public Optional<TableDescription> describe(String table) {
+        try {
+            return Optional.of(dynamoDb.describeTable(b -> b.tableName(table)).table());
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "DescribeTable on " + table);
+        }
+    }
+
+    public Outcome ensureTable(TableSpec spec) {
+        Optional<TableDescription> existing = describe(spec.name());
+        if (existing.isPresent()) {
+            List<String> differences = differences(spec, existing.get());
+            return differences.isEmpty() ? new Present("table " + spec.name())
+                    : new Mismatch("table " + spec.name(), differences);
+        }
+        try {
+            dynamoDb.createTable(createRequest(spec));
+            dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(spec.name()));
+            spec.ttlAttribute().ifPresent(ttl -> dynamoDb.updateTimeToLive(b -> b.tableName(spec.name())
+                    .timeToLiveSpecification(t -> t.attributeName(ttl).enabled(true))));
+            LOG.info("created DynamoDB table {}", spec.name());
+            return new Created("table " + spec.name());
+        } catch (ResourceInUseException e) {
+            // Another instance created it between our describe and create: that is fine.
+            return new Present("table " + spec.name());
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "CreateTable " + spec.name());
+        }
+    }
+
+    /** Raises a start-up error when any outcome is a mismatch. */
+    public static void requireMatching(List<Outcome> outcomes) {
+        var lines = new ArrayList<String>();
+        for (Outcome o : outcomes) {
+            if (o instanceof Mismatch m) {
+                lines.add(m.resource() + " differs from the configuration: " + String.join("; ", m.differences()));
+            }
+        }
+        if (!lines.isEmpty()) {
+            throw new CofferException(ErrorCode.CONFLICT, String.join(" | ", lines),
+                    "change the configuration to match, or migrate the table (Coffer never alters existing tables)");
+        }
+    }
+
+    static CreateTableRequest createRequest(TableSpec spec) {
+        Map<String, ScalarAttributeType> attributes = new LinkedHashMap<>();
+        attributes.put(spec.partitionKey().name(), type(spec.partitionKey().type()));
+        spec.sortKey().ifPresent(k -> attributes.put(k.name(), type(k.type())));
+        var gsis = new ArrayList<GlobalSecondaryIndex>();
+        var lsis = new ArrayList<LocalSecondaryIndex>();
+        for (TableSpec.IndexSpec index : spec.indexes()) {
+            attributes.put(index.partitionKey().name(), type(index.partitionKey().type()));
+            index.sortKey().ifPresent(k -> attributes.put(k.name(), type(k.type())));
+            List<KeySchemaElement> keys = keySchema(index.partitionKey(), index.sortKey());
+            Projection all = Projection.builder().projectionType(ProjectionType.ALL).build();
+            if (index.global()) {
+                gsis.add(GlobalSecondaryIndex.builder().indexName(index.name()).keySchema(keys).projection(all).build());
+            } else {
+                lsis.add(LocalSecondaryIndex.builder().indexName(index.name()).keySchema(keys).projection(all).build());
+            }
+        }
+        var builder = CreateTableRequest.builder()
+                .tableName(spec.name())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(keySchema(spec.partitionKey(), spec.sortKey()))
+                .attributeDefinitions(attributes.entrySet().stream()
+                        .map(e -> AttributeDefinition.builder().attributeName(e.getKey()).attributeType(e.getValue()).build())
+                        .toList());
+        if (!gsis.isEmpty()) {
+            builder.globalSecondaryIndexes(gsis);
+        }
+        if (!lsis.isEmpty()) {
+            builder.localSecondaryIndexes(lsis);
+        }
+        return builder.build();
+    }
+
+    static List<String> differences(TableSpec spec, TableDescription actual) {
+        var diffs = new ArrayList<String>();
+        Map<String, String> actualTypes = new LinkedHashMap<>();
+        actual.attributeDefinitions().forEach(a -> actualTypes.put(a.attributeName(), a.attributeTypeAsString()));
+        compareKeys("table key", keySchema(spec.partitionKey(), spec.sortKey()), actual.keySchema(), diffs);
+        compareTypes(spec.partitionKey(), actualTypes, diffs);
+        spec.sortKey().ifPresent(k -> compareTypes(k, actualTypes, diffs));
+        Map<String, List<KeySchemaElement>> actualIndexes = new LinkedHashMap<>();
+        actual.globalSecondaryIndexes().forEach(i -> actualIndexes.put("global " + i.indexName(), i.keySchema()));
+        actual.localSecondaryIndexes().forEach(i -> actualIndexes.put("local " + i.indexName(), i.keySchema()));
+        for (TableSpec.IndexSpec index : spec.indexes()) {
+            String label = (index.global() ? "global " : "local ") + index.name();
+            List<KeySchemaElement> keys = actualIndexes.get(label);
+            if (keys == null) {
+                diffs.add("index " + index.name() + " (" + (index.global() ? "global" : "local") + ") is missing");
+            } else {
+                compareKeys("index " + index.name(), keySchema(index.partitionKey(), index.sortKey()), keys, diffs);
+                compareTypes(index.partitionKey(), actualTypes, diffs);
+                index.sortKey().ifPresent(k -> compareTypes(k, actualTypes, diffs));
+            }
+        }
+        return diffs;
+    }
+
+    private static void compareKeys(String what, List<KeySchemaElement> expected, List<KeySchemaElement> actual,
+                                    List<String> diffs) {
+        if (!describeKeys(expected).equals(describeKeys(actual))) {
+            diffs.add(what + " is " + describeKeys(actual) + ", expected " + describeKeys(expected));
+        }
+    }
+
+    private static void compareTypes(TableSpec.KeyAttribute key, Map<String, String> actualTypes, List<String> diffs) {
+        String actual = actualTypes.get(key.name());
+        if (actual != null && !actual.equals(key.type().name())) {
+            diffs.add("attribute " + key.name() + " has type " + actual + ", expected " + key.type());
+        }
+    }
+
+    private static String describeKeys(List<KeySchemaElement> keys) {
+        return keys.stream().map(k -> k.attributeName() + " " + k.keyTypeAsString()).toList().toString();
+    }
+
+    private static List<KeySchemaElement> keySchema(TableSpec.KeyAttribute partition, Optional<TableSpec.KeyAttribute> sort) {
+        var keys = new ArrayList<KeySchemaElement>();
+        keys.add(KeySchemaElement.builder().attributeName(partition.name()).keyType(KeyType.HASH).build());
+        sort.ifPresent(k -> keys.add(KeySchemaElement.builder().attributeName(k.name()).keyType(KeyType.RANGE).build()));
+        return keys;
+    }
+
+    private static ScalarAttributeType type(TableSpec.KeyType type) {
+        return type == TableSpec.KeyType.N ? ScalarAttributeType.N : ScalarAttributeType.S;
+    }
+
+    /**
+     * Creates the bucket when missing, with default encryption and Block Public Access. The
+     * embedded S3Proxy implements neither, so {@code secure} is false there: it is loopback-only.
+     */
+    public Outcome ensureBucket(String bucket, boolean secure) {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return new Present("bucket " + bucket);
+        } catch (NoSuchBucketException e) {
+            // fall through to create
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw AwsErrors.translate(e, "HeadBucket " + bucket);
+            }
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "HeadBucket " + bucket);
+        }
+        try {
+            s3.createBucket(b -> {
+                b.bucket(bucket);
+                if (!region.equals("us-east-1")) {
+                    b.createBucketConfiguration(c -> c.locationConstraint(region));
+                }
+            });
+        } catch (BucketAlreadyOwnedByYouException e) {
+            return new Present("bucket " + bucket);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "CreateBucket " + bucket);
+        }
+        if (secure) {
+            applyBucketSettings(bucket);
+        }
+        LOG.info("created S3 bucket {}", bucket);
+        return new Created("bucket " + bucket);
+    }
+
+    private void applyBucketSettings(String bucket) {
+        try {
+            s3.putPublicAccessBlock(b -> b.bucket(bucket).publicAccessBlockConfiguration(c -> c
+                    .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+            s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c
+                    .rules(r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "securing bucket " + bucket);
+        }
+    }
+}

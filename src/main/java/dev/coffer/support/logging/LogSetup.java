@@ -1,0 +1,76 @@
+package dev.coffer.support.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.OutputStream;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures Logback in code (one place, no XML to keep in sync): human-readable lines or JSON
+ * lines, always through {@link MaskingEncoder}, and quiet third-party loggers.
+ */
+public final class LogSetup {
+    private LogSetup() {
+    }
+
+    public static void configure(boolean json, String level) {
+        configure(json, level, null);
+    }
+
+    /** With {@code out} non-null, logs go there instead of stderr (tests capture everything logged). */
+    public static void configure(boolean json, String level, OutputStream out) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        Encoder<ILoggingEvent> inner;
+        if (json) {
+            var encoder = new JsonEncoder();
+            encoder.setWithContext(false);
+            encoder.setWithSequenceNumber(false);
+            encoder.setWithNanoseconds(false);
+            encoder.setWithArguments(false);
+            encoder.setWithMDC(false);
+            encoder.setWithKVPList(false);
+            encoder.setWithMessage(false);
+            inner = encoder;
+        } else {
+            var encoder = new PatternLayoutEncoder();
+            encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n%ex{short}");
+            inner = encoder;
+        }
+        inner.setContext(context);
+        var masking = new MaskingEncoder(inner);
+        masking.setContext(context);
+        masking.start();
+        OutputStreamAppender<ILoggingEvent> appender;
+        if (out == null) {
+            var console = new ConsoleAppender<ILoggingEvent>();
+            console.setTarget("System.err");
+            appender = console;
+        } else {
+            appender = new OutputStreamAppender<>();
+            appender.setOutputStream(out);
+        }
+        appender.setContext(context);
+        appender.setName("main");
+        appender.setEncoder(masking);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender((Appender<ILoggingEvent>) appender);
+        context.getLogger("dev.coffer").setLevel(Level.toLevel(level, Level.INFO));
+        context.getLogger("coffer.access").setLevel(Level.toLevel(level, Level.INFO));
+        // DynamoDB Local and S3Proxy are chatty at INFO; their problems still show at WARN.
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("com.almworks.sqlite4java").setLevel(Level.ERROR);
+        // DynamoDB Local logs every client error (e.g. DescribeTable on a missing table) as a warning.
+        context.getLogger("software.amazon.dynamodb").setLevel(Level.ERROR);
+    }
+}
