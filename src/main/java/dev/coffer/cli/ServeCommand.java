@@ -36,6 +36,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", description = "text or json.")
     String logFormat;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Start, answer one /health, stop: the launcher's class-data training run.")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws Exception {
         LogSetup.configure(false, "info");
@@ -58,6 +62,14 @@ final class ServeCommand implements Callable<Integer> {
         } catch (CofferException e) {
             System.err.println("coffer: cannot start: " + e.oneLine());
             return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
+        }
+        if (exitWhenReady) {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var response = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            server.close();
+            return response.statusCode() == 200 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
