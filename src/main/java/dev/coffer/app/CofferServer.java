@@ -1,6 +1,10 @@
 package dev.coffer.app;
 
+import dev.coffer.auth.AccessTokens;
+import dev.coffer.auth.Authenticator;
+import dev.coffer.auth.SigningKeys;
 import dev.coffer.aws.AwsClients;
+import dev.coffer.http.Authenticated;
 import dev.coffer.config.AwsConfig;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
@@ -35,9 +39,11 @@ public final class CofferServer implements AutoCloseable {
     private final AwsClients clients;
     private final HttpServer http;
     private final HealthService health;
+    private final AccessTokens tokens;
 
     private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
-                         HealthService health) {
+                         HealthService health, AccessTokens tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.local = local;
         this.clients = clients;
@@ -73,6 +79,7 @@ public final class CofferServer implements AutoCloseable {
 
     private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
         CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
+        AccessTokens tokens = new AccessTokens(SigningKeys.resolve(effective), effective.auth().accessTokenTtl(), clock);
         ResolvedCredentials credentials = CredentialsResolver.resolve(effective);
         LOG.info("credentials: mode={} source={} key={}{}", credentials.mode(), credentials.source(),
                 credentials.maskedAccessKeyId(),
@@ -97,10 +104,15 @@ public final class CofferServer implements AutoCloseable {
                     environmentFacts(config.aws().credentials())),
                     clients.dynamoDb(), clients.s3(), () -> credentialsHealth(credentials, clock), clock,
                     effective.healthCacheTtl());
-            List<ApiModule> modules = List.of(new HealthRoutes(health));
+            var authenticated = new Authenticated(Authenticator.accessTokens(tokens));
+            var modules = new ArrayList<ApiModule>();
+            modules.add(new HealthRoutes(health));
+            // -- auth routes --
+            // -- records routes --
+            // -- files routes --
             HttpServer http = HttpServer.start(effective.server(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
-            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health);
+            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens);
         } catch (RuntimeException e) {
             clients.close();
             throw e;
@@ -158,6 +170,11 @@ public final class CofferServer implements AutoCloseable {
 
     public AwsClients clients() {
         return clients;
+    }
+
+    /** Issues and verifies access tokens (tests mint tokens with it). */
+    public AccessTokens accessTokens() {
+        return tokens;
     }
 
     public HealthService health() {

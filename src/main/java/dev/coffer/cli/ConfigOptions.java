@@ -37,7 +37,7 @@ final class ConfigOptions {
                 settings.string(key).ifPresent(SecretMasker::register);
             }
         }
-        return ConfigLoader.fromSettings(settings);
+        return ConfigLoader.fromSettings(settings, ConfigLoader.collectionsNode(Optional.ofNullable(configFile)));
     }
 
     static Map<String, String> flags() {

@@ -1,9 +1,8 @@
 package dev.coffer.config;
 
-import dev.coffer.support.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The one immutable configuration, built once at start-up by {@link ConfigLoader} and passed to
@@ -18,9 +17,15 @@ public record CofferConfig(
         StorageConfig storage,
         Duration healthCacheTtl,
         boolean provisionOnStart,
-        Optional<Secret> secretKey) {
+        AuthConfig auth,
+        FilesConfig files,
+        Map<String, CollectionConfig> collections) {
 
     public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
+
+    public CofferConfig {
+        collections = Map.copyOf(collections);
+    }
 
     public boolean local() {
         return mode == DeploymentMode.LOCAL;
@@ -28,6 +33,7 @@ public record CofferConfig(
 
     /** A copy whose AWS endpoints and credentials point at the embedded servers. */
     public CofferConfig withAws(AwsConfig newAws) {
-        return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, secretKey);
+        return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, auth, files,
+                collections);
     }
 }

@@ -72,13 +72,26 @@ public final class ConfigKeys {
     public static final ConfigKey SECRET_KEY = ConfigKey.secret("auth.secret_key",
             "Key that signs access tokens (at least 32 bytes). Generated and kept in the data dir on the embedded default.",
             "SECRET_KEY");
+    public static final ConfigKey ACCESS_TOKEN_TTL = ConfigKey.of("auth.access_token_ttl",
+            "Lifetime of access tokens, e.g. 15m. Default 15m.");
+
+    // Keys of later pieces are added below, each group under its piece's name.
+    // -- credentials --
+    // -- auth --
+    // -- records --
+    // -- files --
 
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
             SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, LOG_FORMAT, LOG_LEVEL,
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
-            USERS_TABLE, S3_BUCKET, S3_PREFIX, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY));
+            USERS_TABLE, S3_BUCKET, S3_PREFIX, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL
+            // -- credentials --
+            // -- auth --
+            // -- records --
+            // -- files --
+            ));
 
     private ConfigKeys() {
     }

@@ -40,7 +40,21 @@ public final class ConfigLoader {
     }
 
     public static CofferConfig load(Sources sources) {
-        return fromSettings(settings(sources));
+        return fromSettings(settings(sources), collectionsNode(sources.tomlFile()));
+    }
+
+    /** The structured {@code [collections]} table of coffer.toml, or null. */
+    public static JsonNode collectionsNode(Optional<Path> tomlFile) {
+        return tomlFile.map(ConfigLoader::readTree).map(root -> root.get("collections")).orElse(null);
+    }
+
+    private static JsonNode readTree(Path file) {
+        try {
+            return new TomlMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException(file.toString(), "cannot read TOML: " + reason);
+        }
     }
 
     /** The merged raw settings; also used by {@code doctor} to say where each value came from. */
@@ -72,13 +86,7 @@ public final class ConfigLoader {
     }
 
     static Map<String, String> readToml(Path file) {
-        JsonNode root;
-        try {
-            root = new TomlMapper().readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            throw new ConfigException(file.toString(), "cannot read TOML: " + reason);
-        }
+        JsonNode root = readTree(file);
         var flat = new HashMap<String, String>();
         flatten("", root, flat);
         return flat;
@@ -106,7 +114,7 @@ public final class ConfigLoader {
     }
 
     /** Turns raw settings into the typed configuration, validating every value. */
-    public static CofferConfig fromSettings(Settings s) {
+    public static CofferConfig fromSettings(Settings s, JsonNode collections) {
         Optional<URI> anyEndpoint = s.url(ConfigKeys.AWS_ENDPOINT);
         Optional<URI> dynamodbEndpoint = s.url(ConfigKeys.AWS_DYNAMODB_ENDPOINT).or(() -> anyEndpoint);
         Optional<URI> s3Endpoint = s.url(ConfigKeys.AWS_S3_ENDPOINT).or(() -> anyEndpoint);
@@ -168,14 +176,15 @@ public final class ConfigLoader {
         String prefix = normalisePrefix(s);
         var storage = new StorageConfig(usersTable, bucket, prefix);
 
-        Optional<dev.coffer.support.Secret> secretKey = s.secret(ConfigKeys.SECRET_KEY);
         return new CofferConfig(mode, server, log,
                 s.path(ConfigKeys.LOCAL_DATA_DIR, Path.of("coffer-data")),
                 aws, storage,
                 s.duration(ConfigKeys.HEALTH_CACHE_TTL, CofferConfig.DEFAULT_HEALTH_CACHE_TTL,
                         java.time.Duration.ZERO, java.time.Duration.ofMinutes(5)),
                 s.bool(ConfigKeys.PROVISION_ON_START, true),
-                secretKey);
+                AuthConfig.from(s),
+                FilesConfig.from(s),
+                CollectionConfig.parseAll(collections));
     }
 
     private static String normalisePrefix(Settings s) {

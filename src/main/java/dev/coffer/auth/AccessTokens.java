@@ -1,0 +1,115 @@
+package dev.coffer.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.coffer.support.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Coffer's access tokens: compact JWTs signed with HS256 under {@code SECRET_KEY}, with issuer,
+ * audience, subject (the user id), issue/expiry times and a random id. Verification accepts only
+ * HS256 with this key, the expected issuer and audience, and a current time window; everything
+ * else (alg none, other algorithms, other keys, expired or future tokens) is rejected the same way.
+ *
+ * <p>Thread-safe and immutable.
+ */
+public final class AccessTokens {
+    public static final String ISSUER = "coffer";
+    public static final String AUDIENCE = "coffer-api";
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+    public static final int MIN_KEY_BYTES = 32;
+    private static final Duration CLOCK_LEEWAY = Duration.ofSeconds(30);
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@|+-]{1,128}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] key;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public AccessTokens(Secret secretKey, Duration ttl, Clock clock) {
+        byte[] bytes = secretKey.reveal().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("secret key must be at least " + MIN_KEY_BYTES + " bytes");
+        }
+        this.key = bytes;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** A token for {@code userId} valid for the configured time to live. */
+    public String issue(String userId) {
+        Instant now = clock.instant();
+        byte[] jti = new byte[16];
+        RANDOM.nextBytes(jti);
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject(userId)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
+                .build();
+        var header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
+        var jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(new MACSigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign token", e);
+        }
+        return jwt.serialize();
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** The user id of a valid token, or empty for any token that is not exactly right. */
+    public Optional<String> verify(String token) {
+        if (token == null || token.length() > 4096) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || jwt.getHeader().getCriticalParams() != null) {
+                return Optional.empty();
+            }
+            if (!jwt.verify(new MACVerifier(key))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Instant now = clock.instant();
+            if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
+                    || !claims.getAudience().contains(AUDIENCE)) {
+                return Optional.empty();
+            }
+            if (claims.getExpirationTime() == null
+                    || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_LEEWAY))) {
+                return Optional.empty();
+            }
+            if (claims.getNotBeforeTime() != null
+                    && now.plus(CLOCK_LEEWAY).isBefore(claims.getNotBeforeTime().toInstant())) {
+                return Optional.empty();
+            }
+            String subject = claims.getSubject();
+            return subject != null && USER_ID.matcher(subject).matches() ? Optional.of(subject) : Optional.empty();
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
