@@ -57,7 +57,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         connector.setPort(port);
         jetty.addConnector(connector);
         jetty.setHandler(new LocalDynamoDBServerHandler(handler, null));
-        jetty.setStopTimeout(1000);
+        // No graceful phase: idle keep-alive connections from SDK pools would hold it up.
+        jetty.setStopTimeout(0);
         jetty.start();
         port = connector.getLocalPort();
         server = jetty;

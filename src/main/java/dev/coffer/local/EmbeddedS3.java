@@ -54,7 +54,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
                 .ignoreUnknownHeaders(true)
-                .stopTimeout(1000)
+                .stopTimeout(0)
                 .build();
         started.start();
         port = started.getPort();

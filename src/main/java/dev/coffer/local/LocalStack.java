@@ -32,7 +32,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack inMemory() {
-        return new LocalStack(EmbeddedDynamoDb.inMemory(), EmbeddedS3.inMemory(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+        return inMemory(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    }
+
+    /** In memory, with S3Proxy checking signatures against the given identity (tests of remote mode). */
+    public static LocalStack inMemory(String accessKeyId, String secretAccessKey) {
+        return new LocalStack(EmbeddedDynamoDb.inMemory(), EmbeddedS3.inMemory(accessKeyId, secretAccessKey));
     }
 
     /** Starts both servers (in parallel: each takes about a second) and logs one line for each. */

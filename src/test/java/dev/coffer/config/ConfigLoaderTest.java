@@ -1,0 +1,214 @@
+package dev.coffer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private CofferConfig load(String toml, String dotEnv, Map<String, String> env, Map<String, String> flags) throws IOException {
+        Path tomlFile = dir.resolve("coffer.toml");
+        Files.writeString(tomlFile, toml);
+        Path envFile = dir.resolve(".env");
+        Files.writeString(envFile, dotEnv);
+        return ConfigLoader.load(new ConfigLoader.Sources(Optional.of(tomlFile), Optional.of(envFile), env, flags));
+    }
+
+    private CofferConfig load(String toml, Map<String, String> env) throws IOException {
+        return load(toml, "", env, Map.of());
+    }
+
+    @Test
+    void load_nothingConfigured_embeddedDefaultsOnLoopback() throws IOException {
+        CofferConfig config = load("", Map.of());
+
+        assertThat(config.mode()).isEqualTo(DeploymentMode.LOCAL);
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("coffer-data"));
+        assertThat(config.storage().usersTable()).isEqualTo("coffer-users");
+        assertThat(config.storage().bucket()).isEqualTo("coffer-files");
+        assertThat(config.storage().prefix()).isEqualTo("users/");
+        assertThat(config.aws().credentials().mode()).isEqualTo("local");
+    }
+
+    @Test
+    void load_sameKeyInEverySource_environmentBeatsDotEnvBeatsToml_flagsBeatAll() throws IOException {
+        String toml = "[s3]\nbucket = \"from-toml\"\nprefix = \"toml/\"\n[server]\nport = 1111\n[dynamodb]\nusers_table = \"toml-users\"\n";
+        String dotEnv = "S3_BUCKET=from-dotenv\nS3_PREFIX=dotenv/\nPORT=2222\n";
+        Map<String, String> env = Map.of("S3_BUCKET", "from-env", "PORT", "3333");
+        Map<String, String> flags = Map.of("server.port", "4444");
+
+        CofferConfig config = load(toml, dotEnv, env, flags);
+
+        assertThat(config.storage().bucket()).isEqualTo("from-env");
+        assertThat(config.storage().prefix()).isEqualTo("dotenv/");
+        assertThat(config.storage().usersTable()).isEqualTo("toml-users");
+        assertThat(config.server().port()).isEqualTo(4444);
+    }
+
+    @Test
+    void load_envNamesAppsAlreadyUse_areAccepted() throws IOException {
+        CofferConfig config = load("", Map.of(
+                "S3_BUCKET_NAME", "legacy-bucket",
+                "AWS_REGION", "eu-west-1",
+                "AWS_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000",
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000",
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "secret-example",
+                "COFFER_PORT", "9090"));
+
+        assertThat(config.storage().bucket()).isEqualTo("legacy-bucket");
+        assertThat(config.aws().region()).isEqualTo("eu-west-1");
+        assertThat(config.aws().dynamodbEndpoint()).contains(URI.create("http://127.0.0.1:8000"));
+        assertThat(config.aws().s3Endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(config.aws().s3PathStyle()).isTrue();
+        assertThat(config.server().port()).isEqualTo(9090);
+    }
+
+    @Test
+    void load_portFromPlatformPortVariable_isUsed() throws IOException {
+        assertThat(load("", Map.of("PORT", "10000")).server().port()).isEqualTo(10000);
+    }
+
+    @Test
+    void load_endpointConfigured_switchesToRemoteModeOnAllInterfaces() throws IOException {
+        CofferConfig config = load("", Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"));
+
+        assertThat(config.mode()).isEqualTo(DeploymentMode.REMOTE);
+        assertThat(config.server().host()).isEqualTo("0.0.0.0");
+        assertThat(config.aws().credentials().mode()).isEqualTo("auto");
+        assertThat(config.aws().dynamodbEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(config.aws().stsEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
+    }
+
+    @Test
+    void load_keysFromDotEnv_sourceIsNamedDotEnv() throws IOException {
+        CofferConfig config = load("", "export AWS_ACCESS_KEY_ID=\"AKIDEXAMPLE\"\nAWS_SECRET_ACCESS_KEY='abc$def' # comment\n",
+                Map.of(), Map.of());
+
+        assertThat(config.aws().credentials().keySource()).isEqualTo(".env");
+        assertThat(config.aws().credentials().secretAccessKey().orElseThrow().reveal()).isEqualTo("abc$def");
+    }
+
+    @Test
+    void load_durationsAndNumbers_parsedWithUnits() throws IOException {
+        CofferConfig config = load("[health]\ncache_ttl = \"5s\"\n[aws]\napi_call_timeout = \"1500ms\"\nmax_retries = 0\n", Map.of());
+
+        assertThat(config.healthCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.aws().apiCallTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.aws().maxRetries()).isZero();
+    }
+
+    @Test
+    void load_unknownTomlKey_namesTheKey() {
+        assertThatThrownBy(() -> load("[server]\nprot = 8080\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.prot: unknown key in coffer.toml (see the configuration reference in README.md)");
+    }
+
+    @Test
+    void load_malformedEndpointUrl_namesTheKeyAndSource() {
+        assertThatThrownBy(() -> load("", Map.of("AWS_ENDPOINT_URL_S3", "localhost:9000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("aws.s3_endpoint (from environment): 'localhost:9000' is not an http(s) URL");
+    }
+
+    @Test
+    void load_portNotANumber_namesTheKey() {
+        assertThatThrownBy(() -> load("", Map.of("PORT", "eighty")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.port (from environment): 'eighty' is not a whole number");
+    }
+
+    @Test
+    void load_portOutOfRange_namesTheKey() {
+        assertThatThrownBy(() -> load("[server]\nport = 70000\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.port (from coffer.toml): 70000 is out of range 0..65535");
+    }
+
+    @Test
+    void load_badRegion_namesTheKey() {
+        assertThatThrownBy(() -> load("", Map.of("AWS_REGION", "Frankfurt")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("aws.region (from environment): 'Frankfurt' is not an AWS region name like eu-west-1");
+    }
+
+    @Test
+    void load_badBucketName_namesTheKey() {
+        assertThatThrownBy(() -> load("", Map.of("S3_BUCKET", "My_Bucket")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("s3.bucket (from environment): 'My_Bucket' is not an S3 bucket name");
+    }
+
+    @Test
+    void load_prefixEscapingUpwards_isRefused() {
+        assertThatThrownBy(() -> load("", Map.of("S3_PREFIX", "../other/")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("s3.prefix (from environment):");
+    }
+
+    @Test
+    void load_badDuration_namesTheKey() {
+        assertThatThrownBy(() -> load("[health]\ncache_ttl = \"soon\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("health.cache_ttl (from coffer.toml): 'soon' is not a duration like 500ms, 10s, 15m, 1h");
+    }
+
+    @Test
+    void load_badBoolean_namesTheKey() {
+        assertThatThrownBy(() -> load("[provision]\non_start = \"maybe\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("provision.on_start (from coffer.toml): 'maybe' is not true or false");
+    }
+
+    @Test
+    void load_unknownLogFormat_listsTheChoices() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_LOG_FORMAT", "xml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("log.format (from environment): 'xml' is not one of [json, text]");
+    }
+
+    @Test
+    void load_localModeWithKeys_refusedAsMixedSignals() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_AWS_CREDENTIALS_MODE", "local",
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("aws.credentials.mode (from environment): 'local' runs the embedded servers");
+    }
+
+    @Test
+    void load_malformedToml_namesTheFile() {
+        assertThatThrownBy(() -> load("[server\nport = 1\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("coffer.toml: cannot read TOML");
+    }
+
+    @Test
+    void load_malformedDotEnvLine_namesTheLine() {
+        assertThatThrownBy(() -> load("", "GOOD=1\nthis is not an assignment\n", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(".env line 2: expected NAME=value");
+    }
+
+    @Test
+    void load_badSecretValue_messageNeverQuotesTheSecret() {
+        // A secret in the wrong place must not be echoed back in the error line.
+        String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assertThatThrownBy(() -> load("[auth]\nsecret_key = \"" + secret + "\"\n[server]\nport = \"x\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    }
+}
