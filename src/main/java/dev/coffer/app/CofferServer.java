@@ -93,7 +93,7 @@ public final class CofferServer implements AutoCloseable {
                 for (TableSpec table : tables) {
                     outcomes.add(provisioner.ensureTable(table));
                 }
-                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), !effective.local()));
+                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), bucketSecurity(effective)));
                 Provisioner.requireMatching(outcomes);
             }
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),
@@ -126,6 +126,14 @@ public final class CofferServer implements AutoCloseable {
                         new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())),
                 Optional.empty());
         return List.of(users);
+    }
+
+    private static Provisioner.BucketSecurity bucketSecurity(CofferConfig config) {
+        if (config.local()) {
+            return Provisioner.BucketSecurity.SKIP;
+        }
+        return config.aws().s3Endpoint().isPresent() ? Provisioner.BucketSecurity.BEST_EFFORT
+                : Provisioner.BucketSecurity.REQUIRED;
     }
 
     private static CofferConfig pointAt(CofferConfig config, LocalStack stack) {

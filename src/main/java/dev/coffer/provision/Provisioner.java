@@ -198,10 +198,14 @@ public final class Provisioner {
     }
 
     /**
-     * Creates the bucket when missing, with default encryption and Block Public Access. The
-     * embedded S3Proxy implements neither, so {@code secure} is false there: it is loopback-only.
+     * Creates the bucket when missing, with default encryption and Block Public Access.
+     *
+     * @param security {@link BucketSecurity#REQUIRED} on AWS; {@link BucketSecurity#BEST_EFFORT}
+     *     against a compatible server named by endpoint (S3Proxy, MinIO may not implement these
+     *     settings: a warning, not a failure); {@link BucketSecurity#SKIP} on the loopback-only
+     *     embedded default
      */
-    public Outcome ensureBucket(String bucket, boolean secure) {
+    public Outcome ensureBucket(String bucket, BucketSecurity security) {
         try {
             s3.headBucket(b -> b.bucket(bucket));
             return new Present("bucket " + bucket);
@@ -226,19 +230,31 @@ public final class Provisioner {
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "CreateBucket " + bucket);
         }
-        if (secure) {
-            applyBucketSettings(bucket);
+        if (security != BucketSecurity.SKIP) {
+            applyBucketSettings(bucket, security);
         }
         LOG.info("created S3 bucket {}", bucket);
         return new Created("bucket " + bucket);
     }
 
-    private void applyBucketSettings(String bucket) {
+    /** How hard to insist on encryption and Block Public Access for a new bucket. */
+    public enum BucketSecurity {
+        REQUIRED, BEST_EFFORT, SKIP
+    }
+
+    private void applyBucketSettings(String bucket, BucketSecurity security) {
         try {
             s3.putPublicAccessBlock(b -> b.bucket(bucket).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
             s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c
                     .rules(r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+        } catch (S3Exception e) {
+            if (security == BucketSecurity.BEST_EFFORT && e.statusCode() == 501) {
+                LOG.warn("bucket {}: this S3-compatible server does not implement encryption or public-access-block "
+                        + "settings; objects are stored as that server stores them", bucket);
+                return;
+            }
+            throw AwsErrors.translate(e, "securing bucket " + bucket);
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "securing bucket " + bucket);
         }

@@ -42,6 +42,11 @@ public final class TestCoffer implements AutoCloseable {
         return new TestCoffer(CofferServer.start(config, Optional.of(stack), clock), config.dataDir());
     }
 
+    /** Coffer in remote mode: the configuration names the endpoints and credentials itself. */
+    public static TestCoffer startRemote(CofferConfig config) {
+        return new TestCoffer(CofferServer.start(config, Optional.empty(), Clock.systemUTC()), config.dataDir());
+    }
+
     /** Loads configuration as {@code coffer serve} would, on port 0 and a fresh data dir. */
     public static CofferConfig config(String toml, Map<String, String> env) {
         try {

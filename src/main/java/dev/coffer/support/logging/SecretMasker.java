@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class SecretMasker {
     private static final Set<String> KNOWN = new CopyOnWriteArraySet<>();
     /** 40 base64 characters standing alone: the shape of an AWS secret access key. */
-    private static final Pattern AWS_SECRET = Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
+    private static final Pattern AWS_SECRET = Pattern.compile("(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
     /** Session tokens are long base64 runs (hundreds of characters). */
     private static final Pattern SESSION_TOKEN = Pattern.compile("[A-Za-z0-9/+]{100,}={0,2}");
     private static final String MASK = "****";

@@ -1,0 +1,98 @@
+package dev.coffer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: exit codes and the one-line messages an operator sees. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void serve_unknownKeyInConfig_exit2WithOneLineNamingTheKey() throws Exception {
+        Path toml = dir.resolve("coffer.toml");
+        Files.writeString(toml, "[s3]\nbucket_name = \"x\"\n");
+
+        Run run = run("serve", "--config", toml.toString(), "--env-file", writeEmptyEnv().toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo(
+                "coffer: configuration error: s3.bucket_name: unknown key in coffer.toml (see the configuration reference in README.md)");
+    }
+
+    @Test
+    void serve_badPortFlag_exit2NamingTheKeyAndCommandLine() throws Exception {
+        Run run = run("serve", "--port", "99999", "--env-file", writeEmptyEnv().toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo(
+                "coffer: configuration error: server.port (from command line): 99999 is out of range 0..65535");
+    }
+
+    @Test
+    void serve_missingConfigFile_exit2() {
+        Run run = run("serve", "--config", dir.resolve("absent.toml").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--config: file not found");
+    }
+
+    @Test
+    void serve_malformedEnvFile_exit2NamingTheLine() throws Exception {
+        Path env = dir.resolve("bad.env");
+        Files.writeString(env, "OK=1\n=novalue\n");
+
+        Run run = run("serve", "--env-file", env.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("coffer: configuration error: bad.env line 2: expected NAME=value");
+    }
+
+    @Test
+    void version_printsVersion() {
+        Run run = run("version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("coffer ");
+    }
+
+    @Test
+    void help_listsServe() {
+        Run run = run("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("serve").contains("version");
+    }
+
+    private Path writeEmptyEnv() throws Exception {
+        Path env = dir.resolve("empty.env");
+        Files.writeString(env, "");
+        return env;
+    }
+}
