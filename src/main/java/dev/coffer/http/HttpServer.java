@@ -24,6 +24,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Set<HandlerType> ROUTED = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD);
 
+    private static final String STARTED_AT = "coffer.startedAt";
     private final Javalin app;
 
     private HttpServer(Javalin app) {
@@ -65,12 +66,19 @@ public final class HttpServer implements AutoCloseable {
                 };
             });
             c.routes.before(ctx -> {
+                ctx.attribute(STARTED_AT, System.nanoTime());
                 RequestIds.assign(ctx);
                 ctx.header("Cache-Control", "no-store");
                 ctx.header("X-Content-Type-Options", "nosniff");
             });
-            c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {}ms id={}", ctx.method(), ctx.path(),
-                    ctx.statusCode(), String.format(java.util.Locale.ROOT, "%.1f", ms), RequestIds.of(ctx)));
+            // Logged in an after-handler, before the response is flushed, so the line exists by
+            // the time the client has its answer (tests and operators can rely on it).
+            c.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED_AT);
+                double ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000.0;
+                ACCESS.info("{} {} {} {}ms id={}", ctx.method(), ctx.path(), ctx.statusCode(),
+                        String.format(java.util.Locale.ROOT, "%.1f", ms), RequestIds.of(ctx));
+            });
             c.routes.exception(CofferException.class, (e, ctx) -> {
                 if (e.code().status() >= 500) {
                     LOG.warn("request {} failed: {}", RequestIds.of(ctx), e.oneLine());

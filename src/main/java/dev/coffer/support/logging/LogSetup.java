@@ -39,6 +39,7 @@ public final class LogSetup {
             encoder.setWithMDC(false);
             encoder.setWithKVPList(false);
             encoder.setWithMessage(false);
+            encoder.setWithFormattedMessage(true);
             inner = encoder;
         } else {
             var encoder = new PatternLayoutEncoder();

@@ -1,0 +1,49 @@
+package dev.coffer.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coffer.local.LocalStack;
+import dev.coffer.support.Json;
+import dev.coffer.testing.LogCapture;
+import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.TestCoffer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedLocalStack.class)
+class RequestLoggingTest {
+
+    @Test
+    void textFormat_oneLinePerRequestWithMethodPathStatusMsAndRequestId(LocalStack stack) throws Exception {
+        try (LogCapture logs = LogCapture.start(); var coffer = TestCoffer.start(stack, "", Map.of())) {
+            coffer.http().request("GET", "/health/live").header("X-Request-Id", "req-text-1").send();
+            coffer.http().request("GET", "/missing").header("X-Request-Id", "req-text-2").send();
+
+            assertThat(logs.text()).containsPattern("GET /health/live 200 \\d+\\.\\dms id=req-text-1")
+                    .containsPattern("GET /missing 404 \\d+\\.\\dms id=req-text-2");
+        }
+    }
+
+    @Test
+    void jsonFormat_everyLineIsJsonWithLevelLoggerAndMessage(LocalStack stack) throws Exception {
+        try (LogCapture logs = LogCapture.startJson(); var coffer = TestCoffer.start(stack, "", Map.of())) {
+            coffer.http().request("GET", "/health/live").header("X-Request-Id", "req-json-1").send();
+
+            List<String> lines = logs.text().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).isNotEmpty();
+            boolean sawAccessLine = false;
+            for (String line : lines) {
+                JsonNode json = Json.mapper().readTree(line);
+                assertThat(json.path("level").asText()).isNotBlank();
+                assertThat(json.path("loggerName").asText()).isNotBlank();
+                if (json.path("formattedMessage").asText().contains("GET /health/live 200")) {
+                    sawAccessLine = json.path("formattedMessage").asText().contains("id=req-json-1");
+                }
+            }
+            assertThat(sawAccessLine).as(logs.text()).isTrue();
+        }
+    }
+}
