@@ -59,9 +59,18 @@ final class ServeCommand implements Callable<Integer> {
         CofferServer server;
         try {
             server = CofferServer.start(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return Main.EXIT_CONFIG;
         } catch (CofferException e) {
             System.err.println("coffer: cannot start: " + e.oneLine());
             return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
+        } catch (Exception e) {
+            // Unexpected: one line for the operator, the trace in the log for whoever debugs it.
+            org.slf4j.LoggerFactory.getLogger(ServeCommand.class).debug("start-up failed", e);
+            System.err.println("coffer: cannot start: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + " (run with COFFER_LOG_LEVEL=debug for details)");
+            return Main.EXIT_FAILURE;
         }
         if (exitWhenReady) {
             var client = java.net.http.HttpClient.newHttpClient();

@@ -20,6 +20,7 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many requests"),
     INTERNAL(500, "Internal error"),
     OVERLOADED(503, "Server busy"),
+    STARTUP_FAILED(500, "Start-up failed"),
 
     // AWS failures, translated by the aws piece.
     EXPIRED_CREDENTIALS(503, "AWS credentials expired"),

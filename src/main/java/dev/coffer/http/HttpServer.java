@@ -116,8 +116,26 @@ public final class HttpServer implements AutoCloseable {
                 module.register(c.routes);
             }
         });
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            if (hasCause(e, java.net.BindException.class)) {
+                throw new CofferException(ErrorCode.STARTUP_FAILED,
+                        "cannot listen on " + config.host() + ":" + config.port() + ": the address is already in use",
+                        "stop the other process on that port, or choose another with --port or PORT", null, e);
+            }
+            throw e;
+        }
         return new HttpServer(app);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isProblem(io.javalin.http.Context ctx) {

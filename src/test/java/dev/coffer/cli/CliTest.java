@@ -75,6 +75,20 @@ class CliTest {
     }
 
     @Test
+    void serve_portAlreadyInUse_exit1WithOneLineCauseAndFix() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir",
+                    dir.resolve("data").toString(), "--env-file", writeEmptyEnv().toString());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            // Log lines go to stderr too; the operator's one line is the last.
+            assertThat(run.err().strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo("coffer: cannot start: startup_failed: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": the address is already in use. Fix: stop the other process on that port, "
+                    + "or choose another with --port or PORT");
+        }
+    }
+
+    @Test
     void version_printsVersion() {
         Run run = run("version");
 
