@@ -93,7 +93,8 @@ public final class CofferServer implements AutoCloseable {
                 for (TableSpec table : tables) {
                     outcomes.add(provisioner.ensureTable(table));
                 }
-                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), bucketSecurity(effective)));
+                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), effective.storage().prefix(),
+                        bucketSecurity(effective)));
                 Provisioner.requireMatching(outcomes);
             }
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),

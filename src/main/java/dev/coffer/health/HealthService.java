@@ -107,10 +107,13 @@ public final class HealthService {
             return new DependencyHealth(Connection.NOT_CONFIGURED, details, null, null);
         }
         try {
-            s3.headBucket(b -> b.bucket(targets.bucket()).overrideConfiguration(probe()));
+            // A one-key listing under Coffer's prefix rather than HeadBucket: the least-privilege
+            // policy allows s3:ListBucket only for that prefix, and HeadBucket names no prefix.
+            s3.listObjectsV2(b -> b.bucket(targets.bucket()).prefix(targets.prefix()).maxKeys(1)
+                    .overrideConfiguration(probe()));
             return new DependencyHealth(Connection.CONNECTED, details, null, null);
         } catch (SdkException e) {
-            CofferException translated = AwsErrors.translate(e, "HeadBucket " + targets.bucket());
+            CofferException translated = AwsErrors.translate(e, "ListObjectsV2 on " + targets.bucket());
             return new DependencyHealth(Connection.CONNECTION_FAILED, details, translated.oneLine(),
                     translated.fix().orElse(null));
         }

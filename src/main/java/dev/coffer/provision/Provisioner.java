@@ -205,18 +205,9 @@ public final class Provisioner {
      *     settings: a warning, not a failure); {@link BucketSecurity#SKIP} on the loopback-only
      *     embedded default
      */
-    public Outcome ensureBucket(String bucket, BucketSecurity security) {
-        try {
-            s3.headBucket(b -> b.bucket(bucket));
+    public Outcome ensureBucket(String bucket, String prefix, BucketSecurity security) {
+        if (bucketExists(bucket, prefix)) {
             return new Present("bucket " + bucket);
-        } catch (NoSuchBucketException e) {
-            // fall through to create
-        } catch (S3Exception e) {
-            if (e.statusCode() != 404) {
-                throw AwsErrors.translate(e, "HeadBucket " + bucket);
-            }
-        } catch (SdkException e) {
-            throw AwsErrors.translate(e, "HeadBucket " + bucket);
         }
         try {
             s3.createBucket(b -> {
@@ -235,6 +226,26 @@ public final class Provisioner {
         }
         LOG.info("created S3 bucket {}", bucket);
         return new Created("bucket " + bucket);
+    }
+
+    /**
+     * Whether the bucket exists, asked with a one-key listing under Coffer's prefix: that is what
+     * the runtime policy allows (s3:ListBucket limited to the prefix), where HeadBucket is not.
+     */
+    public boolean bucketExists(String bucket, String prefix) {
+        try {
+            s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1));
+            return true;
+        } catch (NoSuchBucketException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
+        }
     }
 
     /** How hard to insist on encryption and Block Public Access for a new bucket. */
