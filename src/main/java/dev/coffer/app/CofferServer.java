@@ -120,7 +120,8 @@ public final class CofferServer implements AutoCloseable {
         }
     }
 
-    static List<TableSpec> tables(CofferConfig config) {
+    /** Every table this configuration needs (provisioning, health, policy). */
+    public static List<TableSpec> tables(CofferConfig config) {
         var users = new TableSpec(config.storage().usersTable(),
                 new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S), Optional.empty(),
                 List.of(new TableSpec.IndexSpec("email-index", true,

@@ -1,0 +1,59 @@
+package dev.coffer.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coffer.app.CofferServer;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.ConfigException;
+import dev.coffer.policy.PolicyGenerator;
+import dev.coffer.policy.PolicyTargets;
+import dev.coffer.support.Json;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "policy", description = "Print the least-privilege IAM policy for this configuration (JSON on stdout, notes on stderr).")
+final class PolicyCommand implements Callable<Integer> {
+    enum Purpose { runtime, provision }
+
+    enum Variable { principal_tag, cognito }
+
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--for", defaultValue = "runtime", description = "runtime (what serve needs, default) or provision (what init needs).")
+    Purpose purpose;
+
+    @Option(names = "--per-user-scope", description = "Statements scoped to one user's partition and folder, for credentials handed to users.")
+    boolean perUserScope;
+
+    @Option(names = "--identity-variable", defaultValue = "principal_tag",
+            description = "With --per-user-scope: principal_tag (${aws:PrincipalTag/user_id}) or cognito (${cognito-identity.amazonaws.com:sub}).")
+    Variable variable;
+
+    @Override
+    public Integer call() throws Exception {
+        CofferConfig config;
+        try {
+            config = configOptions.load(Map.of());
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        var targets = new PolicyTargets(Optional.of(config.aws().region()), config.aws().expectedAccountId(),
+                CofferServer.tables(config), config.storage().bucket(), config.storage().prefix(), Optional.empty());
+        var generator = new PolicyGenerator(targets);
+        ObjectNode policy;
+        if (perUserScope) {
+            policy = generator.perUser(variable == Variable.cognito ? PolicyGenerator.UserVariable.COGNITO
+                    : PolicyGenerator.UserVariable.PRINCIPAL_TAG);
+        } else {
+            policy = purpose == Purpose.provision ? generator.provision() : generator.runtime();
+        }
+        generator.notes().forEach(note -> System.err.println("# " + note));
+        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(policy));
+        return Main.EXIT_OK;
+    }
+}
