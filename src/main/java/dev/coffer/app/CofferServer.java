@@ -130,7 +130,8 @@ public final class CofferServer implements AutoCloseable {
         return List.of(users);
     }
 
-    private static Provisioner.BucketSecurity bucketSecurity(CofferConfig config) {
+    /** How strictly new buckets are secured for this configuration (see {@link Provisioner#ensureBucket}). */
+    public static Provisioner.BucketSecurity bucketSecurity(CofferConfig config) {
         if (config.local()) {
             return Provisioner.BucketSecurity.SKIP;
         }
@@ -138,7 +139,8 @@ public final class CofferServer implements AutoCloseable {
                 : Provisioner.BucketSecurity.REQUIRED;
     }
 
-    private static CofferConfig pointAt(CofferConfig config, LocalStack stack) {
+    /** The configuration with AWS endpoints aimed at the embedded servers of {@code stack}. */
+    public static CofferConfig pointAt(CofferConfig config, LocalStack stack) {
         AwsConfig aws = config.aws();
         CredentialsConfig c = aws.credentials();
         return config.withAws(new AwsConfig(LocalStack.REGION, Optional.of(stack.dynamoDb().endpoint()),

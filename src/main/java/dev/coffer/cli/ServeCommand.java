@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             return Main.EXIT_CONFIG;
         } catch (CofferException e) {
             System.err.println("coffer: cannot start: " + e.oneLine());
-            return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
+            return exitCodeFor(e);
         } catch (Exception e) {
             // Unexpected: one line for the operator, the trace in the log for whoever debugs it.
             org.slf4j.LoggerFactory.getLogger(ServeCommand.class).debug("start-up failed", e);
@@ -89,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
         }, "coffer-shutdown"));
         server.awaitShutdown();
         return Main.EXIT_OK;
+    }
+
+    /** Exit code 3 for credential failures, 1 for the rest. */
+    static int exitCodeFor(CofferException e) {
+        return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
     }
 
     private static void putIf(java.util.Map<String, String> flags, String key, String value) {

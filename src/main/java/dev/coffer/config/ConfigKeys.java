@@ -65,6 +65,8 @@ public final class ConfigKeys {
             "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME");
     public static final ConfigKey S3_PREFIX = ConfigKey.of("s3.prefix",
             "Leading part of every object key. Default users/.", "S3_PREFIX");
+    public static final ConfigKey S3_VERSIONING = ConfigKey.of("s3.versioning",
+            "Turn on versioning when creating the bucket. Default false.");
     public static final ConfigKey HEALTH_CACHE_TTL = ConfigKey.of("health.cache_ttl",
             "How long a /health result is reused, e.g. 2s. Default 2s.");
     public static final ConfigKey PROVISION_ON_START = ConfigKey.of("provision.on_start",
@@ -86,7 +88,7 @@ public final class ConfigKeys {
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
-            USERS_TABLE, S3_BUCKET, S3_PREFIX, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL
+            USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL
             // -- credentials --
             // -- auth --
             // -- records --

@@ -174,7 +174,7 @@ public final class ConfigLoader {
             throw s.invalid(ConfigKeys.S3_BUCKET, "'" + bucket + "' is not an S3 bucket name (3-63 of a-z 0-9 . -)");
         }
         String prefix = normalisePrefix(s);
-        var storage = new StorageConfig(usersTable, bucket, prefix);
+        var storage = new StorageConfig(usersTable, bucket, prefix, s.bool(ConfigKeys.S3_VERSIONING, false));
 
         return new CofferConfig(mode, server, log,
                 s.path(ConfigKeys.LOCAL_DATA_DIR, Path.of("coffer-data")),

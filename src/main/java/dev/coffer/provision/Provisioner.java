@@ -97,6 +97,120 @@ public final class Provisioner {
         }
     }
 
+    /**
+     * What {@code coffer init} would do: looks at every table and the bucket, changes nothing.
+     *
+     * @param inspectBucketSettings the bucket is secured (not the embedded S3Proxy): read encryption and
+     *     Block Public Access of an existing bucket, and plan them for a new one
+     */
+    public List<PlanStep> plan(List<TableSpec> tables, String bucket, String prefix, boolean versioning,
+                               boolean inspectBucketSettings) {
+        var steps = new ArrayList<PlanStep>();
+        for (TableSpec spec : tables) {
+            Optional<TableDescription> existing = describe(spec.name());
+            if (existing.isEmpty()) {
+                steps.add(new PlanStep.CreateTable(spec));
+                continue;
+            }
+            List<String> differences = differences(spec, existing.get());
+            if (!differences.isEmpty()) {
+                steps.add(new PlanStep.TableDiffers(spec.name(), differences));
+                continue;
+            }
+            Optional<String> ttlDifference = spec.ttlAttribute().flatMap(ttl -> ttlDiffers(spec.name(), ttl));
+            if (ttlDifference.isPresent()) {
+                steps.add(ttlDifference.get().isEmpty() ? new PlanStep.EnableTtl(spec.name(), spec.ttlAttribute().get())
+                        : new PlanStep.TableDiffers(spec.name(), List.of(ttlDifference.get())));
+            } else {
+                steps.add(new PlanStep.TableMatches(spec.name()));
+            }
+        }
+        if (!bucketExists(bucket, prefix)) {
+            steps.add(new PlanStep.CreateBucket(bucket, region, versioning, inspectBucketSettings));
+        } else {
+            List<String> differences = inspectBucketSettings ? bucketDifferences(bucket) : List.of();
+            steps.add(differences.isEmpty() ? new PlanStep.BucketMatches(bucket) : new PlanStep.BucketDiffers(bucket, differences));
+        }
+        return steps;
+    }
+
+    /** Carries out the changing steps of a plan; the others are left as they are. */
+    public void apply(List<PlanStep> steps, BucketSecurity security, String prefix) {
+        for (PlanStep step : steps) {
+            switch (step) {
+                case PlanStep.CreateTable create -> ensureTable(create.spec());
+                case PlanStep.EnableTtl ttl -> {
+                    try {
+                        dynamoDb.updateTimeToLive(b -> b.tableName(ttl.name())
+                                .timeToLiveSpecification(t -> t.attributeName(ttl.attribute()).enabled(true)));
+                    } catch (SdkException e) {
+                        throw AwsErrors.translate(e, "UpdateTimeToLive on " + ttl.name());
+                    }
+                }
+                case PlanStep.CreateBucket create -> {
+                    ensureBucket(create.bucket(), prefix, security);
+                    if (create.versioning()) {
+                        try {
+                            s3.putBucketVersioning(b -> b.bucket(create.bucket())
+                                    .versioningConfiguration(v -> v.status("Enabled")));
+                        } catch (SdkException e) {
+                            throw AwsErrors.translate(e, "PutBucketVersioning on " + create.bucket());
+                        }
+                    }
+                }
+                default -> {
+                    // reported only
+                }
+            }
+        }
+    }
+
+    /** Empty optional: TTL as declared. Optional of "": TTL off (can be enabled). Otherwise a difference. */
+    private Optional<String> ttlDiffers(String table, String attribute) {
+        try {
+            var ttl = dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+            String status = ttl == null ? "DISABLED" : ttl.timeToLiveStatusAsString();
+            if ("ENABLED".equals(status) || "ENABLING".equals(status)) {
+                return attribute.equals(ttl.attributeName()) ? Optional.empty()
+                        : Optional.of("TTL is on attribute " + ttl.attributeName() + ", expected " + attribute);
+            }
+            return Optional.of("");
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "DescribeTimeToLive on " + table);
+        }
+    }
+
+    private List<String> bucketDifferences(String bucket) {
+        var differences = new ArrayList<String>();
+        try {
+            s3.getBucketEncryption(b -> b.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || "ServerSideEncryptionConfigurationNotFoundError".equals(errorCode(e))) {
+                differences.add("no default encryption");
+            } else if (e.statusCode() != 501) {
+                throw AwsErrors.translate(e, "GetBucketEncryption on " + bucket);
+            }
+        }
+        try {
+            var block = s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
+            if (!(Boolean.TRUE.equals(block.blockPublicAcls()) && Boolean.TRUE.equals(block.ignorePublicAcls())
+                    && Boolean.TRUE.equals(block.blockPublicPolicy()) && Boolean.TRUE.equals(block.restrictPublicBuckets()))) {
+                differences.add("Block Public Access is not fully on");
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                differences.add("no Block Public Access configuration");
+            } else if (e.statusCode() != 501) {
+                throw AwsErrors.translate(e, "GetPublicAccessBlock on " + bucket);
+            }
+        }
+        return differences;
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+    }
+
     /** Raises a start-up error when any outcome is a mismatch. */
     public static void requireMatching(List<Outcome> outcomes) {
         var lines = new ArrayList<String>();

@@ -1,0 +1,61 @@
+package dev.coffer.cli;
+
+import dev.coffer.app.AwsEnvironment;
+import dev.coffer.app.CofferServer;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.ConfigException;
+import dev.coffer.error.CofferException;
+import dev.coffer.provision.PlanStep;
+import dev.coffer.provision.Provisioner;
+import dev.coffer.support.logging.LogSetup;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "init", description = "Create the missing tables and bucket (idempotent); print the plan first.")
+final class InitCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--dry-run", description = "Print the plan only; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        LogSetup.configure(false, "warn");
+        PrintStream out = System.out;
+        CofferConfig config;
+        try {
+            config = configOptions.load(Map.of());
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        try (AwsEnvironment env = AwsEnvironment.open(config)) {
+            CofferConfig effective = env.config();
+            var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), effective.aws().region());
+            boolean inspect = !effective.local();
+            List<PlanStep> plan = provisioner.plan(CofferServer.tables(effective), effective.storage().bucket(),
+                    effective.storage().prefix(), effective.storage().versioning(), inspect);
+            out.println("plan (" + (effective.local() ? "embedded default in " + effective.dataDir() : "region "
+                    + effective.aws().region()) + "):");
+            plan.forEach(step -> out.println((step.changes() ? "  + " : "  = ") + step.describe()));
+            long changes = plan.stream().filter(PlanStep::changes).count();
+            if (dryRun) {
+                out.println("dry run: " + changes + " change(s) planned, nothing done");
+                return Main.EXIT_OK;
+            }
+            provisioner.apply(plan, CofferServer.bucketSecurity(effective), effective.storage().prefix());
+            out.println(changes == 0 ? "nothing to do" : "done: " + changes + " change(s) made");
+            boolean differs = plan.stream().anyMatch(s -> s instanceof PlanStep.TableDiffers || s instanceof PlanStep.BucketDiffers);
+            return differs ? Main.EXIT_FAILURE : Main.EXIT_OK;
+        } catch (CofferException e) {
+            System.err.println("coffer: init failed: " + e.oneLine());
+            return ServeCommand.exitCodeFor(e);
+        }
+    }
+}

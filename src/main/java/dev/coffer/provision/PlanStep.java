@@ -1,0 +1,75 @@
+package dev.coffer.provision;
+
+import java.util.List;
+
+/** One line of `coffer init`'s plan: what exists, what will be created, what differs and is left alone. */
+public sealed interface PlanStep {
+    String describe();
+
+    /** A missing table that will be created. */
+    record CreateTable(TableSpec spec) implements PlanStep {
+        @Override
+        public String describe() {
+            var parts = new StringBuilder("create table ").append(spec.name()).append(" (key ")
+                    .append(spec.partitionKey().name());
+            spec.sortKey().ifPresent(k -> parts.append(" + ").append(k.name()));
+            for (TableSpec.IndexSpec index : spec.indexes()) {
+                parts.append(", ").append(index.global() ? "global" : "local").append(" index ").append(index.name());
+            }
+            spec.ttlAttribute().ifPresent(ttl -> parts.append(", TTL on ").append(ttl));
+            return parts.append(", on-demand billing)").toString();
+        }
+    }
+
+    record TableMatches(String name) implements PlanStep {
+        @Override
+        public String describe() {
+            return "table " + name + " exists and matches";
+        }
+    }
+
+    /** An existing table whose shape differs: reported, never altered. */
+    record TableDiffers(String name, List<String> differences) implements PlanStep {
+        @Override
+        public String describe() {
+            return "table " + name + " exists but differs (left unchanged): " + String.join("; ", differences);
+        }
+    }
+
+    /** A table that exists with the right keys but without the declared TTL: enabling it is not destructive. */
+    record EnableTtl(String name, String attribute) implements PlanStep {
+        @Override
+        public String describe() {
+            return "enable TTL on " + name + "." + attribute;
+        }
+    }
+
+    /** {@code secured}: default encryption and Block Public Access will be set (not on the embedded S3Proxy). */
+    record CreateBucket(String bucket, String region, boolean versioning, boolean secured) implements PlanStep {
+        @Override
+        public String describe() {
+            String settings = secured ? "default encryption, Block Public Access" : "embedded S3Proxy, loopback only";
+            return "create bucket " + bucket + " in " + region + " (" + settings + (versioning ? ", versioning" : "") + ")";
+        }
+    }
+
+    record BucketMatches(String bucket) implements PlanStep {
+        @Override
+        public String describe() {
+            return "bucket " + bucket + " exists";
+        }
+    }
+
+    /** An existing bucket whose settings differ from what Coffer would create: reported only. */
+    record BucketDiffers(String bucket, List<String> differences) implements PlanStep {
+        @Override
+        public String describe() {
+            return "bucket " + bucket + " exists but differs (left unchanged): " + String.join("; ", differences);
+        }
+    }
+
+    /** Whether applying this step changes anything. */
+    default boolean changes() {
+        return this instanceof CreateTable || this instanceof CreateBucket || this instanceof EnableTtl;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.coffer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.local.LocalStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** `coffer init` on the embedded default: plan first, dry run changes nothing, idempotent. */
+class InitCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out) {
+    }
+
+    private Run init(String... extra) throws Exception {
+        Path toml = dir.resolve("coffer.toml");
+        Files.writeString(toml, "[local]\ndata_dir = \"" + dir.resolve("data") + "\"\n[dynamodb]\nusers_table = \"init-users\"\n");
+        Path env = dir.resolve("empty.env");
+        Files.writeString(env, "");
+        PrintStream old = System.out;
+        var out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            String[] args = new String[3 + 2 + extra.length];
+            args[0] = "init";
+            args[1] = "--config";
+            args[2] = toml.toString();
+            args[3] = "--env-file";
+            args[4] = env.toString();
+            System.arraycopy(extra, 0, args, 5, extra.length);
+            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void init_dryRun_printsPlanAndCreatesNothing() throws Exception {
+        Run run = init("--dry-run");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("  + create table init-users (key user_id, global index email-index, on-demand billing)")
+                .contains("  + create bucket coffer-files in us-east-1")
+                .contains("dry run: 2 change(s) planned, nothing done");
+        assertThat(tableNames()).doesNotContain("init-users");
+    }
+
+    @Test
+    void init_twice_createsThenReportsNothingToDo() throws Exception {
+        Run first = init();
+        Run second = init();
+
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).contains("done: 2 change(s) made");
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("  = table init-users exists and matches").contains("  = bucket coffer-files exists")
+                .contains("nothing to do");
+        assertThat(tableNames()).contains("init-users");
+    }
+
+    private java.util.List<String> tableNames() throws Exception {
+        try (LocalStack stack = LocalStack.onDisk(dir.resolve("data")).start("test");
+             DynamoDbClient client = DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint())
+                     .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                     .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                             LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY))
+                     .build()) {
+            return client.listTables().tableNames();
+        }
+    }
+}
