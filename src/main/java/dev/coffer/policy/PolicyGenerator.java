@@ -152,7 +152,7 @@ public final class PolicyGenerator {
     }
 
     /** IAM Sids are alphanumeric: table names may hold '-', '_' and '.'. */
-    static String sid(String kind, String tableName) {
+    public static String sid(String kind, String tableName) {
         StringBuilder out = new StringBuilder("Coffer").append(kind);
         boolean upper = true;
         for (char c : tableName.toCharArray()) {

@@ -107,31 +107,37 @@ public final class Provisioner {
                                boolean inspectBucketSettings) {
         var steps = new ArrayList<PlanStep>();
         for (TableSpec spec : tables) {
-            Optional<TableDescription> existing = describe(spec.name());
-            if (existing.isEmpty()) {
-                steps.add(new PlanStep.CreateTable(spec));
-                continue;
-            }
-            List<String> differences = differences(spec, existing.get());
-            if (!differences.isEmpty()) {
-                steps.add(new PlanStep.TableDiffers(spec.name(), differences));
-                continue;
-            }
-            Optional<String> ttlDifference = spec.ttlAttribute().flatMap(ttl -> ttlDiffers(spec.name(), ttl));
-            if (ttlDifference.isPresent()) {
-                steps.add(ttlDifference.get().isEmpty() ? new PlanStep.EnableTtl(spec.name(), spec.ttlAttribute().get())
-                        : new PlanStep.TableDiffers(spec.name(), List.of(ttlDifference.get())));
-            } else {
-                steps.add(new PlanStep.TableMatches(spec.name()));
-            }
+            steps.add(planTable(spec));
         }
-        if (!bucketExists(bucket, prefix)) {
-            steps.add(new PlanStep.CreateBucket(bucket, region, versioning, inspectBucketSettings));
-        } else {
-            List<String> differences = inspectBucketSettings ? bucketDifferences(bucket) : List.of();
-            steps.add(differences.isEmpty() ? new PlanStep.BucketMatches(bucket) : new PlanStep.BucketDiffers(bucket, differences));
-        }
+        steps.add(planBucket(bucket, prefix, versioning, inspectBucketSettings));
         return steps;
+    }
+
+    /** What init would do for one table. */
+    public PlanStep planTable(TableSpec spec) {
+        Optional<TableDescription> existing = describe(spec.name());
+        if (existing.isEmpty()) {
+            return new PlanStep.CreateTable(spec);
+        }
+        List<String> differences = differences(spec, existing.get());
+        if (!differences.isEmpty()) {
+            return new PlanStep.TableDiffers(spec.name(), differences);
+        }
+        Optional<String> ttlDifference = spec.ttlAttribute().flatMap(ttl -> ttlDiffers(spec.name(), ttl));
+        if (ttlDifference.isPresent()) {
+            return ttlDifference.get().isEmpty() ? new PlanStep.EnableTtl(spec.name(), spec.ttlAttribute().get())
+                    : new PlanStep.TableDiffers(spec.name(), List.of(ttlDifference.get()));
+        }
+        return new PlanStep.TableMatches(spec.name());
+    }
+
+    /** What init would do for the bucket. */
+    public PlanStep planBucket(String bucket, String prefix, boolean versioning, boolean inspectBucketSettings) {
+        if (!bucketExists(bucket, prefix)) {
+            return new PlanStep.CreateBucket(bucket, region, versioning, inspectBucketSettings);
+        }
+        List<String> differences = inspectBucketSettings ? bucketDifferences(bucket) : List.of();
+        return differences.isEmpty() ? new PlanStep.BucketMatches(bucket) : new PlanStep.BucketDiffers(bucket, differences);
     }
 
     /** Carries out the changing steps of a plan; the others are left as they are. */

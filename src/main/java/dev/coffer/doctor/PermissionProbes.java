@@ -1,0 +1,148 @@
+package dev.coffer.doctor;
+
+import dev.coffer.aws.AwsErrors;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.provision.TableSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Proves each runtime permission by using it harmlessly: conditional writes on a key that does
+ * not exist (the condition fails, so nothing is written, but AWS checked the permission first),
+ * reads of that key, and a write+read+delete of one object under the reserved
+ * {@code PREFIX__coffer_doctor__/} folder. An AccessDenied names the action and the policy
+ * statement ({@code coffer policy}'s Sid) that is missing.
+ */
+final class PermissionProbes {
+    /** A user id no real user can have: ids are ULIDs, UUIDs or OIDC subjects. */
+    static final String DOCTOR_USER = "__coffer_doctor__";
+
+    private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
+
+    PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
+        this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+    }
+
+    List<CheckResult> table(TableSpec table, String statementSid, String indexStatementSid) {
+        var results = new ArrayList<CheckResult>();
+        Map<String, AttributeValue> key = key(table);
+        String exists = "attribute_exists(" + table.partitionKey().name() + ")";
+        String name = "permission " + table.name();
+        results.add(probe(name + " GetItem", statementSid, "dynamodb:GetItem",
+                () -> dynamoDb.getItem(b -> b.tableName(table.name()).key(key))));
+        results.add(probe(name + " Query", statementSid, "dynamodb:Query",
+                () -> dynamoDb.query(b -> b.tableName(table.name()).keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", table.partitionKey().name()))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(DOCTOR_USER))).limit(1))));
+        results.add(probe(name + " PutItem", statementSid, "dynamodb:PutItem", conditionFails(
+                () -> dynamoDb.putItem(b -> b.tableName(table.name()).item(key).conditionExpression(exists)))));
+        results.add(probe(name + " UpdateItem", statementSid, "dynamodb:UpdateItem", conditionFails(
+                () -> dynamoDb.updateItem(b -> b.tableName(table.name()).key(key).conditionExpression(exists)
+                        .updateExpression("SET #d = :d").expressionAttributeNames(Map.of("#d", "doctor"))
+                        .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(true)))))));
+        results.add(probe(name + " DeleteItem", statementSid, "dynamodb:DeleteItem", conditionFails(
+                () -> dynamoDb.deleteItem(b -> b.tableName(table.name()).key(key).conditionExpression(exists)))));
+        results.add(probe(name + " ConditionCheckItem", statementSid, "dynamodb:ConditionCheckItem", conditionFails(
+                () -> dynamoDb.transactWriteItems(b -> b.transactItems(t -> t.conditionCheck(c -> c
+                        .tableName(table.name()).key(key).conditionExpression(exists)))))));
+        results.add(probe(name + " BatchWriteItem", statementSid, "dynamodb:BatchWriteItem",
+                () -> dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table.name(),
+                        List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                                .deleteRequest(d -> d.key(key)).build()))))));
+        for (TableSpec.IndexSpec index : table.indexes()) {
+            String indexKey = index.global() ? index.partitionKey().name() : table.partitionKey().name();
+            AttributeValue value = (index.global() ? index.partitionKey().type() : table.partitionKey().type())
+                    == TableSpec.KeyType.N ? AttributeValue.fromN("0") : AttributeValue.fromS(DOCTOR_USER);
+            results.add(probe(name + " Query index " + index.name(), indexStatementSid, "dynamodb:Query",
+                    () -> dynamoDb.query(b -> b.tableName(table.name()).indexName(index.name())
+                            .keyConditionExpression("#k = :k").expressionAttributeNames(Map.of("#k", indexKey))
+                            .expressionAttributeValues(Map.of(":k", value)).limit(1))));
+        }
+        return results;
+    }
+
+    List<CheckResult> bucket(String bucket, String prefix) {
+        var results = new ArrayList<CheckResult>();
+        String key = prefix + DOCTOR_USER + "/probe";
+        String name = "permission " + bucket;
+        results.add(probe(name + " ListBucket", "CofferListPrefix", "s3:ListBucket",
+                () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1))));
+        results.add(probe(name + " ListBucketMultipartUploads", "CofferListPrefix", "s3:ListBucketMultipartUploads",
+                () -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix).maxUploads(1))));
+        results.add(probe(name + " PutObject", "CofferObjects", "s3:PutObject",
+                () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("coffer doctor probe"))));
+        results.add(probe(name + " GetObject", "CofferObjects", "s3:GetObject",
+                () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
+        results.add(probe(name + " AbortMultipartUpload", "CofferObjects", "s3:AbortMultipartUpload",
+                noSuchUpload(() -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
+        results.add(probe(name + " ListMultipartUploadParts", "CofferObjects", "s3:ListMultipartUploadParts",
+                noSuchUpload(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
+        results.add(probe(name + " DeleteObject", "CofferObjects", "s3:DeleteObject",
+                () -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
+        return results;
+    }
+
+    private static Map<String, AttributeValue> key(TableSpec table) {
+        var key = new java.util.HashMap<String, AttributeValue>();
+        key.put(table.partitionKey().name(), AttributeValue.fromS(DOCTOR_USER));
+        table.sortKey().ifPresent(k -> key.put(k.name(),
+                k.type() == TableSpec.KeyType.N ? AttributeValue.fromN("0") : AttributeValue.fromS("probe")));
+        return key;
+    }
+
+    private static Runnable conditionFails(Runnable call) {
+        return () -> {
+            try {
+                call.run();
+            } catch (ConditionalCheckFailedException | TransactionCanceledException expected) {
+                // Permission was checked before the condition: this is the harmless success.
+            }
+        };
+    }
+
+    private static Runnable noSuchUpload(Runnable call) {
+        return () -> {
+            try {
+                call.run();
+            } catch (NoSuchUploadException expected) {
+                // Permission granted; the upload id is made up.
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+            }
+        };
+    }
+
+    private static CheckResult probe(String check, String statementSid, String action, Runnable call) {
+        try {
+            call.run();
+            return new CheckResult.Ok(check, null);
+        } catch (SdkException e) {
+            CofferException translated = AwsErrors.translate(e, action);
+            if (translated.code() == ErrorCode.ACCESS_DENIED) {
+                return new CheckResult.Failed(check, translated.code().code(), action + " is denied",
+                        "add statement " + statementSid + " from 'coffer policy --for runtime' to this identity's policy");
+            }
+            return new CheckResult.Failed(check, translated.code().code(), translated.detail(), translated.fix().orElse(null));
+        }
+    }
+
+    static void forEach(List<CheckResult> results, Consumer<CheckResult> sink) {
+        results.forEach(sink);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.coffer.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.app.AwsEnvironment;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.testing.TestCoffer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Doctor on the embedded default: every check, and the missing-table and missing-bucket failures. */
+class DoctorLocalTest {
+
+    private static List<CheckResult> doctor(CofferConfig config) throws Exception {
+        try (AwsEnvironment env = AwsEnvironment.open(config)) {
+            return new Doctor(Clock.systemUTC()).run(env);
+        }
+    }
+
+    private static CheckResult find(List<CheckResult> results, String check) {
+        return results.stream().filter(r -> r.check().equals(check)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + check + " in " + results));
+    }
+
+    @Test
+    void doctor_nothingCreatedYet_missingTableAndBucketWithInitFix() throws Exception {
+        CofferConfig config = TestCoffer.config("", Map.of());
+
+        List<CheckResult> results = doctor(config);
+
+        assertThat(Doctor.fit(results)).isFalse();
+        CheckResult table = find(results, "table " + config.storage().usersTable());
+        assertThat(table.line()).isEqualTo("FAIL  table " + config.storage().usersTable()
+                + ": missing_table: the table does not exist. Fix: run 'coffer init'");
+        assertThat(find(results, "bucket " + config.storage().bucket()).line()).isEqualTo("FAIL  bucket "
+                + config.storage().bucket() + ": missing_bucket: the bucket does not exist. Fix: run 'coffer init' or set S3_BUCKET to an existing bucket");
+        assertThat(find(results, "permission " + config.storage().usersTable())).isInstanceOf(CheckResult.Skipped.class);
+    }
+
+    @Test
+    void doctor_afterProvisioning_fitWithEveryPermissionProbed() throws Exception {
+        CofferConfig config = TestCoffer.config("", Map.of());
+        try (var env = AwsEnvironment.open(config)) {
+            var provisioner = new dev.coffer.provision.Provisioner(env.clients().dynamoDb(), env.clients().s3(), "us-east-1");
+            provisioner.apply(provisioner.plan(dev.coffer.app.CofferServer.tables(env.config()), config.storage().bucket(),
+                    config.storage().prefix(), false, false), dev.coffer.provision.Provisioner.BucketSecurity.SKIP,
+                    config.storage().prefix());
+        }
+
+        List<CheckResult> results = doctor(config);
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(CheckResult.Ok.class));
+        assertThat(Doctor.fit(results)).isTrue();
+        String table = config.storage().usersTable();
+        assertThat(results).extracting(CheckResult::check).contains("permission " + table + " PutItem",
+                "permission " + table + " Query index email-index", "permission " + config.storage().bucket() + " PutObject",
+                "permission " + config.storage().bucket() + " DeleteObject");
+    }
+}
