@@ -1,0 +1,50 @@
+package dev.coffer.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
+ * {@code BenchMain [startup] [--rounds N]}. Everything runs on loopback, bounded in count and time.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        dev.coffer.support.logging.LogSetup.configure(false, "warn");
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.gaul.s3proxy"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
+        Path repo = Path.of(System.getProperty("coffer.repo", ".")).toAbsolutePath().normalize();
+        int rounds = 3;
+        List<String> suites = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--rounds")) {
+                rounds = Integer.parseInt(args[++i]);
+            } else {
+                suites.add(args[i]);
+            }
+        }
+        if (suites.isEmpty()) {
+            suites = List.of("startup");
+        }
+        System.out.printf(Locale.ROOT, "machine: %d cores, Java %s, %s%n%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version(), System.getProperty("os.name"));
+        for (String suite : suites) {
+            switch (suite) {
+                case "startup" -> {
+                    System.out.println("| mode | run | ready (ms) | live heap after GC (MiB) |");
+                    System.out.println("|---|---|---|---|");
+                    int n = 0;
+                    for (StartupBench.Sample s : StartupBench.run(repo, rounds)) {
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f |%n", s.mode(), ++n, s.readyMillis(),
+                                s.heapKiB() / 1024.0);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown suite " + suite);
+            }
+            System.out.println();
+        }
+    }
+}
