@@ -43,7 +43,10 @@ public final class HttpServer implements AutoCloseable {
             c.http.generateEtags = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
-            c.jetty.modifyServer(server -> server.setStopTimeout(2000));
+            c.jetty.modifyServer(server -> {
+                server.setStopTimeout(2000);
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
             c.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
