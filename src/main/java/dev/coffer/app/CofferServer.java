@@ -3,6 +3,10 @@ package dev.coffer.app;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.Authenticator;
 import dev.coffer.auth.SigningKeys;
+import dev.coffer.auth.UserDataOwner;
+import dev.coffer.http.JsonBodies;
+import dev.coffer.records.Records;
+import dev.coffer.support.Secret;
 import dev.coffer.aws.AwsClients;
 import dev.coffer.http.Authenticated;
 import dev.coffer.config.AwsConfig;
@@ -79,7 +83,8 @@ public final class CofferServer implements AutoCloseable {
 
     private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
         CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
-        AccessTokens tokens = new AccessTokens(SigningKeys.resolve(effective), effective.auth().accessTokenTtl(), clock);
+        Secret signingKey = SigningKeys.resolve(effective);
+        AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
         ResolvedCredentials credentials = CredentialsResolver.resolve(effective);
         LOG.info("credentials: mode={} source={} key={}{}", credentials.mode(), credentials.source(),
                 credentials.maskedAccessKeyId(),
@@ -109,7 +114,12 @@ public final class CofferServer implements AutoCloseable {
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
+            var bodies = new JsonBodies(effective.server().maxBodyBytes());
+            var owners = new ArrayList<UserDataOwner>();
             // -- records routes --
+            Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);
+            modules.add(records.routes(authenticated, bodies));
+            owners.add(records.owner());
             // -- files routes --
             HttpServer http = HttpServer.start(effective.server(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
@@ -127,7 +137,10 @@ public final class CofferServer implements AutoCloseable {
                 List.of(new TableSpec.IndexSpec("email-index", true,
                         new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())),
                 Optional.empty());
-        return List.of(users);
+        var all = new ArrayList<TableSpec>();
+        all.add(users);
+        all.addAll(Records.tables(config));
+        return all;
     }
 
     /** How strictly new buckets are secured for this configuration (see {@link Provisioner#ensureBucket}). */

@@ -40,7 +40,10 @@ public final class JsonBodies {
     }
 
     public JsonNode tree(Context ctx) {
-        byte[] body = bytes(ctx);
+        return parseTree(bytes(ctx));
+    }
+
+    private static JsonNode parseTree(byte[] body) {
         try {
             JsonNode node = Json.mapper().readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -54,12 +57,21 @@ public final class JsonBodies {
         }
     }
 
+    /** A JSON tree from a body of any JSON media type (e.g. application/merge-patch+json). */
+    public JsonNode treeAnyJson(Context ctx) {
+        return parseTree(boundedBody(ctx));
+    }
+
     /** The raw body, after checking content type and size. */
     public byte[] bytes(Context ctx) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
         }
+        return boundedBody(ctx);
+    }
+
+    private byte[] boundedBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge();

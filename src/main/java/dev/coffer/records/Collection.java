@@ -1,0 +1,35 @@
+package dev.coffer.records;
+
+import dev.coffer.config.CollectionConfig;
+import dev.coffer.provision.TableSpec;
+import java.util.Optional;
+
+/** A declared collection as the records piece uses it: names, key attributes and its table shape. */
+record Collection(CollectionConfig config) {
+    static final String USER_ID = CollectionConfig.PARTITION_KEY;
+
+    String name() {
+        return config.name();
+    }
+
+    String table() {
+        return config.table();
+    }
+
+    String sortKey() {
+        return config.sortKey();
+    }
+
+    Optional<CollectionConfig.IndexConfig> index(String name) {
+        return config.indexes().stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    TableSpec tableSpec() {
+        var partition = new TableSpec.KeyAttribute(USER_ID, TableSpec.KeyType.S);
+        var indexes = config.indexes().stream().map(i -> new TableSpec.IndexSpec(i.name(), i.global(),
+                partition, Optional.of(new TableSpec.KeyAttribute(i.key(), i.numeric() ? TableSpec.KeyType.N : TableSpec.KeyType.S))))
+                .toList();
+        return new TableSpec(config.table(), partition,
+                Optional.of(new TableSpec.KeyAttribute(config.sortKey(), TableSpec.KeyType.S)), indexes, config.ttlAttribute());
+    }
+}

@@ -1,0 +1,320 @@
+package dev.coffer.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.f4b6a3.ulid.UlidFactory;
+import dev.coffer.auth.UserDataOwner;
+import dev.coffer.aws.AwsErrors;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Per-user items in DynamoDB. Every key this class builds has {@code user_id} = the caller, so no
+ * request can reach another user's partition. Writes are conditional on the item's version
+ * (optimistic concurrency); a read-modify-write retries on a concurrent change only when the
+ * client did not pin a version. Thread-safe.
+ */
+final class RecordStore implements UserDataOwner {
+    private static final int MAX_ATTEMPTS = 5;
+    private static final String CREATED = "created_at";
+    private static final String UPDATED = "updated_at";
+    private static final String VERSION = "version";
+
+    private final DynamoDbClient dynamoDb;
+    private final Map<String, Collection> collections;
+    private final Cursors cursors;
+    private final Clock clock;
+    private final UlidFactory ids;
+
+    RecordStore(DynamoDbClient dynamoDb, Map<String, Collection> collections, Cursors cursors, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.collections = Map.copyOf(collections);
+        this.cursors = cursors;
+        this.clock = clock;
+        this.ids = UlidFactory.newMonotonicInstance(() -> clock.millis());
+    }
+
+    Optional<Collection> collection(String name) {
+        return Optional.ofNullable(collections.get(name));
+    }
+
+    WriteOutcome create(String userId, Collection c, ObjectNode body) {
+        ObjectNode item = body.deepCopy();
+        if (!item.hasNonNull(c.sortKey())) {
+            item.put(c.sortKey(), ids.create().toString());
+        }
+        String now = now();
+        item.put(CREATED, now);
+        item.put(UPDATED, now);
+        item.put(VERSION, 1L);
+        item.put(Collection.USER_ID, userId);
+        Map<String, AttributeValue> attributes = checkedItem(item);
+        try {
+            dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Collection.USER_ID)));
+            return new WriteOutcome.Written(item);
+        } catch (ConditionalCheckFailedException e) {
+            return new WriteOutcome.Conflict(get(userId, c, item.get(c.sortKey()).asText())
+                    .map(existing -> existing.path(VERSION).asLong()).orElse(0L));
+        } catch (SdkException e) {
+            throw translate(e, "PutItem", c);
+        }
+    }
+
+    Optional<ObjectNode> get(String userId, Collection c, String id) {
+        try {
+            var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
+            return response.hasItem() && !response.item().isEmpty() ? Optional.of(ItemCodec.toJson(response.item())) : Optional.empty();
+        } catch (SdkException e) {
+            throw translate(e, "GetItem", c);
+        }
+    }
+
+    /** Replaces the item's client attributes, keeping created_at; {@code ifMatch} pins the version. */
+    WriteOutcome replace(String userId, Collection c, String id, ObjectNode body, Optional<Long> ifMatch) {
+        return update(userId, c, id, ifMatch, current -> body);
+    }
+
+    /** Applies an RFC 7396 merge patch to the item's client attributes. */
+    WriteOutcome patch(String userId, Collection c, String id, ObjectNode patch, Optional<Long> ifMatch) {
+        return update(userId, c, id, ifMatch, current -> {
+            ObjectNode client = current.deepCopy();
+            RecordsRoutes.SERVER_SET.forEach(client::remove);
+            client.remove(c.sortKey());
+            JsonNode merged = MergePatch.apply(client, patch);
+            return (ObjectNode) merged;
+        });
+    }
+
+    private WriteOutcome update(String userId, Collection c, String id, Optional<Long> ifMatch,
+                                java.util.function.UnaryOperator<ObjectNode> change) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<ObjectNode> current = get(userId, c, id);
+            if (current.isEmpty()) {
+                return new WriteOutcome.Missing();
+            }
+            long version = current.get().path(VERSION).asLong();
+            if (ifMatch.isPresent() && ifMatch.get() != version) {
+                return new WriteOutcome.Conflict(version);
+            }
+            ObjectNode item = change.apply(current.get());
+            RecordsRoutes.rejectServerAttributes(item, c, Optional.of(id));
+            item.put(c.sortKey(), id);
+            item.put(CREATED, current.get().path(CREATED).asText());
+            item.put(UPDATED, now());
+            item.put(VERSION, version + 1);
+            item.put(Collection.USER_ID, userId);
+            Map<String, AttributeValue> attributes = checkedItem(item);
+            try {
+                dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("#v = :v")
+                        .expressionAttributeNames(Map.of("#v", VERSION))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
+                return new WriteOutcome.Written(item);
+            } catch (ConditionalCheckFailedException e) {
+                if (ifMatch.isPresent()) {
+                    return new WriteOutcome.Conflict(version + 1);
+                }
+                // Changed under us and the client did not pin a version: apply the change to the new state.
+            } catch (SdkException e) {
+                throw translate(e, "PutItem", c);
+            }
+        }
+        throw new CofferException(ErrorCode.CONFLICT, "the item is changing too fast to update; retry", null,
+                java.time.Duration.ofSeconds(1), null);
+    }
+
+    WriteOutcome delete(String userId, Collection c, String id, Optional<Long> ifMatch) {
+        var names = new HashMap<String, String>();
+        names.put("#pk", Collection.USER_ID);
+        var values = new HashMap<String, AttributeValue>();
+        String condition = "attribute_exists(#pk)";
+        if (ifMatch.isPresent()) {
+            condition += " AND #v = :v";
+            names.put("#v", VERSION);
+            values.put(":v", AttributeValue.fromN(Long.toString(ifMatch.get())));
+        }
+        String finalCondition = condition;
+        try {
+            dynamoDb.deleteItem(b -> {
+                b.tableName(c.table()).key(key(userId, c, id)).conditionExpression(finalCondition).expressionAttributeNames(names);
+                if (!values.isEmpty()) {
+                    b.expressionAttributeValues(values);
+                }
+            });
+            return new WriteOutcome.Written(null);
+        } catch (ConditionalCheckFailedException e) {
+            return get(userId, c, id).<WriteOutcome>map(existing -> new WriteOutcome.Conflict(existing.path(VERSION).asLong()))
+                    .orElseGet(WriteOutcome.Missing::new);
+        } catch (SdkException e) {
+            throw translate(e, "DeleteItem", c);
+        }
+    }
+
+    /** One page of the caller's items; the cursor continues exactly where this page ended. */
+    Page query(String userId, Collection c, QuerySpec spec) {
+        String indexName = spec.index().orElse("");
+        Optional<dev.coffer.config.CollectionConfig.IndexConfig> index = spec.index().flatMap(c::index);
+        String keyAttribute = index.map(dev.coffer.config.CollectionConfig.IndexConfig::key).orElse(c.sortKey());
+        boolean numeric = index.map(dev.coffer.config.CollectionConfig.IndexConfig::numeric).orElse(false);
+        var names = new LinkedHashMap<String, String>();
+        names.put("#pk", Collection.USER_ID);
+        var values = new LinkedHashMap<String, AttributeValue>();
+        values.put(":pk", AttributeValue.fromS(userId));
+        StringBuilder condition = new StringBuilder("#pk = :pk");
+        if (spec.eq().isPresent() || spec.prefix().isPresent() || spec.from().isPresent() || spec.to().isPresent()) {
+            names.put("#k", keyAttribute);
+        }
+        spec.eq().ifPresent(v -> {
+            condition.append(" AND #k = :eq");
+            values.put(":eq", typed(v, numeric, "eq"));
+        });
+        spec.prefix().ifPresent(v -> {
+            condition.append(" AND begins_with(#k, :prefix)");
+            values.put(":prefix", AttributeValue.fromS(v));
+        });
+        if (spec.from().isPresent() && spec.to().isPresent()) {
+            condition.append(" AND #k BETWEEN :from AND :to");
+            values.put(":from", typed(spec.from().get(), numeric, "from"));
+            values.put(":to", typed(spec.to().get(), numeric, "to"));
+        } else if (spec.from().isPresent()) {
+            condition.append(" AND #k >= :from");
+            values.put(":from", typed(spec.from().get(), numeric, "from"));
+        } else if (spec.to().isPresent()) {
+            condition.append(" AND #k <= :to");
+            values.put(":to", typed(spec.to().get(), numeric, "to"));
+        }
+        if (spec.from().isPresent() && spec.to().isPresent() && compare(spec.from().get(), spec.to().get(), numeric) > 0) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'from' must not be after 'to'");
+        }
+        var request = QueryRequest.builder().tableName(c.table()).keyConditionExpression(condition.toString())
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .scanIndexForward(!spec.descending()).limit(spec.limit());
+        index.ifPresent(i -> request.indexName(i.name()).consistentRead(!i.global()));
+        if (index.isEmpty()) {
+            request.consistentRead(true);
+        }
+        spec.cursor().ifPresent(cursor -> request.exclusiveStartKey(cursors.decode(cursor, userId, c.name(), indexName)));
+        QueryResponse response;
+        try {
+            response = dynamoDb.query(request.build());
+        } catch (SdkException e) {
+            throw translate(e, "Query", c);
+        }
+        List<ObjectNode> items = response.items().stream().map(ItemCodec::toJson).toList();
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(cursors.encode(userId, c.name(), indexName, response.lastEvaluatedKey())) : Optional.empty();
+        return new Page(items, next);
+    }
+
+    /** A page of items and the cursor of the next page, if any. */
+    record Page(List<ObjectNode> items, Optional<String> nextCursor) {
+    }
+
+    /** Deletes every item of the user in every collection; safe to run again after a failure. */
+    @Override
+    public void deleteAllFor(String userId) {
+        for (Collection c : collections.values()) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> exclusiveStart = start;
+                QueryResponse page;
+                try {
+                    page = dynamoDb.query(b -> {
+                        b.tableName(c.table()).keyConditionExpression("#pk = :pk")
+                                .expressionAttributeNames(Map.of("#pk", Collection.USER_ID, "#sk", c.sortKey()))
+                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(userId)))
+                                .projectionExpression("#pk, #sk").consistentRead(true);
+                        if (exclusiveStart != null) {
+                            b.exclusiveStartKey(exclusiveStart);
+                        }
+                    });
+                } catch (SdkException e) {
+                    throw translate(e, "Query", c);
+                }
+                var deletes = new ArrayList<WriteRequest>();
+                for (Map<String, AttributeValue> item : page.items()) {
+                    deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
+                }
+                for (int i = 0; i < deletes.size(); i += 25) {
+                    batchDelete(c, deletes.subList(i, Math.min(deletes.size(), i + 25)));
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+    }
+
+    private void batchDelete(Collection c, List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> pending = Map.of(c.table(), batch);
+        for (int attempt = 0; attempt < 8 && !pending.isEmpty(); attempt++) {
+            Map<String, List<WriteRequest>> request = pending;
+            try {
+                var response = dynamoDb.batchWriteItem(b -> b.requestItems(request));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            } catch (SdkException e) {
+                throw translate(e, "BatchWriteItem", c);
+            }
+        }
+        if (!pending.isEmpty()) {
+            throw new CofferException(ErrorCode.THROTTLED, "could not delete every item of " + c.name() + "; retry", null,
+                    java.time.Duration.ofSeconds(1), null);
+        }
+    }
+
+    private Map<String, AttributeValue> checkedItem(ObjectNode item) {
+        Map<String, AttributeValue> attributes = ItemCodec.toItem(item);
+        int size = ItemCodec.size(attributes);
+        if (size > ItemCodec.MAX_ITEM_BYTES) {
+            throw new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "the item is " + size
+                    + " bytes as DynamoDB counts them; the limit is 409600 (store large data as a file)");
+        }
+        return attributes;
+    }
+
+    private static Map<String, AttributeValue> key(String userId, Collection c, String id) {
+        return Map.of(Collection.USER_ID, AttributeValue.fromS(userId), c.sortKey(), AttributeValue.fromS(id));
+    }
+
+    private static AttributeValue typed(String value, boolean numeric, String parameter) {
+        if (!numeric) {
+            return AttributeValue.fromS(value);
+        }
+        try {
+            return AttributeValue.fromN(new java.math.BigDecimal(value).toPlainString());
+        } catch (NumberFormatException e) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + parameter + "' must be a number for this index");
+        }
+    }
+
+    private static int compare(String a, String b, boolean numeric) {
+        return numeric ? new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) : a.compareTo(b);
+    }
+
+    private String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static CofferException translate(SdkException e, String operation, Collection c) {
+        CofferException translated = AwsErrors.translate(e, operation + " on " + c.table());
+        String message = String.valueOf(e.getMessage());
+        if (translated.code() == ErrorCode.AWS_ERROR && message.contains("Item size")) {
+            return new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "the item exceeds DynamoDB's 400 KB limit");
+        }
+        return translated;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.coffer.records;
+
+import dev.coffer.auth.UserDataOwner;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.Authenticated;
+import dev.coffer.http.JsonBodies;
+import dev.coffer.provision.TableSpec;
+import dev.coffer.support.Secret;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The records piece, assembled: the tables it needs, its routes, and its part in account deletion. */
+public final class Records {
+    private final RecordStore store;
+    private final List<TableSpec> tables;
+
+    private Records(RecordStore store, List<TableSpec> tables) {
+        this.store = store;
+        this.tables = tables;
+    }
+
+    public static Records create(CofferConfig config, DynamoDbClient dynamoDb, Secret signingKey, Clock clock) {
+        var collections = new LinkedHashMap<String, Collection>();
+        config.collections().forEach((name, c) -> collections.put(name, new Collection(c)));
+        return new Records(new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock), tables(config));
+    }
+
+    /** The table of every declared collection. */
+    public static List<TableSpec> tables(CofferConfig config) {
+        return config.collections().values().stream().map(c -> new Collection(c).tableSpec()).toList();
+    }
+
+    public List<TableSpec> tables() {
+        return tables;
+    }
+
+    public ApiModule routes(Authenticated authenticated, JsonBodies bodies) {
+        return new RecordsRoutes(store, authenticated, bodies);
+    }
+
+    public UserDataOwner owner() {
+        return store;
+    }
+}

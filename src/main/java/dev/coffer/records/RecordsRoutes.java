@@ -1,0 +1,270 @@
+package dev.coffer.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.Authenticated;
+import dev.coffer.http.JsonBodies;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/v1/collections/{c}/items[/{id}]}: parse, authenticate, call {@link RecordStore},
+ * render. Every failure is decided here before DynamoDB is called: unknown collection (404), bad
+ * index or query (400), non-object or oversized body (400/413), server-set attributes (400).
+ */
+final class RecordsRoutes implements ApiModule {
+    /** Attributes the server sets; a body may not carry them. */
+    static final Set<String> SERVER_SET = Set.of(Collection.USER_ID, "created_at", "updated_at", "version");
+    private static final Pattern ETAG = Pattern.compile("^(?:W/)?\"?(\\d{1,18})\"?$");
+    private static final int MAX_ID_LENGTH = 1024;
+    private static final String BASE = "/api/v1/collections/{collection}/items";
+
+    private final RecordStore store;
+    private final Authenticated authenticated;
+    private final JsonBodies bodies;
+
+    RecordsRoutes(RecordStore store, Authenticated authenticated, JsonBodies bodies) {
+        this.store = store;
+        this.authenticated = authenticated;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(BASE, this::create);
+        routes.get(BASE, this::list);
+        routes.get(BASE + "/{id}", this::read);
+        routes.put(BASE + "/{id}", this::replace);
+        routes.patch(BASE + "/{id}", this::patch);
+        routes.delete(BASE + "/{id}", this::delete);
+    }
+
+    private void create(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        ObjectNode body = object(ctx);
+        rejectServerAttributes(body, c, Optional.empty());
+        switch (store.create(user, c, body)) {
+            case WriteOutcome.Written w -> {
+                ctx.status(201).header("Location", "/api/v1/collections/" + c.name() + "/items/" + w.item().get(c.sortKey()).asText());
+                itemResponse(ctx, w.item());
+            }
+            case WriteOutcome.Conflict conflict -> throw new CofferException(ErrorCode.CONFLICT,
+                    "an item with this " + c.sortKey() + " exists already");
+            case WriteOutcome.Missing missing -> throw new IllegalStateException("create cannot miss");
+        }
+    }
+
+    private void read(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        ObjectNode item = store.get(user, c, id(ctx)).orElseThrow(() -> notFound(c));
+        String etag = etag(item);
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304).header("ETag", etag);
+            return;
+        }
+        itemResponse(ctx, item);
+    }
+
+    private void replace(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        String id = id(ctx);
+        ObjectNode body = object(ctx);
+        rejectServerAttributes(body, c, Optional.of(id));
+        body.remove(c.sortKey());
+        written(ctx, c, store.replace(user, c, id, body, ifMatch(ctx)));
+    }
+
+    private void patch(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        String id = id(ctx);
+        String type = ctx.contentType() == null ? "" : ctx.contentType();
+        if (!type.startsWith("application/merge-patch+json") && !type.startsWith("application/json")) {
+            throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the patch as application/merge-patch+json");
+        }
+        ObjectNode patch = objectOf(bodies.treeAnyJson(ctx));
+        rejectServerAttributes(patch, c, Optional.of(id));
+        patch.remove(c.sortKey());
+        written(ctx, c, store.patch(user, c, id, patch, ifMatch(ctx)));
+    }
+
+    private void delete(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        switch (store.delete(user, c, id(ctx), ifMatch(ctx))) {
+            case WriteOutcome.Written w -> ctx.status(204);
+            case WriteOutcome.Missing m -> throw notFound(c);
+            case WriteOutcome.Conflict conflict -> throw versionConflict(conflict);
+        }
+    }
+
+    private void list(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        Collection c = collection(ctx);
+        QuerySpec spec = querySpec(ctx, c);
+        RecordStore.Page page = store.query(user, c, spec);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items());
+        body.put("next_cursor", page.nextCursor().orElse(null));
+        ctx.json(body);
+    }
+
+    private void written(Context ctx, Collection c, WriteOutcome outcome) {
+        switch (outcome) {
+            case WriteOutcome.Written w -> itemResponse(ctx, w.item());
+            case WriteOutcome.Missing m -> throw notFound(c);
+            case WriteOutcome.Conflict conflict -> throw versionConflict(conflict);
+        }
+    }
+
+    private static void itemResponse(Context ctx, ObjectNode item) {
+        ctx.header("ETag", etag(item)).json(item);
+    }
+
+    private static String etag(ObjectNode item) {
+        return "\"" + item.path("version").asLong() + "\"";
+    }
+
+    private static QuerySpec querySpec(Context ctx, Collection c) {
+        for (String parameter : ctx.queryParamMap().keySet()) {
+            if (!Set.of("index", "eq", "prefix", "from", "to", "order", "limit", "cursor").contains(parameter)) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown query parameter '" + parameter + "'");
+            }
+        }
+        Optional<String> index = param(ctx, "index");
+        if (index.isPresent() && c.index(index.get()).isEmpty()) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "collection '" + c.name() + "' has no index '" + index.get() + "'");
+        }
+        Optional<String> eq = param(ctx, "eq");
+        Optional<String> prefix = param(ctx, "prefix");
+        Optional<String> from = param(ctx, "from");
+        Optional<String> to = param(ctx, "to");
+        int forms = (eq.isPresent() ? 1 : 0) + (prefix.isPresent() ? 1 : 0) + (from.isPresent() || to.isPresent() ? 1 : 0);
+        if (forms > 1) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "use one of eq, prefix, or from/to");
+        }
+        if (prefix.isPresent() && index.flatMap(c::index).map(dev.coffer.config.CollectionConfig.IndexConfig::numeric).orElse(false)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "prefix works on string keys only");
+        }
+        String order = param(ctx, "order").orElse("asc");
+        if (!order.equals("asc") && !order.equals("desc")) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "order must be asc or desc");
+        }
+        int limit = QuerySpec.DEFAULT_LIMIT;
+        Optional<String> rawLimit = param(ctx, "limit");
+        if (rawLimit.isPresent()) {
+            try {
+                limit = Integer.parseInt(rawLimit.get());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > QuerySpec.MAX_LIMIT) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "limit must be 1.." + QuerySpec.MAX_LIMIT);
+            }
+        }
+        return new QuerySpec(index, eq, prefix, from, to, order.equals("desc"), limit, param(ctx, "cursor"));
+    }
+
+    private static Optional<String> param(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.length() > 4096 || value.chars().anyMatch(ch -> ch < 0x20)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "query parameter '" + name + "' is not acceptable");
+        }
+        return Optional.of(value);
+    }
+
+    private Collection collection(Context ctx) {
+        String name = ctx.pathParam("collection");
+        return store.collection(name).orElseThrow(() -> new CofferException(ErrorCode.NOT_FOUND,
+                "no collection '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'"));
+    }
+
+    private static String id(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "the item id must be 1-1024 characters without control characters");
+        }
+        return id;
+    }
+
+    private ObjectNode object(Context ctx) {
+        return objectOf(bodies.tree(ctx));
+    }
+
+    private static ObjectNode objectOf(JsonNode node) {
+        if (!node.isObject()) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    static void rejectServerAttributes(ObjectNode body, Collection c, Optional<String> pathId) {
+        for (String name : SERVER_SET) {
+            if (body.has(name)) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is set by the server; leave it out");
+            }
+        }
+        JsonNode sortKey = body.get(c.sortKey());
+        if (sortKey != null) {
+            if (!sortKey.isTextual() || sortKey.asText().isEmpty() || sortKey.asText().length() > MAX_ID_LENGTH
+                    || sortKey.asText().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + c.sortKey() + "' must be a string of 1-1024 characters");
+            }
+            if (pathId.isPresent() && !pathId.get().equals(sortKey.asText())) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + c.sortKey() + "' in the body differs from the id in the path");
+            }
+        }
+        for (var index : c.config().indexes()) {
+            JsonNode value = body.get(index.key());
+            if (value != null && !value.isNull() && (index.numeric() ? !value.isNumber() : !value.isTextual())) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + index.key() + "' is the key of index " + index.name()
+                        + " and must be a " + (index.numeric() ? "number" : "string"));
+            }
+            if (value != null && value.isTextual() && value.asText().isEmpty()) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + index.key() + "' is an index key and must not be empty");
+            }
+        }
+        c.config().ttlAttribute().ifPresent(ttl -> {
+            JsonNode value = body.get(ttl);
+            if (value != null && !value.isNull() && !(value.isIntegralNumber() && value.asLong() >= 0)) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + ttl + "' is the expiry attribute and must be epoch seconds (a whole number)");
+            }
+        });
+    }
+
+    private static Optional<Long> ifMatch(Context ctx) {
+        String header = ctx.header("If-Match");
+        if (header == null) {
+            return Optional.empty();
+        }
+        Matcher m = ETAG.matcher(header.trim());
+        if (!m.matches()) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "If-Match must be the item's ETag, e.g. \"3\"");
+        }
+        return Optional.of(Long.parseLong(m.group(1)));
+    }
+
+    private static CofferException notFound(Collection c) {
+        return new CofferException(ErrorCode.NOT_FOUND, "no such item in '" + c.name() + "'");
+    }
+
+    private static CofferException versionConflict(WriteOutcome.Conflict conflict) {
+        return new CofferException(ErrorCode.PRECONDITION_FAILED, "the item is at version " + conflict.currentVersion()
+                + "; read it again and retry with its ETag");
+    }
+}
