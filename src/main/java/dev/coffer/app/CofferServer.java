@@ -44,10 +44,12 @@ public final class CofferServer implements AutoCloseable {
     private final HttpServer http;
     private final HealthService health;
     private final AccessTokens tokens;
+    private final List<UserDataOwner> owners;
 
     private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
-                         HealthService health, AccessTokens tokens) {
+                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners) {
         this.tokens = tokens;
+        this.owners = owners;
         this.config = config;
         this.local = local;
         this.clients = clients;
@@ -123,7 +125,8 @@ public final class CofferServer implements AutoCloseable {
             // -- files routes --
             HttpServer http = HttpServer.start(effective.server(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
-            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens);
+            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,
+                    List.copyOf(owners));
         } catch (RuntimeException e) {
             clients.close();
             throw e;
@@ -200,6 +203,11 @@ public final class CofferServer implements AutoCloseable {
     /** Issues and verifies access tokens (tests mint tokens with it). */
     public AccessTokens accessTokens() {
         return tokens;
+    }
+
+    /** Every piece that keeps user data (account deletion calls each). */
+    public List<UserDataOwner> userDataOwners() {
+        return owners;
     }
 
     public HealthService health() {

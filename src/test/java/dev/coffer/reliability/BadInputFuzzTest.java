@@ -68,7 +68,7 @@ class BadInputFuzzTest {
         Random random = new Random(SEED);
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> failures = new ArrayList<>();
-        try (LogCapture logs = LogCapture.start(); var coffer = TestCoffer.start(stack, "", Map.of())) {
+        try (LogCapture logs = LogCapture.start(); var coffer = TestCoffer.start(stack, COLLECTIONS, Map.of())) {
             String validToken = coffer.tokenFor("fuzz-user");
             int port = coffer.server().port();
             for (int i = 0; i < REQUESTS; i++) {

@@ -38,6 +38,7 @@ public final class FaultProxy implements AutoCloseable {
     private final InetSocketAddress upstream;
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PASS);
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger passed = new AtomicInteger();
     private volatile CountDownLatch released = new CountDownLatch(1);
     private final Thread acceptor;
 
@@ -72,6 +73,11 @@ public final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /** Requests passed through to the backend since the proxy started. */
+    public int passedRequests() {
+        return passed.get();
+    }
+
     public void resetCount() {
         requests.set(0);
     }
@@ -100,6 +106,8 @@ public final class FaultProxy implements AutoCloseable {
                 Mode current = mode.get();
                 if (current != Mode.PASS) {
                     requests.incrementAndGet();
+                } else {
+                    passed.incrementAndGet();
                 }
                 switch (current) {
                     case PASS -> {

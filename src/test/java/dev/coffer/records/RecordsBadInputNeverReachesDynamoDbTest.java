@@ -1,0 +1,52 @@
+package dev.coffer.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.local.LocalStack;
+import dev.coffer.testing.FaultProxy;
+import dev.coffer.testing.Http;
+import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.TestCoffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Bad requests are refused by Coffer itself: a counting proxy in front of DynamoDB sees none of them. */
+@ExtendWith(SharedLocalStack.class)
+class RecordsBadInputNeverReachesDynamoDbTest {
+
+    @Test
+    void badRequests_zeroDynamoDbCalls(LocalStack stack) throws Exception {
+        try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint())) {
+            var env = new HashMap<String, String>();
+            env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
+            env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+            env.put("AWS_DYNAMODB_ENDPOINT", ddb.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString());
+            env.put("SECRET_KEY", "records-test-signing-key-0123456789abcdef");
+            String toml = RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime()));
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config(toml, env))) {
+                Http http = coffer.http();
+                String token = coffer.tokenFor("carol");
+                int before = ddb.passedRequests();
+
+                assertThat(http.get("/api/v1/collections/nope/items", token).status()).isEqualTo(404);
+                assertThat(http.get("/api/v1/collections/scans/items?index=nope", token).status()).isEqualTo(400);
+                assertThat(http.get("/api/v1/collections/scans/items?cursor=not.valid", token).status()).isEqualTo(400);
+                assertThat(http.request("POST", "/api/v1/collections/scans/items").bearer(token).json("[]").send().status())
+                        .isEqualTo(400);
+                assertThat(http.request("POST", "/api/v1/collections/scans/items").bearer(token)
+                        .json("{\"a\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}").send().status()).isEqualTo(413);
+                assertThat(http.request("POST", "/api/v1/collections/scans/items").bearer(token)
+                        .json("{\"a\":\"" + "x".repeat(420 * 1024) + "\"}").send().status()).isEqualTo(413);
+                assertThat(http.request("POST", "/api/v1/collections/scans/items").bearer(token)
+                        .json(Map.of("version", 7)).send().status()).isEqualTo(400);
+                assertThat(http.request("POST", "/api/v1/collections/scans/items").json(Map.of("a", 1)).send().status())
+                        .isEqualTo(401);
+
+                assertThat(ddb.passedRequests()).isEqualTo(before);
+            }
+        }
+    }
+}
