@@ -5,6 +5,7 @@ import dev.coffer.auth.Authenticator;
 import dev.coffer.auth.SigningKeys;
 import dev.coffer.auth.UserDataOwner;
 import dev.coffer.http.JsonBodies;
+import dev.coffer.files.Files;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
 import dev.coffer.aws.AwsClients;
@@ -123,6 +124,9 @@ public final class CofferServer implements AutoCloseable {
             modules.add(records.routes(authenticated, bodies));
             owners.add(records.owner());
             // -- files routes --
+            Files files = Files.create(effective, clients, signingKey, credentials::expiration, clock);
+            modules.add(files.routes(authenticated, bodies));
+            owners.add(files.owner());
             HttpServer http = HttpServer.start(effective.server(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,

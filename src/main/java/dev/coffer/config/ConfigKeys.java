@@ -82,18 +82,33 @@ public final class ConfigKeys {
     // -- auth --
     // -- records --
     // -- files --
+    public static final ConfigKey FILES_MAX_SIZE = ConfigKey.of("files.max_size_bytes",
+            "Largest file in bytes. Default 5368709120 (5 GiB).");
+    public static final ConfigKey FILES_ALLOWED_TYPES = ConfigKey.of("files.allowed_content_types",
+            "Comma-separated content types files may have, e.g. video/*, image/png. Default: any.");
+    public static final ConfigKey FILES_MULTIPART_THRESHOLD = ConfigKey.of("files.multipart_threshold_bytes",
+            "Bodies larger than this (or of unknown length) are uploaded in parts. Default 16777216 (16 MiB).");
+    public static final ConfigKey FILES_PART_SIZE = ConfigKey.of("files.part_size_bytes",
+            "Size of each uploaded part, at least 5 MiB. Default 8388608 (8 MiB).");
+    public static final ConfigKey FILES_PRESIGN_MAX = ConfigKey.of("files.presign_max_expiry",
+            "Longest life of a presigned URL, e.g. 15m. Default 15m, at most 7d.");
+    public static final ConfigKey FILES_SSE = ConfigKey.of("files.sse",
+            "Server-side encryption of objects: s3 (default, SSE-S3) or kms (SSE-KMS with files.kms_key_id).");
+    public static final ConfigKey FILES_KMS_KEY = ConfigKey.of("files.kms_key_id",
+            "KMS key id or ARN for SSE-KMS.");
 
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
             SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, LOG_FORMAT, LOG_LEVEL,
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
-            USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL
+            USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL,
             // -- credentials --
             // -- auth --
             // -- records --
             // -- files --
-            ));
+            FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,
+            FILES_SSE, FILES_KMS_KEY));
 
     private ConfigKeys() {
     }

@@ -1,11 +1,64 @@
 package dev.coffer.config;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /**
- * Settings of the files piece (issue: files). The bucket and prefix live in {@link StorageConfig}
- * because health, policy and provisioning need them too.
+ * Settings of the files piece. Object keys are {@code <s3.prefix><user_id>/<path>}; the bucket
+ * and prefix live in {@link StorageConfig} because health, policy and provisioning need them too.
+ *
+ * @param allowedContentTypes empty: any type; entries may end in {@code /*}
  */
-public record FilesConfig() {
+public record FilesConfig(long maxSizeBytes, List<String> allowedContentTypes, long multipartThresholdBytes,
+                          int partSizeBytes, Duration presignMaxExpiry, Sse sse, Optional<String> kmsKeyId) {
+    public static final long DEFAULT_MAX_SIZE = 5L * 1024 * 1024 * 1024;
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 16L * 1024 * 1024;
+    public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    public static final Duration DEFAULT_PRESIGN_MAX = Duration.ofMinutes(15);
+    private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/([a-z0-9][a-z0-9!#$&^_.+-]*|\\*)");
+
+    /** Server-side encryption of stored objects. */
+    public enum Sse { S3, KMS }
+
+    public FilesConfig {
+        allowedContentTypes = List.copyOf(allowedContentTypes);
+    }
+
     static FilesConfig from(Settings s) {
-        return new FilesConfig();
+        List<String> types = s.string(ConfigKeys.FILES_ALLOWED_TYPES).map(v -> Arrays.stream(v.split(","))
+                .map(t -> t.trim().toLowerCase(Locale.ROOT)).filter(t -> !t.isEmpty()).toList()).orElse(List.of());
+        for (String type : types) {
+            if (!CONTENT_TYPE.matcher(type).matches()) {
+                throw s.invalid(ConfigKeys.FILES_ALLOWED_TYPES, "'" + type + "' is not a content type like image/png or video/*");
+            }
+        }
+        Sse sse = s.oneOf(ConfigKeys.FILES_SSE, "s3", Set.of("s3", "kms")).equals("kms") ? Sse.KMS : Sse.S3;
+        Optional<String> kmsKey = s.string(ConfigKeys.FILES_KMS_KEY);
+        if (sse == Sse.KMS && kmsKey.isEmpty()) {
+            throw s.invalid(ConfigKeys.FILES_SSE, "kms needs files.kms_key_id (COFFER_FILES_KMS_KEY_ID)");
+        }
+        return new FilesConfig(
+                s.longValue(ConfigKeys.FILES_MAX_SIZE, DEFAULT_MAX_SIZE, 1, 5L * 1024 * 1024 * 1024 * 1024),
+                types,
+                s.longValue(ConfigKeys.FILES_MULTIPART_THRESHOLD, DEFAULT_MULTIPART_THRESHOLD, MIN_PART_SIZE, 5L * 1024 * 1024 * 1024),
+                s.integer(ConfigKeys.FILES_PART_SIZE, DEFAULT_PART_SIZE, MIN_PART_SIZE, 512 * 1024 * 1024),
+                s.duration(ConfigKeys.FILES_PRESIGN_MAX, DEFAULT_PRESIGN_MAX, Duration.ofSeconds(1), Duration.ofDays(7)),
+                sse, kmsKey);
+    }
+
+    /** Whether files of {@code contentType} may be stored. */
+    public boolean allows(String contentType) {
+        if (allowedContentTypes.isEmpty()) {
+            return true;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return allowedContentTypes.stream().anyMatch(allowed -> allowed.endsWith("/*")
+                ? type.startsWith(allowed.substring(0, allowed.length() - 1)) : type.equals(allowed));
     }
 }

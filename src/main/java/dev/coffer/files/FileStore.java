@@ -1,0 +1,340 @@
+package dev.coffer.files;
+
+import dev.coffer.auth.UserDataOwner;
+import dev.coffer.aws.AwsErrors;
+import dev.coffer.config.FilesConfig;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * Per-user objects under {@code <prefix><user_id>/}. Uploads stream: a body of known, small length
+ * goes up in one PutObject; anything else in parts of {@code part_size} bytes, one part in memory
+ * at a time, and the multipart upload is aborted on any failure (the client went away, a part
+ * failed, the size limit was crossed), so no half object and no orphaned upload remain.
+ */
+final class FileStore implements UserDataOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final FilesConfig config;
+    private final boolean encrypt;
+
+    FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.config = config;
+        this.encrypt = encrypt;
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    String folder(String userId) {
+        return prefix + userId + "/";
+    }
+
+    String key(String userId, String path) {
+        return folder(userId) + path;
+    }
+
+    FilesConfig config() {
+        return config;
+    }
+
+    boolean encrypts() {
+        return encrypt;
+    }
+
+    /** Stores {@code body}; {@code length} is -1 when the client did not say. */
+    StoredFile upload(String userId, String path, InputStream body, long length, String contentType, boolean createOnly) {
+        if (length > config.maxSizeBytes()) {
+            throw tooLarge();
+        }
+        if (createOnly && exists(userId, path)) {
+            throw exists();
+        }
+        String key = key(userId, path);
+        try {
+            if (length >= 0 && length <= config.multipartThresholdBytes()) {
+                return putSingle(key, path, body, length, contentType, createOnly);
+            }
+            return putMultipart(key, path, body, contentType, createOnly);
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s && s.statusCode() == 412) {
+                throw exists();
+            }
+            throw AwsErrors.translate(e, "upload to " + bucket);
+        }
+    }
+
+    private StoredFile putSingle(String key, String path, InputStream body, long length, String contentType, boolean createOnly) {
+        var request = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).contentLength(length);
+        encryption(request);
+        if (createOnly) {
+            request.ifNoneMatch("*");
+        }
+        var counted = new CountingInputStream(body, length);
+        var response = s3.putObject(request.build(), RequestBody.fromInputStream(counted, length));
+        return new StoredFile(path, length, response.eTag(), contentType, Instant.now());
+    }
+
+    private StoredFile putMultipart(String key, String path, InputStream body, String contentType, boolean createOnly) {
+        int partSize = config.partSizeBytes();
+        byte[] buffer = new byte[partSize];
+        int first = readPart(body, buffer);
+        if (first < partSize) {
+            // It fitted in one part after all (a small body of unknown length): one PutObject.
+            byte[] exact = java.util.Arrays.copyOf(buffer, first);
+            return putSingle(key, path, new ByteArrayInputStream(exact), first, contentType, createOnly);
+        }
+        var create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key).contentType(contentType);
+        if (encrypt) {
+            create.serverSideEncryption(config.sse() == FilesConfig.Sse.KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+            config.kmsKeyId().filter(k -> config.sse() == FilesConfig.Sse.KMS).ifPresent(create::ssekmsKeyId);
+        }
+        String uploadId = s3.createMultipartUpload(create.build()).uploadId();
+        var parts = new ArrayList<CompletedPart>();
+        long total = 0;
+        try {
+            int read = first;
+            int number = 1;
+            while (read > 0) {
+                total += read;
+                if (total > config.maxSizeBytes()) {
+                    throw tooLarge();
+                }
+                int length = read;
+                int partNumber = number;
+                var response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                        .contentLength((long) length),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
+                                "application/octet-stream"));
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
+                number++;
+                read = readPart(body, buffer);
+            }
+            var response = s3.completeMultipartUpload(b -> {
+                b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts));
+                if (createOnly) {
+                    b.ifNoneMatch("*");
+                }
+            });
+            return new StoredFile(path, total, response.eTag(), contentType, Instant.now());
+        } catch (RuntimeException e) {
+            abort(key, uploadId);
+            throw e;
+        }
+    }
+
+    private void abort(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            // The bucket's lifecycle rule for incomplete uploads is the backstop; say so in the log.
+            LOG.warn("could not abort multipart upload of {}: {}", key, AwsErrors.translate(e, "AbortMultipartUpload").oneLine());
+        }
+    }
+
+    /** Fills {@code buffer} from the client; a broken connection ends the upload (and aborts it). */
+    private static int readPart(InputStream body, byte[] buffer) {
+        try {
+            return body.readNBytes(buffer, 0, buffer.length);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "the upload was interrupted; nothing was stored");
+        }
+    }
+
+    private void encryption(PutObjectRequest.Builder request) {
+        if (encrypt) {
+            request.serverSideEncryption(config.sse() == FilesConfig.Sse.KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+            config.kmsKeyId().filter(k -> config.sse() == FilesConfig.Sse.KMS).ifPresent(request::ssekmsKeyId);
+        }
+    }
+
+    boolean exists(String userId, String path) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key(userId, path)));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw AwsErrors.translate(e, "HeadObject on " + bucket);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "HeadObject on " + bucket);
+        }
+    }
+
+    /** Deletes one file; false when there was none. */
+    boolean delete(String userId, String path) {
+        if (!exists(userId, path)) {
+            return false;
+        }
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key(userId, path)));
+            return true;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "DeleteObject on " + bucket);
+        }
+    }
+
+    /** Deletes every object and aborts every unfinished upload under the user's folder. */
+    @Override
+    public void deleteAllFor(String userId) {
+        String folder = folder(userId);
+        try {
+            String token = null;
+            do {
+                String continuation = token;
+                var page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(folder).continuationToken(continuation));
+                List<ObjectIdentifier> keys = page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+                if (!keys.isEmpty()) {
+                    var result = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
+                    if (result.hasErrors() && !result.errors().isEmpty()) {
+                        throw new CofferException(ErrorCode.AWS_ERROR, "could not delete " + result.errors().size()
+                                + " of the user's files; retry", "check the s3:DeleteObject permission", null, null);
+                    }
+                }
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            } while (token != null);
+            var uploads = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(folder));
+            uploads.uploads().forEach(u -> abort(u.key(), u.uploadId()));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "deleting the files of a user in " + bucket);
+        }
+    }
+
+    /** The result of a read: the stream (the caller closes it), not modified, or nothing there. */
+    sealed interface Read {
+        record Found(software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> body)
+                implements Read {
+        }
+
+        record NotModified(String etag) implements Read {
+        }
+
+        record Missing() implements Read {
+        }
+
+        record RangeNotSatisfiable() implements Read {
+        }
+    }
+
+    Read open(String userId, String path, Optional<String> range, Optional<String> ifNoneMatch) {
+        try {
+            return new Read.Found(s3.getObject(b -> {
+                b.bucket(bucket).key(key(userId, path));
+                range.ifPresent(b::range);
+                ifNoneMatch.ifPresent(b::ifNoneMatch);
+            }));
+        } catch (S3Exception e) {
+            return switch (e.statusCode()) {
+                case 304 -> new Read.NotModified(ifNoneMatch.orElse(""));
+                case 404 -> new Read.Missing();
+                case 416 -> new Read.RangeNotSatisfiable();
+                default -> throw AwsErrors.translate(e, "GetObject on " + bucket);
+            };
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "GetObject on " + bucket);
+        }
+    }
+
+    Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(String userId, String path) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key(userId, path))));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw AwsErrors.translate(e, "HeadObject on " + bucket);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "HeadObject on " + bucket);
+        }
+    }
+
+    /** A page of the user's files under {@code relativePrefix}. */
+    record Listing(List<StoredFile> files, Optional<String> nextToken) {
+    }
+
+    Listing list(String userId, String relativePrefix, int limit, Optional<String> continuation) {
+        String folder = folder(userId);
+        try {
+            var page = s3.listObjectsV2(b -> {
+                b.bucket(bucket).prefix(folder + relativePrefix).maxKeys(limit);
+                continuation.ifPresent(b::continuationToken);
+            });
+            var files = page.contents().stream().map(o -> new StoredFile(o.key().substring(folder.length()), o.size(),
+                    o.eTag(), null, o.lastModified())).toList();
+            return new Listing(files, Boolean.TRUE.equals(page.isTruncated())
+                    ? Optional.ofNullable(page.nextContinuationToken()) : Optional.empty());
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
+        }
+    }
+
+    Optional<String> kmsKey() {
+        return config.kmsKeyId();
+    }
+
+    private static CofferException tooLarge() {
+        return new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "the file is larger than the limit (files.max_size_bytes)");
+    }
+
+    private static CofferException exists() {
+        return new CofferException(ErrorCode.PRECONDITION_FAILED, "a file exists at this path (If-None-Match: *)");
+    }
+
+    /** Fails the upload when the client sends more or fewer bytes than it declared. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final long expected;
+        private long count;
+
+        CountingInputStream(InputStream in, long expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++count > expected) {
+                throw new IOException("more bytes than Content-Length");
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count > expected) {
+                    throw new IOException("more bytes than Content-Length");
+                }
+            }
+            return n;
+        }
+    }
+}

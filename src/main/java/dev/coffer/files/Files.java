@@ -1,0 +1,47 @@
+package dev.coffer.files;
+
+import dev.coffer.auth.UserDataOwner;
+import dev.coffer.aws.AwsClients;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.Authenticated;
+import dev.coffer.http.JsonBodies;
+import dev.coffer.support.OpaqueTokens;
+import dev.coffer.support.Secret;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The files piece, assembled: routes over one bucket and prefix, and its part in account deletion. */
+public final class Files {
+    private final FileStore store;
+    private final Presigning presigning;
+    private final OpaqueTokens cursors;
+
+    private Files(FileStore store, Presigning presigning, OpaqueTokens cursors) {
+        this.store = store;
+        this.presigning = presigning;
+        this.cursors = cursors;
+    }
+
+    /**
+     * @param credentialsExpiry when the signing credentials end (bounds presigned URLs)
+     */
+    public static Files create(CofferConfig config, AwsClients clients, Secret signingKey,
+                               Supplier<Optional<Instant>> credentialsExpiry, Clock clock) {
+        // The embedded S3Proxy keeps plain files on a loopback-only server and rejects SSE headers.
+        boolean encrypt = !config.local();
+        var store = new FileStore(clients.s3(), config.storage().bucket(), config.storage().prefix(), config.files(), encrypt);
+        return new Files(store, new Presigning(clients.presigner(), store, credentialsExpiry, clock),
+                new OpaqueTokens(signingKey, "coffer-files-cursor-v1"));
+    }
+
+    public ApiModule routes(Authenticated authenticated, JsonBodies bodies) {
+        return new FilesRoutes(store, presigning, authenticated, bodies, cursors);
+    }
+
+    public UserDataOwner owner() {
+        return store;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.coffer.files;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.Authenticated;
+import dev.coffer.http.JsonBodies;
+import dev.coffer.support.OpaqueTokens;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * {@code /api/v1/files/...}: uploads and downloads stream straight between the client and S3;
+ * the path comes from the raw request URI and passes {@link FilePaths} before any S3 call.
+ */
+final class FilesRoutes implements ApiModule {
+    static final String BASE = "/api/v1/files";
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final FileStore store;
+    private final Presigning presigning;
+    private final Authenticated authenticated;
+    private final JsonBodies bodies;
+    private final OpaqueTokens cursors;
+
+    FilesRoutes(FileStore store, Presigning presigning, Authenticated authenticated, JsonBodies bodies, OpaqueTokens cursors) {
+        this.store = store;
+        this.presigning = presigning;
+        this.authenticated = authenticated;
+        this.bodies = bodies;
+        this.cursors = cursors;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(BASE + "/presign", this::presign);
+        routes.get(BASE, this::list);
+        routes.put(BASE + "/<path>", this::upload);
+        routes.get(BASE + "/<path>", this::download);
+        routes.head(BASE + "/<path>", this::head);
+        routes.delete(BASE + "/<path>", this::delete);
+    }
+
+    private void upload(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        String path = path(ctx);
+        String contentType = contentType(ctx.header("Content-Type"));
+        String ifNoneMatch = ctx.header("If-None-Match");
+        if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "If-None-Match on upload supports only '*' (create-only)");
+        }
+        long length = ctx.req().getContentLengthLong();
+        try (InputStream body = ctx.req().getInputStream()) {
+            StoredFile stored = store.upload(user, path, body, length, contentType, ifNoneMatch != null);
+            ctx.status(200).header("ETag", stored.etag()).json(describe(stored));
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "the upload was interrupted; nothing was stored");
+        }
+    }
+
+    private void download(Context ctx) throws IOException {
+        String user = authenticated.caller(ctx).userId();
+        String path = path(ctx);
+        Optional<String> range = range(ctx.header("Range"));
+        Optional<String> ifNoneMatch = Optional.ofNullable(ctx.header("If-None-Match")).filter(v -> !v.isBlank());
+        switch (store.open(user, path, range, ifNoneMatch)) {
+            case FileStore.Read.Missing m -> throw notFound();
+            case FileStore.Read.NotModified nm -> ctx.status(304).header("ETag", nm.etag());
+            case FileStore.Read.RangeNotSatisfiable r -> throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE,
+                    "the range is outside the file");
+            case FileStore.Read.Found found -> {
+                try (InputStream in = found.body()) {
+                    GetObjectResponse meta = found.body().response();
+                    ctx.status(meta.contentRange() != null ? 206 : 200);
+                    headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
+                    if (meta.contentRange() != null) {
+                        ctx.header("Content-Range", meta.contentRange());
+                    }
+                    OutputStream out = ctx.res().getOutputStream();
+                    in.transferTo(out);
+                    out.flush();
+                }
+            }
+        }
+    }
+
+    private void head(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        var meta = store.head(user, path(ctx)).orElseThrow(FilesRoutes::notFound);
+        headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
+        ctx.status(200);
+    }
+
+    private void delete(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        if (!store.delete(user, path(ctx))) {
+            throw notFound();
+        }
+        ctx.status(204);
+    }
+
+    private void list(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        for (String parameter : ctx.queryParamMap().keySet()) {
+            if (!parameter.equals("prefix") && !parameter.equals("cursor") && !parameter.equals("limit")) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown query parameter '" + parameter + "'");
+            }
+        }
+        String prefix = Optional.ofNullable(ctx.queryParam("prefix")).orElse("");
+        if (!prefix.isEmpty()) {
+            // A prefix is a path, or a path with a trailing '/', or a partial last segment.
+            FilePaths.validate(prefix.endsWith("/") ? prefix + "x" : prefix);
+        }
+        int limit = DEFAULT_PAGE;
+        String rawLimit = ctx.queryParam("limit");
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_PAGE) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "limit must be 1.." + MAX_PAGE);
+            }
+        }
+        String binding = "files\u0000" + user + "\u0000" + prefix;
+        Optional<String> continuation = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty())
+                .map(c -> new String(cursors.open(c, binding).orElseThrow(() -> new CofferException(ErrorCode.VALIDATION_FAILED,
+                        "the cursor is not valid for this listing")), StandardCharsets.UTF_8));
+        FileStore.Listing page = store.list(user, prefix, limit, continuation);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", page.files().stream().map(FilesRoutes::describe).toList());
+        body.put("next_cursor", page.nextToken().map(t -> cursors.seal(t.getBytes(StandardCharsets.UTF_8), binding)).orElse(null));
+        ctx.json(body);
+    }
+
+    /** {@code POST /api/v1/files/presign} body. */
+    record PresignRequest(@JsonProperty("path") String path, @JsonProperty("method") String method,
+                          @JsonProperty("expires_in") Long expiresIn, @JsonProperty("content_type") String contentType) {
+    }
+
+    private void presign(Context ctx) {
+        String user = authenticated.caller(ctx).userId();
+        PresignRequest request = bodies.read(ctx, PresignRequest.class);
+        if (request.path() == null) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'path' is required");
+        }
+        String path = FilePaths.validate(request.path());
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("PUT")) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'method' must be GET or PUT");
+        }
+        if (request.expiresIn() != null && request.expiresIn() < 1) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'expires_in' must be at least 1 second");
+        }
+        Optional<String> contentType = Optional.ofNullable(request.contentType()).map(FilesRoutes::validMediaType);
+        if (method.equals("PUT")) {
+            contentType.ifPresent(this::checkAllowed);
+        }
+        ctx.json(presigning.presign(user, path, method, Optional.ofNullable(request.expiresIn()), contentType));
+    }
+
+    private static Map<String, Object> describe(StoredFile file) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("path", file.path());
+        body.put("size", file.size());
+        body.put("etag", file.etag());
+        if (file.contentType() != null) {
+            body.put("content_type", file.contentType());
+        }
+        body.put("updated_at", file.updatedAt().toString());
+        return body;
+    }
+
+    private static void headers(Context ctx, String contentType, Long length, String etag, java.time.Instant modified) {
+        ctx.header("Content-Type", contentType == null ? "application/octet-stream" : contentType);
+        if (length != null) {
+            ctx.header("Content-Length", Long.toString(length));
+        }
+        if (etag != null) {
+            ctx.header("ETag", etag);
+        }
+        if (modified != null) {
+            ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atZone(java.time.ZoneOffset.UTC)));
+        }
+        ctx.header("Accept-Ranges", "bytes");
+        // Stored files are shown as downloads of their own type, never rendered as pages of this origin.
+        ctx.header("Content-Disposition", "attachment");
+    }
+
+    private static String path(Context ctx) {
+        String uri = ctx.req().getRequestURI();
+        String base = BASE + "/";
+        if (!uri.startsWith(base)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "the path is not valid");
+        }
+        return FilePaths.fromRaw(uri.substring(base.length()));
+    }
+
+    private String contentType(String header) {
+        String type = header == null || header.isBlank() ? "application/octet-stream" : validMediaType(header.split(";")[0].trim());
+        checkAllowed(type);
+        return type;
+    }
+
+    private void checkAllowed(String type) {
+        if (!store.config().allows(type)) {
+            throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "files of type " + type + " are not accepted here (allowed: "
+                    + String.join(", ", store.config().allowedContentTypes()) + ")");
+        }
+    }
+
+    private static String validMediaType(String type) {
+        if (!MEDIA_TYPE.matcher(type).matches()) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + (type.length() > 64 ? type.substring(0, 64) : type)
+                    + "' is not a media type like image/png");
+        }
+        return type.toLowerCase(Locale.ROOT);
+    }
+
+    private static Optional<String> range(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        var m = RANGE.matcher(header.trim());
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE, "only one range of the form bytes=START-END is supported");
+        }
+        if (!m.group(1).isEmpty() && !m.group(2).isEmpty() && Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
+            throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE, "the range ends before it starts");
+        }
+        return Optional.of(header.trim());
+    }
+
+    private static CofferException notFound() {
+        return new CofferException(ErrorCode.NOT_FOUND, "no such file");
+    }
+}
