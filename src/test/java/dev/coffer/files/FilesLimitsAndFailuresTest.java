@@ -1,0 +1,132 @@
+package dev.coffer.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.local.LocalStack;
+import dev.coffer.testing.Http;
+import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.TestCoffer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Limits, interrupted uploads, hostile raw paths, account deletion and credential-bounded presigning. */
+@ExtendWith(SharedLocalStack.class)
+class FilesLimitsAndFailuresTest {
+
+    @Test
+    void contentTypeAllowListAndMaxSize_enforced(LocalStack stack) throws Exception {
+        try (var coffer = TestCoffer.start(stack, "", Map.of("COFFER_FILES_ALLOWED_CONTENT_TYPES", "video/*",
+                "COFFER_FILES_MAX_SIZE_BYTES", "1000"))) {
+            String token = coffer.tokenFor("vid");
+            Http http = coffer.http();
+
+            Http.Response image = http.request("PUT", "/api/v1/files/a.png").bearer(token).body(new byte[10], "image/png").send();
+            Http.Response big = http.request("PUT", "/api/v1/files/a.mp4").bearer(token).body(new byte[1001], "video/mp4").send();
+            Http.Response ok = http.request("PUT", "/api/v1/files/a.mp4").bearer(token).body(new byte[1000], "video/mp4").send();
+            Http.Response presignImage = http.postJson("/api/v1/files/presign", token,
+                    Map.of("path", "b.png", "method", "PUT", "content_type", "image/png"));
+
+            assertThat(image.status()).isEqualTo(415);
+            assertThat(image.json().path("detail").asText()).isEqualTo("files of type image/png are not accepted here (allowed: video/*)");
+            assertThat(big.status()).isEqualTo(413);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(presignImage.status()).isEqualTo(415);
+        }
+    }
+
+    @Test
+    void clientDisconnectsMidUpload_noObjectAndNoOrphanedMultipartUpload(LocalStack stack) throws Exception {
+        try (var coffer = TestCoffer.start(stack, "", Map.of("COFFER_FILES_MULTIPART_THRESHOLD_BYTES", "5242880",
+                "COFFER_FILES_PART_SIZE_BYTES", "5242880"))) {
+            String token = coffer.tokenFor("quitter");
+            try (Socket socket = new Socket("127.0.0.1", coffer.server().port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("PUT /api/v1/files/partial.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                        + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                byte[] chunk = new byte[1024 * 1024];
+                for (int i = 0; i < 12; i++) {   // 12 MiB: two parts uploaded, then the client vanishes
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.flush();
+                socket.shutdownOutput();
+                InputStream in = socket.getInputStream();
+                String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 400");
+            }
+            String bucket = coffer.server().config().storage().bucket();
+            var s3 = coffer.server().clients().s3();
+            assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("users/quitter/")).contents()).isEmpty();
+            assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    @Test
+    void hostileRawPaths_400BeforeS3(LocalStack stack) throws Exception {
+        try (var coffer = TestCoffer.start(stack, "", Map.of())) {
+            String token = coffer.tokenFor("mallory");
+            for (String raw : new String[] {"a/../../users/alice/x", "%2e%2e/alice/x", "..%2Falice", "a%5C..%5Cb", "a//b", "a%00",
+                "%2Fetc%2Fpasswd", "cafe%CC%81.txt"}) {
+                String answer = raw(coffer.server().port(), "GET /api/v1/files/" + raw + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + token + "\r\nConnection: close\r\n\r\n");
+                assertThat(answer).as(raw).startsWith("HTTP/1.1 400");
+                assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(raw).contains("application/problem+json");
+            }
+        }
+    }
+
+    @Test
+    void deleteAllFor_removesEveryFileOfThatUserOnly(LocalStack stack) throws Exception {
+        try (var coffer = TestCoffer.start(stack, "", Map.of())) {
+            Http http = coffer.http();
+            String gone = coffer.tokenFor("gone");
+            String stays = coffer.tokenFor("stays");
+            for (int i = 0; i < 5; i++) {
+                http.request("PUT", "/api/v1/files/d/" + i).bearer(gone).body(new byte[] {1}, "application/octet-stream").send();
+            }
+            http.request("PUT", "/api/v1/files/d/0").bearer(stays).body(new byte[] {1}, "application/octet-stream").send();
+
+            coffer.server().userDataOwners().forEach(owner -> owner.deleteAllFor("gone"));
+
+            assertThat(http.get("/api/v1/files", gone).json().path("files").size()).isZero();
+            assertThat(http.get("/api/v1/files", stays).json().path("files").size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void presign_sessionEndingSooner_urlDiesWithIt(LocalStack stack) throws Exception {
+        var env = new HashMap<String, String>();
+        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_SESSION_TOKEN", "session-token-for-presign-test");
+        env.put("AWS_CREDENTIAL_EXPIRATION", Instant.now().plusSeconds(300).toString());
+        env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString());
+        env.put("SECRET_KEY", "files-test-signing-key-0123456789abcdefgh");
+        try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
+            String token = coffer.tokenFor("short");
+            var presigned = coffer.http().postJson("/api/v1/files/presign", token, Map.of("path", "x.txt", "expires_in", 600)).json();
+
+            assertThat(presigned.path("expires_in").asLong()).isBetween(250L, 300L);
+            assertThat(presigned.path("limited_by_credentials").asBoolean()).isTrue();
+            assertThat(Instant.parse(presigned.path("expires_at").asText())).isBefore(Instant.now().plusSeconds(301));
+        }
+    }
+
+    private static String raw(int port, String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
