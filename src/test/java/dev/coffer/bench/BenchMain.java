@@ -42,6 +42,16 @@ public final class BenchMain {
                                 s.heapKiB() / 1024.0);
                     }
                 }
+                case "streaming" -> {
+                    long bytes = Long.parseLong(System.getProperty("coffer.bench.bytes", Long.toString(1L << 30)));
+                    System.out.println("| transfer | bytes | upload MB/s | download MB/s | peak RSS (MiB) | intact |");
+                    System.out.println("|---|---|---|---|---|---|");
+                    for (StreamingBench.Result r : StreamingBench.run(repo, bytes)) {
+                        System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %s |%n", r.what(), r.bytes(), r.uploadMbPerS(),
+                                r.downloadMbPerS(), r.peakRssKiB() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.peakRssKiB() / 1024.0),
+                                r.intact());
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown suite " + suite);
             }
             System.out.println();
