@@ -1,7 +1,7 @@
 package dev.coffer.app;
 
 import dev.coffer.auth.AccessTokens;
-import dev.coffer.auth.Authenticator;
+import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
 import dev.coffer.auth.UserDataOwner;
 import dev.coffer.http.JsonBodies;
@@ -113,12 +113,14 @@ public final class CofferServer implements AutoCloseable {
                     environmentFacts(config.aws().credentials())),
                     clients.dynamoDb(), clients.s3(), () -> credentialsHealth(credentials, clock), clock,
                     effective.healthCacheTtl());
-            var authenticated = new Authenticated(Authenticator.accessTokens(tokens));
+            var bodies = new JsonBodies(effective.server().maxBodyBytes());
+            var owners = new ArrayList<UserDataOwner>();
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            var bodies = new JsonBodies(effective.server().maxBodyBytes());
-            var owners = new ArrayList<UserDataOwner>();
+            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
+            var authenticated = new Authenticated(auth.authenticator());
+            modules.add(auth.routes(authenticated, bodies, () -> List.copyOf(owners)));
             // -- records routes --
             Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);
             modules.add(records.routes(authenticated, bodies));
@@ -139,13 +141,7 @@ public final class CofferServer implements AutoCloseable {
 
     /** Every table this configuration needs (provisioning, health, policy). */
     public static List<TableSpec> tables(CofferConfig config) {
-        var users = new TableSpec(config.storage().usersTable(),
-                new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S), Optional.empty(),
-                List.of(new TableSpec.IndexSpec("email-index", true,
-                        new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())),
-                Optional.empty());
-        var all = new ArrayList<TableSpec>();
-        all.add(users);
+        var all = new ArrayList<TableSpec>(Auth.tables(config));
         all.addAll(Records.tables(config));
         return all;
     }

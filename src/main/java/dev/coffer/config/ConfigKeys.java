@@ -80,6 +80,31 @@ public final class ConfigKeys {
     // Keys of later pieces are added below, each group under its piece's name.
     // -- credentials --
     // -- auth --
+    public static final ConfigKey PASSWORD_MIN = ConfigKey.of("auth.password_min_length",
+            "Shortest password accepted, in characters. Default 8.");
+    public static final ConfigKey PASSWORD_MAX = ConfigKey.of("auth.password_max_length",
+            "Longest password accepted. Default 128.");
+    public static final ConfigKey FULL_NAME_MAX = ConfigKey.of("auth.full_name_max_length",
+            "Longest full_name accepted. Default 100.");
+    public static final ConfigKey ARGON2_MEMORY = ConfigKey.of("auth.argon2_memory_kib",
+            "argon2id memory per hash in KiB. Default 19456 (OWASP's minimum).");
+    public static final ConfigKey ARGON2_ITERATIONS = ConfigKey.of("auth.argon2_iterations",
+            "argon2id iterations. Default 2.");
+    public static final ConfigKey ARGON2_PARALLELISM = ConfigKey.of("auth.argon2_parallelism",
+            "argon2id lanes. Default 1.");
+    public static final ConfigKey REFRESH_TOKEN_TTL = ConfigKey.of("auth.refresh_token_ttl",
+            "Lifetime of refresh tokens, e.g. 30d. Default 30d.");
+    public static final ConfigKey LOGIN_MAX_FAILURES = ConfigKey.of("auth.login_max_failures",
+            "Failed logins per email within the window before 429. Default 5 (per client address: 4 times that).");
+    public static final ConfigKey LOGIN_WINDOW = ConfigKey.of("auth.login_failure_window",
+            "Window of the login failure limit, e.g. 15m. Default 15m.");
+    public static final ConfigKey SERVICE_KEYS = ConfigKey.secret("auth.service_keys",
+            "Comma-separated SHA-256 hashes (hex) of service keys, optionally name=hash. Make one with 'coffer keys new'.",
+            "COFFER_SERVICE_KEYS");
+    public static final ConfigKey OIDC_ISSUER = ConfigKey.of("auth.oidc.issuer",
+            "External OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID) whose tokens are accepted.");
+    public static final ConfigKey OIDC_AUDIENCE = ConfigKey.of("auth.oidc.audience",
+            "Required audience of OIDC tokens (the Cognito app client id).");
     // -- records --
     // -- files --
     public static final ConfigKey FILES_MAX_SIZE = ConfigKey.of("files.max_size_bytes",
@@ -105,6 +130,8 @@ public final class ConfigKeys {
             USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL,
             // -- credentials --
             // -- auth --
+            PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
+            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE,
             // -- records --
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,

@@ -26,7 +26,11 @@ public final class JsonBodies {
     public <T> T read(Context ctx, Class<T> type) {
         byte[] body = bytes(ctx);
         try {
-            return Json.mapper().readValue(body, type);
+            T value = Json.mapper().readValue(body, type);
+            if (value == null) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object");
+            }
+            return value;
         } catch (UnrecognizedPropertyException e) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown field '" + e.getPropertyName() + "'");
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {

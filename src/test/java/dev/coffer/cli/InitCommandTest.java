@@ -49,7 +49,8 @@ class InitCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("  + create table init-users (key user_id, global index email-index, on-demand billing)")
                 .contains("  + create bucket coffer-files in us-east-1")
-                .contains("dry run: 2 change(s) planned, nothing done");
+                .contains("  + create table init-users-auth (key pk, TTL on ttl, on-demand billing)")
+                .contains("dry run: 3 change(s) planned, nothing done");
         assertThat(tableNames()).doesNotContain("init-users");
     }
 
@@ -59,7 +60,7 @@ class InitCommandTest {
         Run second = init();
 
         assertThat(first.exitCode()).isZero();
-        assertThat(first.out()).contains("done: 2 change(s) made");
+        assertThat(first.out()).contains("done: 3 change(s) made");
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("  = table init-users exists and matches").contains("  = bucket coffer-files exists")
                 .contains("nothing to do");

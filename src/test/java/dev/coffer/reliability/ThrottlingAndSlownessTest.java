@@ -44,8 +44,9 @@ class ThrottlingAndSlownessTest {
 
             assertThat(health.path("dynamodb").path("status").asText()).isEqualTo("connection_failed");
             assertThat(health.path("dynamodb").path("error").asText()).startsWith("throttled:");
-            // One call, retried: 1 + max_retries attempts reached the backend, no more.
-            assertThat(ddb.faultedRequests()).isEqualTo(3);
+            // One DescribeTable per table, each retried: 1 + max_retries attempts reached the backend, no more.
+            int tables = dev.coffer.app.CofferServer.tables(coffer.server().config()).size();
+            assertThat(ddb.faultedRequests()).isEqualTo(3 * tables);
 
             ddb.mode(FaultProxy.Mode.PASS);
             assertThat(coffer.http().get("/health").json().path("dynamodb").path("status").asText()).isEqualTo("connected");

@@ -62,6 +62,9 @@ public final class TestCoffer implements AutoCloseable {
             environment.put("COFFER_USERS_TABLE", "users-" + suffix);
             environment.put("S3_BUCKET", "files-" + suffix);
             environment.put("COFFER_HEALTH_CACHE_TTL", "0s");
+            // Cheap hashes keep the suite fast; production defaults are tested in the auth tests.
+            environment.put("COFFER_AUTH_ARGON2_MEMORY_KIB", "1024");
+            environment.put("COFFER_AUTH_ARGON2_ITERATIONS", "1");
             environment.putAll(env);
             return ConfigLoader.load(new ConfigLoader.Sources(Optional.of(tomlFile), Optional.empty(), environment, flags));
         } catch (IOException e) {

@@ -1,0 +1,9 @@
+package dev.coffer.auth;
+
+/** A stored user. The password hash never leaves the auth piece; {@code toString} leaves it out. */
+record Account(String userId, String email, String fullName, String passwordHash, String createdAt, long sessionsValidAfterMillis) {
+    @Override
+    public String toString() {
+        return "Account[" + userId + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.coffer.auth;
+
+import dev.coffer.config.CofferConfig;
+import dev.coffer.http.ApiModule;
+import dev.coffer.http.Authenticated;
+import dev.coffer.http.JsonBodies;
+import dev.coffer.provision.TableSpec;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The auth piece, assembled: who may call (the authenticator), its tables and its routes. */
+public final class Auth {
+    private final Authenticator authenticator;
+    private final AccountStore store;
+    private final AccessTokens tokens;
+    private final CofferConfig config;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    private Auth(Authenticator authenticator, AccountStore store, AccessTokens tokens, CofferConfig config,
+                 PasswordHasher hasher, Clock clock) {
+        this.authenticator = authenticator;
+        this.store = store;
+        this.tokens = tokens;
+        this.config = config;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock) {
+        return create(config, dynamoDb, tokens, clock, new Argon2Hasher(config.auth()));
+    }
+
+    /** With a given hasher: tests count hash computations through it. */
+    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock, PasswordHasher hasher) {
+        Optional<OidcVerifier> oidc = config.auth().oidcIssuer().map(issuer -> OidcVerifier.discover(issuer, config.auth().oidcAudience().orElseThrow()));
+        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc);
+        return new Auth(authenticator, new AccountStore(dynamoDb, config.storage().usersTable()), tokens, config, hasher, clock);
+    }
+
+    public static List<TableSpec> tables(CofferConfig config) {
+        return AccountStore.tables(config.storage().usersTable());
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** The routes; {@code owners} is read when an account is deleted (every piece registered by then). */
+    public ApiModule routes(Authenticated authenticated, JsonBodies bodies, Supplier<List<UserDataOwner>> owners) {
+        return routes -> new AuthRoutes(new AuthService(store, hasher, tokens, config.auth(), owners, clock),
+                authenticated, bodies).register(routes);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.coffer.cli;
+
+import dev.coffer.auth.ServiceKeyMaker;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "keys", description = "Service keys for back ends that act for their users.", subcommands = KeysCommand.New.class)
+final class KeysCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "new", description = "Print a fresh service key and the hash to configure (COFFER_SERVICE_KEYS).")
+    static final class New implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            String[] keyAndHash = ServiceKeyMaker.generate();
+            System.out.println("key:  " + keyAndHash[0]);
+            System.out.println("hash: " + keyAndHash[1]);
+            System.out.println("Give the key to the back end (Authorization: Bearer <key>, with X-Coffer-User: <user id>);");
+            System.out.println("configure only the hash: COFFER_SERVICE_KEYS=" + keyAndHash[1]);
+            return Main.EXIT_OK;
+        }
+    }
+}
