@@ -1,0 +1,189 @@
+package dev.coffer.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import dev.coffer.local.LocalStack;
+import dev.coffer.testing.Http;
+import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.TestCoffer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Forged tokens of every kind are refused with 401 and nothing leaks; service keys and an external
+ * OIDC issuer (keys and discovery document made by the test, served on loopback) work as designed.
+ */
+@ExtendWith(SharedLocalStack.class)
+class TokenAttacksTest {
+    static final String SECRET = "attack-test-signing-key-0123456789abcdefghij";
+    static final String AUDIENCE = "app-client-123";
+    static HttpServer idp;
+    static RSAKey idpKey;
+    static String issuer;
+    static TestCoffer coffer;
+    static Http http;
+    static String serviceKey;
+
+    @BeforeAll
+    static void start(LocalStack stack) throws Exception {
+        idpKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/pool";
+        idp.createContext("/pool/.well-known/openid-configuration", ex -> respond(ex,
+                "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks.json\"}"));
+        idp.createContext("/pool/jwks.json", ex -> respond(ex, new JWKSet(idpKey.toPublicJWK()).toString()));
+        idp.start();
+        String[] key = ServiceKeys.generate();
+        serviceKey = key[0];
+        coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"t-notes-" + Long.toHexString(System.nanoTime()) + "\"\n",
+                Map.of("SECRET_KEY", SECRET, "COFFER_SERVICE_KEYS", "backend=" + key[1],
+                        "COFFER_AUTH_OIDC_ISSUER", issuer, "COFFER_AUTH_OIDC_AUDIENCE", AUDIENCE));
+        http = coffer.http();
+    }
+
+    static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws java.io.IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        coffer.close();
+        idp.stop(0);
+    }
+
+    static JWTClaimsSet.Builder claims(String iss, String aud, Instant exp) {
+        return new JWTClaimsSet.Builder().issuer(iss).audience(aud).subject("victim").issueTime(new Date())
+                .notBeforeTime(Date.from(Instant.now().minusSeconds(60))).expirationTime(Date.from(exp));
+    }
+
+    static String hs256(JWTClaimsSet claims, byte[] key) throws Exception {
+        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new MACSigner(key));
+        return jwt.serialize();
+    }
+
+    static String rs256(JWTClaimsSet claims, RSAKey key) throws Exception {
+        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    static int me(String token) {
+        return http.get("/api/v1/collections/notes/items", token).status();
+    }
+
+    @Test
+    void validCofferToken_accepted_asControl() throws Exception {
+        String token = hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build(), SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(me(token)).isEqualTo(200);
+    }
+
+    @Test
+    void algNone_refused() {
+        String token = new PlainJWT(new PlainHeader(), claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build()).serialize();
+        Http.Response r = http.get("/api/v1/collections/notes/items", token);
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().path("code").asText()).isEqualTo("unauthorized");
+        assertThat(r.header("WWW-Authenticate")).contains("Bearer");
+    }
+
+    @Test
+    void signedWithAnotherKey_refused() throws Exception {
+        assertThat(me(hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build(),
+                "another-key-of-sufficient-length-0123456789".getBytes(StandardCharsets.UTF_8)))).isEqualTo(401);
+    }
+
+    @Test
+    void expiredOrNotYetValidOrWrongAudienceOrIssuer_refused() throws Exception {
+        byte[] key = SECRET.getBytes(StandardCharsets.UTF_8);
+        assertThat(me(hs256(claims("coffer", "coffer-api", Instant.now().minusSeconds(120)).build(), key))).isEqualTo(401);
+        assertThat(me(hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(900))
+                .notBeforeTime(Date.from(Instant.now().plusSeconds(600))).build(), key))).isEqualTo(401);
+        assertThat(me(hs256(claims("coffer", "someone-else", Instant.now().plusSeconds(300)).build(), key))).isEqualTo(401);
+        assertThat(me(hs256(claims("evil", "coffer-api", Instant.now().plusSeconds(300)).build(), key))).isEqualTo(401);
+    }
+
+    @Test
+    void truncatedAndGarbageTokens_refused() throws Exception {
+        String good = hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build(), SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(me(good.substring(0, good.length() - 3))).isEqualTo(401);
+        assertThat(me("a.b.c")).isEqualTo(401);
+        assertThat(http.request("GET", "/api/v1/collections/notes/items").header("Authorization", "Basic dXNlcjpwYXNz").send().status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void oidcToken_validSignatureAndAudience_acceptedAsSub() throws Exception {
+        String token = rs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).subject("cognito-sub-1").build(), idpKey);
+        Http.Response created = http.request("POST", "/api/v1/collections/notes/items").bearer(token).json(Map.of("t", 1)).send();
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("user_id").asText()).isEqualTo("cognito-sub-1");
+        // Cognito access tokens carry client_id instead of aud.
+        String access = rs256(new JWTClaimsSet.Builder().issuer(issuer).subject("cognito-sub-1").claim("client_id", AUDIENCE)
+                .claim("token_use", "access").expirationTime(Date.from(Instant.now().plusSeconds(300))).build(), idpKey);
+        assertThat(me(access)).isEqualTo(200);
+    }
+
+    @Test
+    void oidcToken_otherKeyWrongAudienceExpired_refused() throws Exception {
+        RSAKey attacker = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        assertThat(me(rs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).build(), attacker))).isEqualTo(401);
+        assertThat(me(rs256(claims(issuer, "other-client", Instant.now().plusSeconds(300)).build(), idpKey))).isEqualTo(401);
+        assertThat(me(rs256(claims(issuer, AUDIENCE, Instant.now().minusSeconds(300)).build(), idpKey))).isEqualTo(401);
+    }
+
+    @Test
+    void hsRsConfusion_publicKeyUsedAsHmacSecret_refused() throws Exception {
+        byte[] publicKeyBytes = idpKey.toRSAPublicKey().getEncoded();
+        String forged = hs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).build(), publicKeyBytes);
+        assertThat(me(forged)).isEqualTo(401);
+        String forgedPem = hs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).build(),
+                idpKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8));
+        assertThat(me(forgedPem)).isEqualTo(401);
+    }
+
+    @Test
+    void serviceKey_actsForNamedUser_onlyWithHeader() {
+        Http.Response created = http.request("POST", "/api/v1/collections/notes/items").bearer(serviceKey)
+                .header("X-Coffer-User", "backend-user-7").json(Map.of("t", 1)).send();
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("user_id").asText()).isEqualTo("backend-user-7");
+        assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer(serviceKey).send().status()).isEqualTo(401);
+        assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer("ck_not-a-real-key")
+                .header("X-Coffer-User", "backend-user-7").send().status()).isEqualTo(401);
+        assertThat(http.request("GET", "/api/v1/auth/me").bearer(serviceKey).header("X-Coffer-User", "backend-user-7").send().status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void userToken_cannotNameAnotherUser() throws Exception {
+        String token = hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build(), SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer(token).header("X-Coffer-User", "someone").send().status())
+                .isEqualTo(401);
+    }
+}
