@@ -36,7 +36,7 @@ public final class AwsEnvironment implements AutoCloseable {
         }
         try {
             ResolvedCredentials credentials = CredentialsResolver.resolve(effective);
-            return new AwsEnvironment(effective, local, credentials, AwsClients.create(effective.aws(), credentials));
+            return new AwsEnvironment(effective, local, credentials, AwsClients.create(effective.aws(), credentials.provider()));
         } catch (RuntimeException e) {
             if (local.isPresent()) {
                 local.get().close();

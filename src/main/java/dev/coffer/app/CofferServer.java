@@ -14,6 +14,8 @@ import dev.coffer.config.AwsConfig;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.CredentialsResolver;
+import dev.coffer.credentials.CredentialsMonitor;
+import dev.coffer.credentials.IdentityCheck;
 import dev.coffer.credentials.ResolvedCredentials;
 import dev.coffer.health.HealthReport;
 import dev.coffer.health.HealthService;
@@ -46,9 +48,11 @@ public final class CofferServer implements AutoCloseable {
     private final HealthService health;
     private final AccessTokens tokens;
     private final List<UserDataOwner> owners;
+    private final CredentialsMonitor credentials;
 
     private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
-                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners) {
+                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners, CredentialsMonitor credentials) {
+        this.credentials = credentials;
         this.tokens = tokens;
         this.owners = owners;
         this.config = config;
@@ -88,11 +92,19 @@ public final class CofferServer implements AutoCloseable {
         CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
         Secret signingKey = SigningKeys.resolve(effective);
         AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
-        ResolvedCredentials credentials = CredentialsResolver.resolve(effective);
-        LOG.info("credentials: mode={} source={} key={}{}", credentials.mode(), credentials.source(),
-                credentials.maskedAccessKeyId(),
-                credentials.expiration().map(e -> " expires=" + e).orElse(""));
-        AwsClients clients = AwsClients.create(effective.aws(), credentials);
+        ResolvedCredentials credentials = CredentialsResolver.resolve(effective, clock);
+        String identity = "";
+        if (!effective.local() && effective.aws().credentials().validate()) {
+            IdentityCheck.Identity who = IdentityCheck.verify(effective, credentials);
+            identity = " account=" + who.account() + " arn=" + who.arn();
+        } else if (!effective.local()) {
+            identity = " account=unchecked (aws.validate_credentials=false)";
+        }
+        LOG.info("credentials: mode={} source={} key={}{}{}", credentials.mode(), credentials.source(),
+                credentials.maskedAccessKeyId(), identity, credentials.expiration().map(e -> " expires=" + e + " ("
+                        + java.time.Duration.between(clock.instant(), e).toMinutes() + " min left)").orElse(""));
+        var monitor = new CredentialsMonitor(credentials, effective.aws().credentials().expiryWarning(), clock);
+        AwsClients clients = AwsClients.create(effective.aws(), monitor.provider());
         try {
             List<TableSpec> tables = tables(effective);
             if (effective.provisionOnStart()) {
@@ -111,7 +123,7 @@ public final class CofferServer implements AutoCloseable {
                     tables.stream().map(TableSpec::name).toList(),
                     effective.storage().bucket(), effective.storage().prefix(),
                     environmentFacts(config.aws().credentials())),
-                    clients.dynamoDb(), clients.s3(), () -> credentialsHealth(credentials, clock), clock,
+                    clients.dynamoDb(), clients.s3(), monitor::health, clock,
                     effective.healthCacheTtl());
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
             var owners = new ArrayList<UserDataOwner>();
@@ -126,13 +138,13 @@ public final class CofferServer implements AutoCloseable {
             modules.add(records.routes(authenticated, bodies));
             owners.add(records.owner());
             // -- files routes --
-            Files files = Files.create(effective, clients, signingKey, credentials::expiration, clock);
+            Files files = Files.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
             modules.add(files.routes(authenticated, bodies));
             owners.add(files.owner());
             HttpServer http = HttpServer.start(effective.server(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,
-                    List.copyOf(owners));
+                    List.copyOf(owners), monitor);
         } catch (RuntimeException e) {
             clients.close();
             throw e;
@@ -169,25 +181,6 @@ public final class CofferServer implements AutoCloseable {
                 c.sessionToken().isPresent());
     }
 
-    static HealthReport.CredentialsHealth credentialsHealth(ResolvedCredentials credentials, Clock clock) {
-        String status = "valid";
-        Long secondsLeft = null;
-        String expiresAt = null;
-        if (credentials.expiration().isPresent()) {
-            Instant expiry = credentials.expiration().get();
-            Duration left = Duration.between(clock.instant(), expiry);
-            secondsLeft = Math.max(0, left.toSeconds());
-            expiresAt = expiry.toString();
-            if (left.isNegative() || left.isZero()) {
-                status = "expired";
-            } else if (left.compareTo(Duration.ofMinutes(15)) <= 0) {
-                status = "expiring";
-            }
-        }
-        return new HealthReport.CredentialsHealth(credentials.mode(), credentials.source(), status,
-                credentials.maskedAccessKeyId(), expiresAt, secondsLeft, null);
-    }
-
     public int port() {
         return http.port();
     }
@@ -203,6 +196,18 @@ public final class CofferServer implements AutoCloseable {
     /** Issues and verifies access tokens (tests mint tokens with it). */
     public AccessTokens accessTokens() {
         return tokens;
+    }
+
+    /**
+     * Re-reads credentials from {@code reloaded} (e.g. after SIGHUP, with a new .env) and swaps
+     * them in once checked; the old ones stay on failure, which is thrown.
+     */
+    public ResolvedCredentials reloadCredentials(CofferConfig reloaded) {
+        return credentials.reload(reloaded);
+    }
+
+    public CredentialsMonitor credentials() {
+        return credentials;
     }
 
     /** Every piece that keeps user data (account deletion calls each). */

@@ -1,7 +1,7 @@
 package dev.coffer.aws;
 
 import dev.coffer.config.AwsConfig;
-import dev.coffer.credentials.ResolvedCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,42 +33,42 @@ public final class AwsClients implements AutoCloseable {
     private final StsClient sts;
     private final AwsConfig config;
 
-    private AwsClients(AwsConfig config, ResolvedCredentials credentials) {
+    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials) {
         this.config = config;
         this.http = ApacheHttpClient.builder()
                 .maxConnections(MAX_CONNECTIONS)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(SOCKET_TIMEOUT)
                 .build();
-        var overrides = ClientOverrideConfiguration.builder()
+        var overrides = noProfileFiles().toBuilder()
                 .apiCallTimeout(config.apiCallTimeout())
                 .retryStrategy(b -> b.maxAttempts(config.maxRetries() + 1))
                 .build();
         Region region = Region.of(config.region());
         var ddb = DynamoDbClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials.provider()).overrideConfiguration(overrides);
+                .credentialsProvider(credentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
         this.dynamoDb = ddb.build();
 
         var s3Config = S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build();
         var s3b = S3Client.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials.provider()).overrideConfiguration(overrides)
+                .credentialsProvider(credentials).overrideConfiguration(overrides)
                 .serviceConfiguration(s3Config);
         config.s3Endpoint().ifPresent(s3b::endpointOverride);
         this.s3 = s3b.build();
 
-        var presign = S3Presigner.builder().region(region).credentialsProvider(credentials.provider())
+        var presign = S3Presigner.builder().region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config);
         config.s3Endpoint().ifPresent(presign::endpointOverride);
         this.presigner = presign.build();
 
         var stsb = StsClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials.provider()).overrideConfiguration(overrides);
+                .credentialsProvider(credentials).overrideConfiguration(overrides);
         config.stsEndpoint().ifPresent(stsb::endpointOverride);
         this.sts = stsb.build();
     }
 
-    public static AwsClients create(AwsConfig config, ResolvedCredentials credentials) {
+    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials) {
         return new AwsClients(config, credentials);
     }
 
@@ -98,6 +98,17 @@ public final class AwsClients implements AutoCloseable {
 
     public Optional<URI> s3Endpoint() {
         return config.s3Endpoint();
+    }
+
+    /**
+     * Overrides that keep the SDK from reading {@code ~/.aws/config} and {@code ~/.aws/credentials}
+     * for client settings: Coffer's configuration is the only source, so nothing surprises.
+     */
+    public static ClientOverrideConfiguration noProfileFiles() {
+        var empty = software.amazon.awssdk.profiles.ProfileFile.builder()
+                .content(new java.io.ByteArrayInputStream(new byte[0]))
+                .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION).build();
+        return ClientOverrideConfiguration.builder().defaultProfileFile(empty).defaultProfileName("default").build();
     }
 
     /** Client overrides for probes (health): one attempt, a short deadline, so a dead backend answers fast. */

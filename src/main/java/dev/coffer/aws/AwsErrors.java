@@ -5,7 +5,6 @@ import dev.coffer.error.ErrorCode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Locale;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,6 +33,16 @@ public final class AwsErrors {
         }
         if (e instanceof SdkClientException client) {
             String message = String.valueOf(client.getMessage());
+            if (message.contains(dev.coffer.credentials.GuardedCredentialsProvider.EXPIRED_MARKER)) {
+                return new CofferException(ErrorCode.EXPIRED_CREDENTIALS, operation + ": the AWS credentials expired at "
+                        + message.substring(message.indexOf(" at ") + 4).trim(),
+                        "renew the temporary keys (aws sso login, aws-vault, or your platform's role), then send SIGHUP or restart",
+                        null, e);
+            }
+            if (message.contains("SSO") && (message.contains("expired") || message.contains("Token"))) {
+                return new CofferException(ErrorCode.EXPIRED_CREDENTIALS, operation + ": the SSO session has expired",
+                        "run 'aws sso login --profile <your profile>' and try again", null, e);
+            }
             if (message.contains("Unable to load credentials") || message.contains("Unable to load AWS credentials")) {
                 return new CofferException(ErrorCode.NO_CREDENTIALS, operation + ": no AWS credentials",
                         "configure credentials (see README, credentials)", RETRY_SOON, e);
@@ -107,7 +116,4 @@ public final class AwsErrors {
         return false;
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code coffer}: the command-line entry point. Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 credentials refused. */
 @Command(name = "coffer", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted per-user data backend: records in DynamoDB, files in S3.",
-        subcommands = {ServeCommand.class, InitCommand.class, DoctorCommand.class, PolicyCommand.class, KeysCommand.class,
+        subcommands = {ServeCommand.class, InitCommand.class, DoctorCommand.class, PolicyCommand.class, WhoamiCommand.class, KeysCommand.class,
             VersionCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

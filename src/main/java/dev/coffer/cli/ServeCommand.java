@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     private static final Set<ErrorCode> CREDENTIAL_FAILURES = Set.of(ErrorCode.NO_CREDENTIALS,
             ErrorCode.EXPIRED_CREDENTIALS, ErrorCode.INVALID_ACCESS_KEY, ErrorCode.SIGNATURE_MISMATCH,
-            ErrorCode.ACCESS_DENIED, ErrorCode.CLOCK_SKEW);
+            ErrorCode.ACCESS_DENIED, ErrorCode.CLOCK_SKEW, ErrorCode.WRONG_ACCOUNT);
 
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
@@ -80,6 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return response.statusCode() == 200 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
+        installReloadOnHangup(server, flags);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -89,6 +90,24 @@ final class ServeCommand implements Callable<Integer> {
         }, "coffer-shutdown"));
         server.awaitShutdown();
         return Main.EXIT_OK;
+    }
+
+    /** SIGHUP re-reads the configuration (.env, coffer.toml) and swaps in its credentials once checked. */
+    private void installReloadOnHangup(CofferServer server, java.util.Map<String, String> flags) {
+        var log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().name("credentials-reload").start(() -> {
+                try {
+                    server.reloadCredentials(configOptions.load(flags));
+                } catch (ConfigException e) {
+                    log.error("credentials not reloaded: configuration error: {}", e.getMessage());
+                } catch (CofferException e) {
+                    log.error("credentials not reloaded, the previous ones stay in use: {}", e.oneLine());
+                }
+            }));
+        } catch (IllegalArgumentException unsupported) {
+            log.debug("SIGHUP is not available on this platform; credentials reload needs a restart");
+        }
     }
 
     /** Exit code 3 for credential failures, 1 for the rest. */

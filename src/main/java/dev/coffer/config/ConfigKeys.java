@@ -79,6 +79,31 @@ public final class ConfigKeys {
 
     // Keys of later pieces are added below, each group under its piece's name.
     // -- credentials --
+    public static final ConfigKey CONTAINER_FULL_URI = ConfigKey.of("aws.credentials.container_full_uri",
+            "ECS/EKS container credentials endpoint (full URI).", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    public static final ConfigKey CONTAINER_RELATIVE_URI = ConfigKey.of("aws.credentials.container_relative_uri",
+            "ECS container credentials path on 169.254.170.2.", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    public static final ConfigKey WEB_IDENTITY_TOKEN_FILE = ConfigKey.of("aws.credentials.web_identity_token_file",
+            "Web identity token file (EKS IRSA, GitHub OIDC).", "AWS_WEB_IDENTITY_TOKEN_FILE");
+    public static final ConfigKey ROLE_ARN = ConfigKey.of("aws.credentials.role_arn",
+            "Role assumed with the web identity token.", "AWS_ROLE_ARN");
+    public static final ConfigKey ROLE_SESSION_NAME = ConfigKey.of("aws.credentials.role_session_name",
+            "Session name for web identity and assume-role. Default coffer.", "AWS_ROLE_SESSION_NAME");
+    public static final ConfigKey IMDS_ENDPOINT = ConfigKey.of("aws.credentials.imds_endpoint",
+            "EC2 instance metadata endpoint. Default http://169.254.169.254.", "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    public static final ConfigKey IMDS_TIMEOUT = ConfigKey.of("aws.credentials.imds_timeout",
+            "How long to wait for the instance metadata service, e.g. 1s. Default 1s.");
+    public static final ConfigKey ASSUME_ROLE_ARN = ConfigKey.of("aws.credentials.assume_role_arn",
+            "Role to assume on top of the base credentials (refreshed before expiry).");
+    public static final ConfigKey ASSUME_ROLE_EXTERNAL_ID = ConfigKey.of("aws.credentials.assume_role_external_id",
+            "External id for assume-role.");
+    public static final ConfigKey ASSUME_ROLE_DURATION = ConfigKey.of("aws.credentials.assume_role_duration",
+            "Session length of the assumed role, e.g. 1h. Default 1h.");
+    public static final ConfigKey EXPIRY_WARNING = ConfigKey.of("aws.credentials.expiry_warning",
+            "How long before expiry /health turns 'expiring' (degraded). Default 15m.");
+    public static final ConfigKey VALIDATE_CREDENTIALS = ConfigKey.of("aws.validate_credentials",
+            "Check the credentials with STS GetCallerIdentity at start-up. Default true, except against custom "
+                    + "DynamoDB/S3 endpoints without an STS endpoint.");
     // -- auth --
     public static final ConfigKey PASSWORD_MIN = ConfigKey.of("auth.password_min_length",
             "Shortest password accepted, in characters. Default 8.");
@@ -129,6 +154,8 @@ public final class ConfigKeys {
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
             USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL,
             // -- credentials --
+            CONTAINER_FULL_URI, CONTAINER_RELATIVE_URI, WEB_IDENTITY_TOKEN_FILE, ROLE_ARN, ROLE_SESSION_NAME, IMDS_ENDPOINT,
+            IMDS_TIMEOUT, ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_DURATION, EXPIRY_WARNING, VALIDATE_CREDENTIALS,
             // -- auth --
             PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
             LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE,

@@ -121,9 +121,11 @@ public final class ConfigLoader {
         Optional<URI> stsEndpoint = s.url(ConfigKeys.AWS_STS_ENDPOINT).or(() -> anyEndpoint);
 
         boolean awsConfigured = dynamodbEndpoint.isPresent() || s3Endpoint.isPresent()
-                || s.has(ConfigKeys.ACCESS_KEY_ID) || s.has(ConfigKeys.SECRET_ACCESS_KEY);
+                || s.has(ConfigKeys.ACCESS_KEY_ID) || s.has(ConfigKeys.SECRET_ACCESS_KEY)
+                || s.has(ConfigKeys.CONTAINER_FULL_URI) || s.has(ConfigKeys.CONTAINER_RELATIVE_URI)
+                || s.has(ConfigKeys.WEB_IDENTITY_TOKEN_FILE);
         String requestedMode = s.oneOf(ConfigKeys.CREDENTIALS_MODE, awsConfigured ? "auto" : "local",
-                Set.of("local", "auto", "static", "session", "role", "profile", "sso"));
+                Set.of("local", "auto", "static", "session", "role", "profile", "sso", "assume-role"));
         DeploymentMode mode = requestedMode.equals("local") ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
         if (mode == DeploymentMode.LOCAL && awsConfigured) {
             throw s.invalid(ConfigKeys.CREDENTIALS_MODE,
@@ -150,13 +152,9 @@ public final class ConfigLoader {
         if (expectedAccount.isPresent() && !ACCOUNT_ID.matcher(expectedAccount.get()).matches()) {
             throw s.invalid(ConfigKeys.AWS_EXPECTED_ACCOUNT_ID, "'" + expectedAccount.get() + "' is not a 12-digit account id");
         }
-        var credentials = new CredentialsConfig(requestedMode,
-                s.string(ConfigKeys.ACCESS_KEY_ID),
-                s.secret(ConfigKeys.SECRET_ACCESS_KEY),
-                s.secret(ConfigKeys.SESSION_TOKEN),
-                s.instant(ConfigKeys.CREDENTIAL_EXPIRATION),
-                s.string(ConfigKeys.PROFILE),
-                s.sourceOf(ConfigKeys.ACCESS_KEY_ID));
+        boolean customWithoutSts = (s.has(ConfigKeys.AWS_DYNAMODB_ENDPOINT) || s.has(ConfigKeys.AWS_S3_ENDPOINT))
+                && stsEndpoint.isEmpty();
+        var credentials = CredentialsConfig.from(s, requestedMode, customWithoutSts);
         var aws = new AwsConfig(region, dynamodbEndpoint, s3Endpoint, stsEndpoint,
                 s.bool(ConfigKeys.AWS_S3_PATH_STYLE, s3Endpoint.isPresent()),
                 expectedAccount,

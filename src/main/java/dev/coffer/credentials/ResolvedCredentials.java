@@ -7,15 +7,18 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Credentials chosen at start-up: the mode and source that were used (always named, never
- * guessed), the SDK provider that holds the secrets, the access key id (shown masked only) and
- * the expiry when known.
+ * guessed), the guarded SDK provider that holds the secrets, the access key id (shown masked
+ * only) and the expiry when known.
  */
-public record ResolvedCredentials(
-        String mode,
-        String source,
-        AwsCredentialsProvider provider,
-        String accessKeyId,
-        Optional<Instant> expiration) {
+public record ResolvedCredentials(String mode, String source, GuardedCredentialsProvider guard, String accessKeyId) {
+
+    public AwsCredentialsProvider provider() {
+        return guard;
+    }
+
+    public Optional<Instant> expiration() {
+        return guard.expiry();
+    }
 
     public String maskedAccessKeyId() {
         return Masking.accessKeyId(accessKeyId);
@@ -23,7 +26,6 @@ public record ResolvedCredentials(
 
     @Override
     public String toString() {
-        return "ResolvedCredentials[mode=" + mode + ", source=" + source + ", key=" + maskedAccessKeyId()
-                + ", expires=" + expiration.map(Instant::toString).orElse("never") + "]";
+        return "ResolvedCredentials[mode=" + mode + ", source=" + source + ", key=" + maskedAccessKeyId() + "]";
     }
 }

@@ -29,6 +29,7 @@ public enum ErrorCode {
     SIGNATURE_MISMATCH(503, "AWS signature does not match"),
     CLOCK_SKEW(503, "Clock skew too large"),
     ACCESS_DENIED(503, "AWS access denied"),
+    WRONG_ACCOUNT(503, "Credentials of another AWS account"),
     MISSING_BUCKET(503, "S3 bucket missing"),
     MISSING_TABLE(503, "DynamoDB table missing"),
     REGION_MISMATCH(503, "Wrong AWS region"),

@@ -30,7 +30,7 @@ public record HealthReport(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CredentialsHealth(String mode, String source, String status, String access_key_id,
-                                    String expires_at, Long seconds_left, String error) {
+                                    String expires_at, Long seconds_left, String last_refresh, String last_refresh_error) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

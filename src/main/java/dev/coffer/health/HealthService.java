@@ -64,7 +64,7 @@ public final class HealthService {
         DependencyHealth ddb = checkDynamoDb();
         DependencyHealth bucket = checkS3();
         HealthReport.Status status = HealthReport.Status.HEALTHY;
-        if (creds.status().equals("expiring")) {
+        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed")) {
             status = HealthReport.Status.DEGRADED;
         }
         if (creds.status().equals("expired") || creds.status().equals("invalid")

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * client did not pin a version. Thread-safe.
  */
 final class RecordStore implements UserDataOwner {
-    private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_ATTEMPTS = 25;
     private static final String CREATED = "created_at";
     private static final String UPDATED = "updated_at";
     private static final String VERSION = "version";
@@ -130,13 +130,23 @@ final class RecordStore implements UserDataOwner {
                 if (ifMatch.isPresent()) {
                     return new WriteOutcome.Conflict(version + 1);
                 }
-                // Changed under us and the client did not pin a version: apply the change to the new state.
+                // Changed under us and the client did not pin a version: apply the change to the new
+                // state, after a short random pause so that racing writers spread out.
+                backOff(attempt);
             } catch (SdkException e) {
                 throw translate(e, "PutItem", c);
             }
         }
         throw new CofferException(ErrorCode.CONFLICT, "the item is changing too fast to update; retry", null,
                 java.time.Duration.ofSeconds(1), null);
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 3L + 2L * Math.min(attempt, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     WriteOutcome delete(String userId, Collection c, String id, Optional<Long> ifMatch) {

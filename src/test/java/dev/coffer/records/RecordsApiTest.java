@@ -147,14 +147,16 @@ class RecordsApiTest {
     void concurrentPatchesWithoutIfMatch_noUpdateLost() throws Exception {
         post(alice, Map.of("scan_id", "race-1"));
         List<Thread> threads = new ArrayList<>();
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < 8; i++) {
             String field = "f" + i;
-            threads.add(Thread.ofVirtual().start(() -> http.request("PATCH", "/api/v1/collections/scans/items/race-1")
-                    .bearer(alice).json(Map.of(field, true)).send()));
+            threads.add(Thread.ofVirtual().start(() -> statuses.add(http.request("PATCH", "/api/v1/collections/scans/items/race-1")
+                    .bearer(alice).json(Map.of(field, true)).send().status())));
         }
         for (Thread t : threads) {
             t.join();
         }
+        assertThat(statuses).hasSize(8).containsOnly(200);
         JsonNode item = http.get("/api/v1/collections/scans/items/race-1", alice).json();
         for (int i = 0; i < 8; i++) {
             assertThat(item.path("f" + i).asBoolean()).as("field f" + i).isTrue();

@@ -26,7 +26,6 @@ class ThrottlingAndSlownessTest {
         env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
         env.put("AWS_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_STS", s3.endpoint().toString());
         env.put("SECRET_KEY", "reliability-test-signing-key-0123456789abcdef");
         env.put("COFFER_AWS_MAX_RETRIES", "2");
         env.put("COFFER_AWS_API_CALL_TIMEOUT", "1s");

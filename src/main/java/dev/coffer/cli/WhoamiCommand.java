@@ -1,0 +1,73 @@
+package dev.coffer.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.ConfigException;
+import dev.coffer.credentials.CredentialsResolver;
+import dev.coffer.credentials.IdentityCheck;
+import dev.coffer.credentials.ResolvedCredentials;
+import dev.coffer.error.CofferException;
+import dev.coffer.support.Json;
+import dev.coffer.support.logging.LogSetup;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "whoami", description = "Show which AWS identity Coffer's credentials are: mode, source, masked key, account, ARN, expiry.")
+final class WhoamiCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--json", description = "Keys mode, source, access_key_id (masked), account, arn, expires_at.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        LogSetup.configure(false, "error");
+        CofferConfig config;
+        try {
+            config = configOptions.load(Map.of());
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        if (config.local()) {
+            System.err.println("coffer: whoami: the embedded default uses local keys and no AWS account; configure AWS credentials to check them");
+            return Main.EXIT_OK;
+        }
+        try {
+            Clock clock = Clock.systemUTC();
+            ResolvedCredentials credentials = CredentialsResolver.resolve(config, clock);
+            IdentityCheck.Identity identity = IdentityCheck.verify(config, credentials);
+            String expires = credentials.expiration().map(Instant::toString).orElse(null);
+            if (json) {
+                ObjectNode out = Json.mapper().createObjectNode();
+                out.put("mode", credentials.mode());
+                out.put("source", credentials.source());
+                out.put("access_key_id", credentials.maskedAccessKeyId());
+                out.put("account", identity.account());
+                out.put("arn", identity.arn());
+                out.put("expires_at", expires);
+                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            } else {
+                System.out.println("mode:       " + credentials.mode());
+                System.out.println("source:     " + credentials.source());
+                System.out.println("key:        " + credentials.maskedAccessKeyId());
+                System.out.println("account:    " + identity.account());
+                System.out.println("arn:        " + identity.arn());
+                System.out.println("expires:    " + (expires == null ? "never (long-lived or refreshed by the provider)" : expires));
+                credentials.expiration().ifPresent(e -> System.out.println("time left:  "
+                        + Duration.between(clock.instant(), e).toMinutes() + " min"));
+            }
+            return Main.EXIT_OK;
+        } catch (CofferException e) {
+            System.err.println("coffer: " + e.oneLine());
+            return ServeCommand.exitCodeFor(e);
+        }
+    }
+}
