@@ -57,7 +57,8 @@ public final class AwsErrors {
     }
 
     private static CofferException translateService(AwsServiceException e, String operation) {
-        String awsCode = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        String awsCode = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? codeFromBody(e)
+                : e.awsErrorDetails().errorCode();
         String cause = operation + " failed with " + awsCode;
         return switch (awsCode) {
             case "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired" ->
@@ -73,8 +74,7 @@ public final class AwsErrors {
                     new CofferException(ErrorCode.CLOCK_SKEW, cause + ": this machine's clock is too far from AWS time",
                             "synchronise the clock (chrony/ntp)", null, e);
             case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError" ->
-                    new CofferException(ErrorCode.ACCESS_DENIED, cause + ": " + firstLine(e.awsErrorDetails().errorMessage()),
-                            "attach the policy printed by 'coffer policy' to this identity", null, e);
+                    accessDenied(e, cause);
             case "NoSuchBucket" ->
                     new CofferException(ErrorCode.MISSING_BUCKET, cause + ": the bucket does not exist",
                             "run 'coffer init' or set S3_BUCKET to an existing bucket", null, e);
@@ -101,6 +101,55 @@ public final class AwsErrors {
                         "see the server log for the AWS request id", null, e);
             }
         };
+    }
+
+    private static final java.util.regex.Pattern DENIED_ACTION = java.util.regex.Pattern.compile(
+            "perform: ([a-z0-9-]+:[A-Za-z]+)(?: on resource: \\\"?([^\\\" ]+))?");
+
+    /** Names the denied action and resource, and the statement of 'coffer policy' that grants it. */
+    private static CofferException accessDenied(AwsServiceException e, String cause) {
+        String message = e.awsErrorDetails() == null ? "" : firstLine(e.awsErrorDetails().errorMessage());
+        var m = DENIED_ACTION.matcher(message);
+        if (!m.find()) {
+            return new CofferException(ErrorCode.ACCESS_DENIED, cause + (message.isEmpty() ? "" : ": " + message),
+                    "attach the policy printed by 'coffer policy' to this identity", null, e);
+        }
+        String action = m.group(1);
+        String resource = m.group(2) == null ? "" : m.group(2);
+        return new CofferException(ErrorCode.ACCESS_DENIED, cause + ": " + action + " is denied" + (resource.isEmpty() ? ""
+                : " on " + resource), "add statement " + statementFor(action, resource)
+                + " from 'coffer policy --for runtime' to this identity's policy", null, e);
+    }
+
+    static String statementFor(String action, String resource) {
+        if (action.startsWith("dynamodb:")) {
+            String table = resource.replaceAll(".*:table/", "").replaceAll("/index/.*", "");
+            return dev.coffer.policy.PolicyGenerator.sid(resource.contains("/index/") ? "Indexes" : "Table", table);
+        }
+        if (action.equals("s3:ListBucket") || action.equals("s3:ListBucketMultipartUploads")) {
+            return "CofferListPrefix";
+        }
+        if (action.startsWith("s3:")) {
+            return "CofferObjects";
+        }
+        if (action.startsWith("kms:")) {
+            return "CofferKms";
+        }
+        return "CofferIdentity";
+    }
+
+    private static final java.util.regex.Pattern XML_CODE = java.util.regex.Pattern.compile("<Code>([A-Za-z.]{1,100})</Code>");
+
+    /**
+     * Compatible servers (and moto) sometimes send an error body the SDK's protocol parser does not
+     * read: take the code from the raw XML so the translation still names it.
+     */
+    private static String codeFromBody(AwsServiceException e) {
+        if (e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null) {
+            return "";
+        }
+        var m = XML_CODE.matcher(e.awsErrorDetails().rawResponse().asUtf8String());
+        return m.find() ? m.group(1) : "";
     }
 
     private static String firstLine(String message) {

@@ -106,8 +106,9 @@ public final class CredentialsResolver {
 
     private static Optional<ResolvedCredentials> role(CofferConfig config, CredentialsConfig c, Clock clock, List<String> tried) {
         if (c.containerUri().isPresent()) {
-            var provider = ContainerCredentialsProvider.builder().endpoint(c.containerUri().get().toString())
-                    .asyncCredentialUpdateEnabled(false).build();
+            // The SDK's container provider takes its URI from this setting (or the environment it mirrors).
+            System.setProperty("aws.containerCredentialsFullUri", c.containerUri().get().toString());
+            var provider = ContainerCredentialsProvider.builder().asyncCredentialUpdateEnabled(false).build();
             return Optional.of(guarded("role", "container", provider, null, Optional.empty(), clock));
         }
         tried.add("container: AWS_CONTAINER_CREDENTIALS_FULL_URI/_RELATIVE_URI not set");
