@@ -44,7 +44,11 @@ public final class TestCoffer implements AutoCloseable {
 
     /** Coffer in remote mode: the configuration names the endpoints and credentials itself. */
     public static TestCoffer startRemote(CofferConfig config) {
-        return new TestCoffer(CofferServer.start(config, Optional.empty(), Clock.systemUTC()), config.dataDir());
+        return startRemote(config, Clock.systemUTC());
+    }
+
+    public static TestCoffer startRemote(CofferConfig config, Clock clock) {
+        return new TestCoffer(CofferServer.start(config, Optional.empty(), clock), config.dataDir());
     }
 
     /** Loads configuration as {@code coffer serve} would, on port 0 and a fresh data dir. */
