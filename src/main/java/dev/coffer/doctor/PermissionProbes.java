@@ -89,8 +89,6 @@ final class PermissionProbes {
                 () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
         results.add(probe(name + " AbortMultipartUpload", "CofferObjects", "s3:AbortMultipartUpload",
                 noSuchUpload(() -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
-        results.add(probe(name + " ListMultipartUploadParts", "CofferObjects", "s3:ListMultipartUploadParts",
-                noSuchUpload(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
         results.add(probe(name + " DeleteObject", "CofferObjects", "s3:DeleteObject",
                 () -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
         return results;

@@ -13,7 +13,11 @@ import java.util.List;
  * {@code Sid} that {@code coffer doctor} and AccessDenied translations can name.
  */
 public final class PolicyGenerator {
-    /** What Coffer calls on every table at run time (records, users, sessions). */
+    /**
+     * What Coffer calls on every table at run time (records, users, sessions): GetItem, PutItem,
+     * UpdateItem, DeleteItem, Query, BatchWriteItem (account deletion), ConditionCheckItem (inside
+     * TransactWriteItems, which IAM authorises by its parts), DescribeTable (health).
+     */
     public static final List<String> RUNTIME_TABLE_ACTIONS = List.of(
             "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable",
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
@@ -21,7 +25,7 @@ public final class PolicyGenerator {
     public static final List<String> RUNTIME_INDEX_ACTIONS = List.of("dynamodb:Query");
     /** Object actions under the prefix: streaming upload (incl. multipart), download, delete. */
     public static final List<String> RUNTIME_OBJECT_ACTIONS = List.of(
-            "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject");
+            "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject");
     public static final List<String> RUNTIME_BUCKET_ACTIONS = List.of("s3:ListBucket", "s3:ListBucketMultipartUploads");
     public static final List<String> KMS_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
     public static final List<String> PROVISION_TABLE_ACTIONS = List.of(
