@@ -173,6 +173,55 @@ final class FileStore implements UserDataOwner {
         }
     }
 
+    /** One lock per key for conditional replaces; striped so memory stays fixed. */
+    private final java.util.concurrent.locks.ReentrantLock[] stripes = java.util.stream.IntStream.range(0, 64)
+            .mapToObj(i -> new java.util.concurrent.locks.ReentrantLock()).toArray(java.util.concurrent.locks.ReentrantLock[]::new);
+
+    /**
+     * Replaces the file only while its ETag is still {@code expectedEtag} (412 otherwise), so two
+     * read-modify-write clients cannot lose each other's update. The compare and the write happen
+     * under a per-key lock in this process, and the write also carries S3's own {@code If-Match},
+     * which AWS enforces across instances.
+     */
+    StoredFile replaceIfMatch(String userId, String path, InputStream body, long length, String contentType, String expectedEtag) {
+        String key = key(userId, path);
+        var lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        lock.lock();
+        try {
+            var current = head(userId, path).orElseThrow(() -> new CofferException(ErrorCode.PRECONDITION_FAILED,
+                    "no file at this path to match (If-Match)"));
+            if (!expectedEtag.equals("*") && !normalise(expectedEtag).equals(normalise(current.eTag()))) {
+                throw new CofferException(ErrorCode.PRECONDITION_FAILED, "the file changed (ETag " + current.eTag()
+                        + "); read it again and retry");
+            }
+            if (length < 0 || length > config.multipartThresholdBytes()) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED,
+                        "conditional replace (If-Match) takes bodies of known length up to files.multipart_threshold_bytes");
+            }
+            if (length > config.maxSizeBytes()) {
+                throw tooLarge();
+            }
+            return putSingle(key, path, body, length, contentType, false);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new CofferException(ErrorCode.PRECONDITION_FAILED, "the file changed; read it again and retry");
+            }
+            throw AwsErrors.translate(e, "PutObject on " + bucket);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "PutObject on " + bucket);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String normalise(String etag) {
+        String e = etag.trim();
+        if (e.startsWith("W/")) {
+            e = e.substring(2);
+        }
+        return e.replace("\"", "");
+    }
+
     boolean exists(String userId, String path) {
         try {
             s3.headObject(b -> b.bucket(bucket).key(key(userId, path)));

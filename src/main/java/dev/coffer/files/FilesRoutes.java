@@ -64,9 +64,15 @@ final class FilesRoutes implements ApiModule {
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "If-None-Match on upload supports only '*' (create-only)");
         }
+        Optional<String> ifMatch = Optional.ofNullable(ctx.header("If-Match")).map(String::trim).filter(v -> !v.isEmpty());
+        if (ifMatch.isPresent() && ifNoneMatch != null) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "use If-Match or If-None-Match, not both");
+        }
         long length = ctx.req().getContentLengthLong();
         try (InputStream body = ctx.req().getInputStream()) {
-            StoredFile stored = store.upload(user, path, body, length, contentType, ifNoneMatch != null);
+            StoredFile stored = ifMatch.isPresent()
+                    ? store.replaceIfMatch(user, path, body, length, contentType, ifMatch.get())
+                    : store.upload(user, path, body, length, contentType, ifNoneMatch != null);
             ctx.status(200).header("ETag", stored.etag()).json(describe(stored));
         } catch (IOException e) {
             throw new CofferException(ErrorCode.BAD_REQUEST, "the upload was interrupted; nothing was stored");

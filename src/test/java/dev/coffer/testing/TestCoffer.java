@@ -42,6 +42,24 @@ public final class TestCoffer implements AutoCloseable {
         return new TestCoffer(CofferServer.start(config, Optional.of(stack), clock), config.dataDir());
     }
 
+    /**
+     * Coffer on the embedded default with an example's own coffer.toml, keeping its table and
+     * bucket names (so the layout can be checked), on a free port and a fresh data dir.
+     */
+    public static TestCoffer startExample(LocalStack stack, Path tomlFile, Map<String, String> env) {
+        try {
+            Path dir = Files.createTempDirectory("coffer-example-");
+            var flags = new HashMap<String, String>(Map.of("server.port", "0", "local.data_dir", dir.resolve("data").toString()));
+            var environment = new HashMap<String, String>(Map.of("COFFER_HEALTH_CACHE_TTL", "0s",
+                    "COFFER_AUTH_ARGON2_MEMORY_KIB", "1024", "COFFER_AUTH_ARGON2_ITERATIONS", "1"));
+            environment.putAll(env);
+            CofferConfig config = ConfigLoader.load(new ConfigLoader.Sources(Optional.of(tomlFile), Optional.empty(), environment, flags));
+            return new TestCoffer(CofferServer.start(config, Optional.of(stack), Clock.systemUTC()), config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Coffer in remote mode: the configuration names the endpoints and credentials itself. */
     public static TestCoffer startRemote(CofferConfig config) {
         return startRemote(config, Clock.systemUTC());
