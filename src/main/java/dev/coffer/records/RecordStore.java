@@ -47,7 +47,8 @@ final class RecordStore implements UserDataOwner {
         this.collections = Map.copyOf(collections);
         this.cursors = cursors;
         this.clock = clock;
-        this.ids = UlidFactory.newMonotonicInstance(() -> clock.millis());
+        // Random part from a SecureRandom, time part from the injected clock.
+        this.ids = UlidFactory.newMonotonicInstance(new java.security.SecureRandom(), clock::millis);
     }
 
     Optional<Collection> collection(String name) {

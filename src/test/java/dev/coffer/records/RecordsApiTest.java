@@ -68,6 +68,15 @@ class RecordsApiTest {
     }
 
     @Test
+    void generatedIds_timeOrderedAndUnpredictable() {
+        String first = post(alice, Map.of("n", 1)).json().path("scan_id").asText();
+        String second = post(alice, Map.of("n", 2)).json().path("scan_id").asText();
+        assertThat(second).isGreaterThan(first);
+        // The random half (last 16 characters) must not repeat the time half, as it would with a clock for randomness.
+        assertThat(first.substring(10)).doesNotContain(first.substring(0, 8));
+    }
+
+    @Test
     void readReplaceDelete_roundTrip() {
         String id = post(alice, Map.of("scan_id", "crud-1", "note", "first")).json().path("scan_id").asText();
         assertThat(id).isEqualTo("crud-1");
