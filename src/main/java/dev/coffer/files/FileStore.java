@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 final class FileStore implements UserDataOwner {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    /** Bodies up to this size are held in memory so a failed attempt can be retried by the SDK. */
+    private static final int REPLAYABLE_BYTES = 256 * 1024;
 
     private final S3Client s3;
     private final String bucket;
@@ -95,9 +97,21 @@ final class FileStore implements UserDataOwner {
         if (createOnly) {
             request.ifNoneMatch("*");
         }
-        var counted = new CountingInputStream(body, length);
-        var response = s3.putObject(request.build(), RequestBody.fromInputStream(counted, length));
-        return new StoredFile(path, length, response.eTag(), contentType, Instant.now());
+        RequestBody requestBody;
+        if (length <= REPLAYABLE_BYTES) {
+            // Small bodies are read first so the SDK can resend them when a retry is needed.
+            requestBody = RequestBody.fromBytes(readExactly(body, (int) length));
+        } else {
+            requestBody = RequestBody.fromInputStream(new CountingInputStream(body, length), length);
+        }
+        try {
+            var response = s3.putObject(request.build(), requestBody);
+            return new StoredFile(path, length, response.eTag(), contentType, Instant.now());
+        } catch (IllegalStateException notReplayable) {
+            // A streamed body cannot be sent twice: S3 failed mid-way and the SDK could not retry.
+            throw new CofferException(ErrorCode.BACKEND_UNAVAILABLE, "S3 did not take the upload; nothing was stored, retry",
+                    "check that S3 is reachable", java.time.Duration.ofSeconds(1), notReplayable);
+        }
     }
 
     private StoredFile putMultipart(String key, String path, InputStream body, String contentType, boolean createOnly) {
@@ -154,6 +168,18 @@ final class FileStore implements UserDataOwner {
         } catch (SdkException e) {
             // The bucket's lifecycle rule for incomplete uploads is the backstop; say so in the log.
             LOG.warn("could not abort multipart upload of {}: {}", key, AwsErrors.translate(e, "AbortMultipartUpload").oneLine());
+        }
+    }
+
+    private static byte[] readExactly(InputStream body, int length) {
+        try {
+            byte[] bytes = body.readNBytes(length);
+            if (bytes.length != length || body.read() >= 0) {
+                throw new CofferException(ErrorCode.BAD_REQUEST, "the body does not match its Content-Length; nothing was stored");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "the upload was interrupted; nothing was stored");
         }
     }
 
