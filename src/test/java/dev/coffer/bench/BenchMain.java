@@ -42,6 +42,18 @@ public final class BenchMain {
                                 s.heapKiB() / 1024.0);
                     }
                 }
+                case "overhead" -> {
+                    long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "3"));
+                    System.out.println("| operation | clients | SDK req/s | Coffer req/s | ratio | SDK p50 / p99 ms | Coffer p50 / p99 ms | added p50 ms | errors (SDK/Coffer) |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|");
+                    for (OverheadBench.Row r : OverheadBench.run(java.time.Duration.ofSeconds(seconds), List.of(1, 16, 64))) {
+                        System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %d/%d |%n",
+                                r.operation(), r.clients(), r.direct().perSecond(), r.coffer().perSecond(),
+                                r.coffer().perSecond() / r.direct().perSecond(), r.direct().percentileMillis(50), r.direct().percentileMillis(99),
+                                r.coffer().percentileMillis(50), r.coffer().percentileMillis(99),
+                                r.coffer().percentileMillis(50) - r.direct().percentileMillis(50), r.direct().errors(), r.coffer().errors());
+                    }
+                }
                 case "streaming" -> {
                     long bytes = Long.parseLong(System.getProperty("coffer.bench.bytes", Long.toString(1L << 30)));
                     System.out.println("| transfer | bytes | upload MB/s | download MB/s | peak RSS (MiB) | intact |");
