@@ -54,7 +54,12 @@ public final class AwsClients implements AutoCloseable {
         var s3b = S3Client.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides)
                 .serviceConfiguration(s3Config);
-        config.s3Endpoint().ifPresent(s3b::endpointOverride);
+        config.s3Endpoint().ifPresent(endpoint -> {
+            s3b.endpointOverride(endpoint);
+            // S3-compatible servers often lag on the SDK's newer default checksums; send them only where S3 requires them.
+            s3b.requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED);
+            s3b.responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
+        });
         this.s3 = s3b.build();
 
         var presign = S3Presigner.builder().region(region).credentialsProvider(credentials)
