@@ -40,6 +40,19 @@ final class ConfigOptions {
         return ConfigLoader.fromSettings(settings, ConfigLoader.collectionsNode(Optional.ofNullable(configFile)));
     }
 
+    /**
+     * Loads the configuration, or prints the one-line configuration error to stderr and returns
+     * empty (the command then exits with {@link Main#EXIT_CONFIG}).
+     */
+    java.util.Optional<CofferConfig> loadOrReport(Map<String, String> flags) {
+        try {
+            return java.util.Optional.of(load(flags));
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     static Map<String, String> flags() {
         return new HashMap<>();
     }

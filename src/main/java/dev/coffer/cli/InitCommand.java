@@ -3,7 +3,7 @@ package dev.coffer.cli;
 import dev.coffer.app.AwsEnvironment;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
-import dev.coffer.config.ConfigException;
+
 import dev.coffer.error.CofferException;
 import dev.coffer.provision.PlanStep;
 import dev.coffer.provision.Provisioner;
@@ -28,13 +28,11 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogSetup.configure(false, "warn");
         PrintStream out = System.out;
-        CofferConfig config;
-        try {
-            config = configOptions.load(Map.of());
-        } catch (ConfigException e) {
-            System.err.println("coffer: configuration error: " + e.getMessage());
+        var loaded = configOptions.loadOrReport(Map.of());
+        if (loaded.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        CofferConfig config = loaded.get();
         try (AwsEnvironment env = AwsEnvironment.open(config)) {
             CofferConfig effective = env.config();
             var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), effective.aws().region());

@@ -3,7 +3,7 @@ package dev.coffer.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
-import dev.coffer.config.ConfigException;
+
 import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.policy.PolicyTargets;
 import dev.coffer.support.Json;
@@ -35,13 +35,11 @@ final class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CofferConfig config;
-        try {
-            config = configOptions.load(Map.of());
-        } catch (ConfigException e) {
-            System.err.println("coffer: configuration error: " + e.getMessage());
+        var loaded = configOptions.loadOrReport(Map.of());
+        if (loaded.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        CofferConfig config = loaded.get();
         var targets = new PolicyTargets(Optional.of(config.aws().region()), config.aws().expectedAccountId(),
                 CofferServer.tables(config), config.storage().bucket(), config.storage().prefix(), Optional.empty());
         var generator = new PolicyGenerator(targets);

@@ -48,13 +48,11 @@ final class ServeCommand implements Callable<Integer> {
         putIf(flags, ConfigKeys.SERVER_HOST.name(), host);
         putIf(flags, ConfigKeys.LOCAL_DATA_DIR.name(), dataDir == null ? null : dataDir.toString());
         putIf(flags, ConfigKeys.LOG_FORMAT.name(), logFormat);
-        CofferConfig config;
-        try {
-            config = configOptions.load(flags);
-        } catch (ConfigException e) {
-            System.err.println("coffer: configuration error: " + e.getMessage());
+        var loaded = configOptions.loadOrReport(flags);
+        if (loaded.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        CofferConfig config = loaded.get();
         LogSetup.configure(config.log().json(), config.log().level());
         CofferServer server;
         try {

@@ -2,7 +2,7 @@ package dev.coffer.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.config.CofferConfig;
-import dev.coffer.config.ConfigException;
+
 import dev.coffer.credentials.CredentialsResolver;
 import dev.coffer.credentials.IdentityCheck;
 import dev.coffer.credentials.ResolvedCredentials;
@@ -29,13 +29,11 @@ final class WhoamiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LogSetup.configure(false, "error");
-        CofferConfig config;
-        try {
-            config = configOptions.load(Map.of());
-        } catch (ConfigException e) {
-            System.err.println("coffer: configuration error: " + e.getMessage());
+        var loaded = configOptions.loadOrReport(Map.of());
+        if (loaded.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        CofferConfig config = loaded.get();
         if (config.local()) {
             System.err.println("coffer: whoami: the embedded default uses local keys and no AWS account; configure AWS credentials to check them");
             return Main.EXIT_OK;
