@@ -175,9 +175,15 @@ public final class CredentialsResolver {
             try {
                 id = guard.resolveCredentials().accessKeyId();
             } catch (RuntimeException e) {
-                throw dev.coffer.aws.AwsErrors.translate(e instanceof software.amazon.awssdk.core.exception.SdkException sdk ? sdk
-                        : software.amazon.awssdk.core.exception.SdkClientException.create(String.valueOf(e.getMessage()), e),
+                CofferException translated = dev.coffer.aws.AwsErrors.translate(e instanceof software.amazon.awssdk.core.exception.SdkException sdk
+                        ? sdk : software.amazon.awssdk.core.exception.SdkClientException.create(String.valueOf(e.getMessage()), e),
                         "loading " + source + " credentials");
+                if (translated.code() == ErrorCode.EXPIRED_CREDENTIALS && source.startsWith("profile:")) {
+                    String profile = source.substring("profile:".length());
+                    throw new CofferException(ErrorCode.EXPIRED_CREDENTIALS, "the SSO login of profile " + profile + " has expired",
+                            "run 'aws sso login --profile " + profile + "' and try again", null, e);
+                }
+                throw translated;
             }
         }
         return new ResolvedCredentials(mode, source, guard, id);
