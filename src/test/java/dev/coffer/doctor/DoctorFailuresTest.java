@@ -1,0 +1,141 @@
+package dev.coffer.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.app.AwsEnvironment;
+import dev.coffer.app.CofferServer;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.local.LocalStack;
+import dev.coffer.provision.Provisioner;
+import dev.coffer.support.Json;
+import dev.coffer.testing.MotoServer;
+import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.TestCoffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * `coffer doctor` against real peers, one failure at a time: STS on moto, data on the embedded
+ * DynamoDB Local and S3Proxy, and DynamoDB on moto with IAM on for a missing permission.
+ */
+@ExtendWith(SharedLocalStack.class)
+class DoctorFailuresTest {
+
+    private static List<CheckResult> doctor(CofferConfig config) throws Exception {
+        try (AwsEnvironment env = AwsEnvironment.open(config)) {
+            return new Doctor(Clock.systemUTC()).run(env);
+        }
+    }
+
+    private static String line(List<CheckResult> results, String check) {
+        return results.stream().filter(r -> r.check().equals(check)).findFirst().map(CheckResult::line)
+                .orElseThrow(() -> new AssertionError("no check " + check + " in " + results));
+    }
+
+    private static Map<String, String> remote(LocalStack stack, MotoServer moto, String... pairs) {
+        var env = new HashMap<String, String>();
+        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_STS", moto.endpoint().toString());
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void eachFailure_namedWithCauseAndFix(LocalStack stack) throws Exception {
+        try (MotoServer moto = MotoServer.start(-1)) {
+            // Missing table and bucket: nothing provisioned yet.
+            CofferConfig fresh = TestCoffer.config("", remote(stack, moto));
+            List<CheckResult> missing = doctor(fresh);
+            assertThat(line(missing, "table " + fresh.storage().usersTable())).contains("FAIL").contains("missing_table")
+                    .contains("Fix: run 'coffer init'");
+            assertThat(line(missing, "bucket " + fresh.storage().bucket())).contains("FAIL").contains("missing_bucket");
+            assertThat(line(missing, "identity")).startsWith("ok    identity: account 123456789012");
+            assertThat(Doctor.fit(missing)).isFalse();
+
+            // Wrong account.
+            List<CheckResult> wrongAccount = doctor(TestCoffer.config("", remote(stack, moto, "COFFER_AWS_EXPECTED_ACCOUNT_ID", "111111111111")));
+            assertThat(line(wrongAccount, "account")).isEqualTo("FAIL  account: wrong_account: credentials belong to account 123456789012, "
+                    + "expected 111111111111. Fix: use credentials of account 111111111111 or correct aws.expected_account_id");
+
+            // Expired session: refused before any AWS call.
+            var expired = remote(stack, moto, "AWS_SESSION_TOKEN", "token", "AWS_CREDENTIAL_EXPIRATION", Instant.now().minusSeconds(60).toString());
+            var expiredResults = new java.util.ArrayList<CheckResult>();
+            try {
+                expiredResults.addAll(doctor(TestCoffer.config("", expired)));
+            } catch (dev.coffer.error.CofferException e) {
+                expiredResults.add(new CheckResult.Failed("credentials", e.code().code(), e.detail(), e.fix().orElse(null)));
+            }
+            assertThat(expiredResults).anySatisfy(r -> assertThat(r.line()).contains("FAIL").contains("expired_credentials"));
+
+            // No credentials at all (auto, nothing found).
+            var none = new HashMap<>(remote(stack, moto));
+            none.remove("AWS_ACCESS_KEY_ID");
+            none.remove("AWS_SECRET_ACCESS_KEY");
+            none.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+            var noneResults = new java.util.ArrayList<CheckResult>();
+            try {
+                noneResults.addAll(doctor(TestCoffer.config("", none)));
+            } catch (dev.coffer.error.CofferException e) {
+                noneResults.add(new CheckResult.Failed("credentials", e.code().code(), e.detail(), e.fix().orElse(null)));
+            }
+            assertThat(noneResults).anySatisfy(r -> assertThat(r.line()).startsWith("FAIL  credentials: no_credentials: no AWS credentials found"));
+        }
+    }
+
+    @Test
+    void unknownKeyAndOneMissingPermission_onMotoWithIamOn(LocalStack stack) throws Exception {
+        try (MotoServer moto = MotoServer.start(3)) {
+            moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "create-user", "--user-name", "admin"));
+            var admin = Json.mapper().readTree(moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "create-access-key",
+                    "--user-name", "admin"))).path("AccessKey");
+            moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "put-user-policy", "--user-name", "admin", "--policy-name", "all",
+                    "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+            String adminId = admin.path("AccessKeyId").asText();
+            String adminSecret = admin.path("SecretAccessKey").asText();
+            moto.cli(adminId, adminSecret, List.of("iam", "create-user", "--user-name", "app"));
+            var app = Json.mapper().readTree(moto.cli(adminId, adminSecret, List.of("iam", "create-access-key", "--user-name", "app")))
+                    .path("AccessKey");
+            // Everything on DynamoDB but PutItem, plus identity.
+            moto.cli(adminId, adminSecret, List.of("iam", "put-user-policy", "--user-name", "app", "--policy-name", "almost",
+                    "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:GetItem\","
+                            + "\"dynamodb:Query\",\"dynamodb:UpdateItem\",\"dynamodb:DeleteItem\",\"dynamodb:DescribeTable\","
+                            + "\"dynamodb:DescribeTimeToLive\",\"dynamodb:ConditionCheckItem\",\"dynamodb:BatchWriteItem\","
+                            + "\"sts:GetCallerIdentity\"],\"Resource\":\"*\"}]}"));
+
+            Map<String, String> adminEnv = Map.of("AWS_ACCESS_KEY_ID", adminId, "AWS_SECRET_ACCESS_KEY", adminSecret,
+                    "AWS_DYNAMODB_ENDPOINT", moto.endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
+                    "AWS_ENDPOINT_URL_STS", moto.endpoint().toString(), "COFFER_USERS_TABLE", "doc-users");
+            CofferConfig adminConfig = TestCoffer.config("", adminEnv);
+            try (AwsEnvironment env = AwsEnvironment.open(adminConfig)) {
+                var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), "us-east-1");
+                CofferServer.tables(env.config()).forEach(provisioner::ensureTable);
+            }
+            var appEnv = new HashMap<>(adminEnv);
+            appEnv.put("AWS_ACCESS_KEY_ID", app.path("AccessKeyId").asText());
+            appEnv.put("AWS_SECRET_ACCESS_KEY", app.path("SecretAccessKey").asText());
+            List<CheckResult> results = doctor(TestCoffer.config("", appEnv));
+
+            String table = "doc-users";
+            assertThat(line(results, "permission " + table + " PutItem")).isEqualTo("FAIL  permission " + table
+                    + " PutItem: access_denied: dynamodb:PutItem is denied. Fix: add statement CofferTableDocUsers from "
+                    + "'coffer policy --for runtime' to this identity's policy");
+            assertThat(line(results, "permission " + table + " GetItem")).startsWith("ok");
+            assertThat(Doctor.fit(results)).isFalse();
+
+            var unknown = new HashMap<>(appEnv);
+            unknown.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000001");
+            List<CheckResult> unknownResults = doctor(TestCoffer.config("", unknown));
+            assertThat(line(unknownResults, "identity")).contains("FAIL").contains("invalid_access_key").contains("InvalidClientTokenId");
+        }
+    }
+}
