@@ -3,13 +3,7 @@
 # ./coffer serve --config examples/archpal.toml
 # With Cognito configured, set TOKEN to a user pool token; otherwise a local user is made.
 . "$(dirname "$0")/lib.sh"
-if [ -z "${TOKEN:-}" ]; then
-  email="archie-$RANDOM@example.com"
-  call -X POST "$BASE/api/v1/auth/register" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$email\",\"password\":\"arch-pal-2026\",\"full_name\":\"Archie\"}" >/dev/null
-  TOKEN=$(call -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$email\",\"password\":\"arch-pal-2026\"}" | json access_token)
-fi
+[ -n "${TOKEN:-}" ] || TOKEN=$(new_user archie arch-pal-2026 Archie)
 AUTH="Authorization: Bearer $TOKEN"
 put() { call -X PUT "$BASE/api/v1/files/$1" -H "$AUTH" -H 'Content-Type: application/json' "${@:3}" --data-binary "$2"; }
 step "profile"; put info.json '{"name":"Archie"}'
