@@ -71,7 +71,7 @@ public final class AwsErrors {
                     new CofferException(ErrorCode.SIGNATURE_MISMATCH, cause + ": the secret key does not match the access key id",
                             "check AWS_SECRET_ACCESS_KEY for a typo, stray quotes or whitespace", null, e);
             case "RequestTimeTooSkewed" ->
-                    new CofferException(ErrorCode.CLOCK_SKEW, cause + ": this machine's clock is too far from AWS time",
+                    new CofferException(ErrorCode.CLOCK_SKEW, cause + ": this machine's clock is too far from AWS time" + skew(e),
                             "synchronise the clock (chrony/ntp)", null, e);
             case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError" ->
                     accessDenied(e, cause);
@@ -101,6 +101,21 @@ public final class AwsErrors {
                         "see the server log for the AWS request id", null, e);
             }
         };
+    }
+
+    /** The measured difference between this clock and the service's Date header, when it sent one. */
+    private static String skew(AwsServiceException e) {
+        try {
+            String date = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date").orElse(null);
+            if (date == null) {
+                return "";
+            }
+            java.time.Instant server = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            long seconds = java.time.Duration.between(server, java.time.Instant.now()).toSeconds();
+            return " (" + (seconds >= 0 ? "ahead by " : "behind by ") + Math.abs(seconds) + " s)";
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
     }
 
     private static final java.util.regex.Pattern DENIED_ACTION = java.util.regex.Pattern.compile(

@@ -41,6 +41,19 @@ class AwsErrorsTest {
     }
 
     @Test
+    void clockSkew_reportsTheMeasuredDifference() {
+        var http = SdkHttpResponse.builder().statusCode(403).putHeader("Date",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(20)));
+        var e = AwsServiceException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails.builder().errorCode("RequestTimeTooSkewed")
+                .errorMessage("skewed").sdkHttpResponse(http.build()).build()).build();
+
+        CofferException translated = AwsErrors.translate(e, "PutObject");
+
+        assertThat(translated.code()).isEqualTo(ErrorCode.CLOCK_SKEW);
+        assertThat(translated.detail()).containsPattern("this machine's clock is too far from AWS time \\(ahead by 1[12]\\d\\d s\\)");
+    }
+
+    @Test
     void expiredTokenAndSkewAndThrottling() {
         assertThat(translate("ExpiredTokenException", "expired", 400, null).code()).isEqualTo(ErrorCode.EXPIRED_CREDENTIALS);
         assertThat(translate("RequestTimeTooSkewed", "skew", 403, null).code()).isEqualTo(ErrorCode.CLOCK_SKEW);

@@ -89,6 +89,19 @@ class CliTest {
     }
 
     @Test
+    void keysNew_printsKeyAndItsSha256() throws Exception {
+        Run run = run("keys", "new");
+
+        assertThat(run.exitCode()).isZero();
+        var key = java.util.regex.Pattern.compile("key:  (ck_\\S+)").matcher(run.out());
+        var hash = java.util.regex.Pattern.compile("hash: ([0-9a-f]{64})").matcher(run.out());
+        assertThat(key.find()).isTrue();
+        assertThat(hash.find()).isTrue();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.group(1).getBytes(StandardCharsets.UTF_8));
+        assertThat(java.util.HexFormat.of().formatHex(digest)).isEqualTo(hash.group(1));
+    }
+
+    @Test
     void version_printsVersion() {
         Run run = run("version");
 
