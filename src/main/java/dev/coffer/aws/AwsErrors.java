@@ -141,11 +141,14 @@ public final class AwsErrors {
             String table = resource.replaceAll(".*:table/", "").replaceAll("/index/.*", "");
             return dev.coffer.policy.PolicyGenerator.sid(resource.contains("/index/") ? "Indexes" : "Table", table);
         }
-        if (action.equals("s3:ListBucket") || action.equals("s3:ListBucketMultipartUploads")) {
-            return "CofferListPrefix";
+        if (action.equals("s3:ListBucket")) {
+            return dev.coffer.policy.PolicyGenerator.LIST_PREFIX_SID;
+        }
+        if (action.equals("s3:ListBucketMultipartUploads")) {
+            return dev.coffer.policy.PolicyGenerator.LIST_UPLOADS_SID;
         }
         if (action.startsWith("s3:")) {
-            return "CofferObjects";
+            return dev.coffer.policy.PolicyGenerator.OBJECTS_SID;
         }
         if (action.startsWith("kms:")) {
             return "CofferKms";

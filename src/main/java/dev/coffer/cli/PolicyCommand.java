@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 
+import dev.coffer.credentials.CredentialsResolver;
+import dev.coffer.credentials.IdentityCheck;
+import dev.coffer.credentials.ResolvedCredentials;
+import dev.coffer.error.CofferException;
 import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.policy.PolicyTargets;
 import dev.coffer.support.Json;
+import dev.coffer.support.logging.LogSetup;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,13 +41,13 @@ final class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogSetup.configure(false, "error");
         var loaded = configOptions.loadOrReport(Map.of());
         if (loaded.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
         CofferConfig config = loaded.get();
-        var targets = new PolicyTargets(Optional.of(config.aws().region()), config.aws().expectedAccountId(),
-                CofferServer.tables(config), config.storage().bucket(), config.storage().prefix(), Optional.empty());
+        var targets = PolicyTargets.of(config, CofferServer.tables(config), account(config));
         var generator = new PolicyGenerator(targets);
         ObjectNode policy;
         if (perUserScope) {
@@ -53,5 +59,22 @@ final class PolicyCommand implements Callable<Integer> {
         generator.notes().forEach(note -> System.err.println("# " + note));
         System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(policy));
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The pinned account, else the caller identity's when credentials answer (one STS call), else
+     * none: the generator writes a wildcard and says why on stderr.
+     */
+    private static Optional<String> account(CofferConfig config) {
+        if (config.aws().expectedAccountId().isPresent() || config.local()) {
+            return config.aws().expectedAccountId();
+        }
+        try {
+            ResolvedCredentials credentials = CredentialsResolver.resolve(config, Clock.systemUTC());
+            return Optional.of(IdentityCheck.verify(config, credentials).account());
+        } catch (CofferException e) {
+            System.err.println("# caller identity unknown (" + e.oneLine() + ")");
+            return Optional.empty();
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -146,16 +147,37 @@ public final class Doctor {
 
     private static CheckResult region(AwsEnvironment env) {
         String region = env.config().aws().region();
+        String bucket = env.config().storage().bucket();
+        Optional<String> bucketRegion = bucketRegion(env.clients().s3(), bucket);
+        if (bucketRegion.isPresent() && !bucketRegion.get().equals(region)) {
+            return new CheckResult.Failed("region", ErrorCode.REGION_MISMATCH.code(), "bucket " + bucket + " is in "
+                    + bucketRegion.get() + ", Coffer is configured for " + region, "set AWS_REGION=" + bucketRegion.get()
+                    + " (its tables must be in that region too), or use a bucket in " + region);
+        }
         try {
-            env.clients().s3().listObjectsV2(b -> b.bucket(env.config().storage().bucket())
-                    .prefix(env.config().storage().prefix()).maxKeys(1));
+            env.clients().s3().listObjectsV2(b -> b.bucket(bucket).prefix(env.config().storage().prefix()).maxKeys(1));
         } catch (SdkException e) {
-            CofferException error = AwsErrors.translate(e, "ListObjectsV2 on " + env.config().storage().bucket());
+            CofferException error = AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
             if (error.code() == ErrorCode.REGION_MISMATCH) {
                 return failed("region", error);
             }
         }
         return new CheckResult.Ok("region", region);
+    }
+
+    /**
+     * The bucket's region as S3 states it in HeadBucket's x-amz-bucket-region header, which it
+     * sends with 301 and 403 answers too, so the runtime policy (no HeadBucket) still learns it.
+     */
+    private static Optional<String> bucketRegion(S3Client s3, String bucket) {
+        try {
+            return Optional.ofNullable(s3.headBucket(b -> b.bucket(bucket)).bucketRegion());
+        } catch (S3Exception e) {
+            return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? Optional.empty()
+                    : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+        } catch (SdkException e) {
+            return Optional.empty();
+        }
     }
 
     private static CheckResult table(Provisioner provisioner, TableSpec table) {
@@ -171,7 +193,7 @@ public final class Doctor {
                 default -> new CheckResult.Ok(check, "keys and indexes as declared");
             };
         } catch (CofferException e) {
-            return failed(check, e);
+            return failedNaming(check, e, PolicyGenerator.sid("Table", table.name()));
         }
     }
 
@@ -183,7 +205,7 @@ public final class Doctor {
                     : new CheckResult.Failed(check, ErrorCode.MISSING_BUCKET.code(), "the bucket does not exist",
                     "run 'coffer init' or set S3_BUCKET to an existing bucket");
         } catch (CofferException e) {
-            return failed(check, e);
+            return failedNaming(check, e, PolicyGenerator.LIST_PREFIX_SID);
         }
     }
 
@@ -222,6 +244,17 @@ public final class Doctor {
         } catch (SdkException e) {
             return failed(check, AwsErrors.translate(e, check));
         }
+    }
+
+    /**
+     * As {@link #failed}, but an AccessDenied names the statement of 'coffer policy' that grants
+     * the call: AWS's message does not always name the resource it was checked against.
+     */
+    private static CheckResult failedNaming(String check, CofferException e, String statementSid) {
+        if (e.code() != ErrorCode.ACCESS_DENIED) {
+            return failed(check, e);
+        }
+        return new CheckResult.Failed(check, e.code().code(), e.detail(), PermissionProbes.addStatementFix(statementSid));
     }
 
     private static CheckResult failed(String check, CofferException e) {

@@ -3,11 +3,11 @@ package dev.coffer.doctor;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.provision.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,7 +63,7 @@ final class PermissionProbes {
                 () -> dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table.name(),
                         List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
                                 .deleteRequest(d -> d.key(key)).build()))))));
-        for (TableSpec.IndexSpec index : table.indexes()) {
+        for (TableSpec.IndexSpec index : table.queriedIndexes()) {
             String indexKey = index.global() ? index.partitionKey().name() : table.partitionKey().name();
             AttributeValue value = (index.global() ? index.partitionKey().type() : table.partitionKey().type())
                     == TableSpec.KeyType.N ? AttributeValue.fromN("0") : AttributeValue.fromS(DOCTOR_USER);
@@ -79,17 +79,17 @@ final class PermissionProbes {
         var results = new ArrayList<CheckResult>();
         String key = prefix + DOCTOR_USER + "/probe";
         String name = "permission " + bucket;
-        results.add(probe(name + " ListBucket", "CofferListPrefix", "s3:ListBucket",
+        results.add(probe(name + " ListBucket", PolicyGenerator.LIST_PREFIX_SID, "s3:ListBucket",
                 () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1))));
-        results.add(probe(name + " ListBucketMultipartUploads", "CofferListPrefix", "s3:ListBucketMultipartUploads",
+        results.add(probe(name + " ListBucketMultipartUploads", PolicyGenerator.LIST_UPLOADS_SID, "s3:ListBucketMultipartUploads",
                 () -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix).maxUploads(1))));
-        results.add(probe(name + " PutObject", "CofferObjects", "s3:PutObject",
+        results.add(probe(name + " PutObject", PolicyGenerator.OBJECTS_SID, "s3:PutObject",
                 () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("coffer doctor probe"))));
-        results.add(probe(name + " GetObject", "CofferObjects", "s3:GetObject",
+        results.add(probe(name + " GetObject", PolicyGenerator.OBJECTS_SID, "s3:GetObject",
                 () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
-        results.add(probe(name + " AbortMultipartUpload", "CofferObjects", "s3:AbortMultipartUpload",
+        results.add(probe(name + " AbortMultipartUpload", PolicyGenerator.OBJECTS_SID, "s3:AbortMultipartUpload",
                 noSuchUpload(() -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
-        results.add(probe(name + " DeleteObject", "CofferObjects", "s3:DeleteObject",
+        results.add(probe(name + " DeleteObject", PolicyGenerator.OBJECTS_SID, "s3:DeleteObject",
                 () -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
         return results;
     }
@@ -133,14 +133,13 @@ final class PermissionProbes {
         } catch (SdkException e) {
             CofferException translated = AwsErrors.translate(e, action);
             if (translated.code() == ErrorCode.ACCESS_DENIED) {
-                return new CheckResult.Failed(check, translated.code().code(), action + " is denied",
-                        "add statement " + statementSid + " from 'coffer policy --for runtime' to this identity's policy");
+                return new CheckResult.Failed(check, translated.code().code(), action + " is denied", addStatementFix(statementSid));
             }
             return new CheckResult.Failed(check, translated.code().code(), translated.detail(), translated.fix().orElse(null));
         }
     }
 
-    static void forEach(List<CheckResult> results, Consumer<CheckResult> sink) {
-        results.forEach(sink);
+    static String addStatementFix(String statementSid) {
+        return "add statement " + statementSid + " from 'coffer policy --for runtime' to this identity's policy";
     }
 }

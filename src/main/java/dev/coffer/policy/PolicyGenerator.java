@@ -16,17 +16,27 @@ public final class PolicyGenerator {
     /**
      * What Coffer calls on every table at run time (records, users, sessions): GetItem, PutItem,
      * UpdateItem, DeleteItem, Query, BatchWriteItem (account deletion), ConditionCheckItem (inside
-     * TransactWriteItems, which IAM authorises by its parts), DescribeTable (health).
+     * TransactWriteItems, which IAM authorises by its parts), DescribeTable (start-up, health,
+     * doctor), DescribeTimeToLive (doctor checks the TTL a table is declared with).
      */
     public static final List<String> RUNTIME_TABLE_ACTIONS = List.of(
             "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable",
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
+            "dynamodb:DescribeTimeToLive", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
     /** Indexes are only queried. */
     public static final List<String> RUNTIME_INDEX_ACTIONS = List.of("dynamodb:Query");
     /** Object actions under the prefix: streaming upload (incl. multipart), download, delete. */
     public static final List<String> RUNTIME_OBJECT_ACTIONS = List.of(
             "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject");
-    public static final List<String> RUNTIME_BUCKET_ACTIONS = List.of("s3:ListBucket", "s3:ListBucketMultipartUploads");
+    /** Listing is allowed only under the prefix, by the s3:prefix condition key. */
+    public static final List<String> RUNTIME_LIST_ACTIONS = List.of("s3:ListBucket");
+    /**
+     * Listing pending uploads (account deletion aborts a user's unfinished uploads). IAM passes no
+     * s3:prefix for this action, so a prefix condition would deny it: it gets a statement of its own.
+     */
+    public static final List<String> RUNTIME_UPLOAD_LIST_ACTIONS = List.of("s3:ListBucketMultipartUploads");
+    public static final String OBJECTS_SID = "CofferObjects";
+    public static final String LIST_PREFIX_SID = "CofferListPrefix";
+    public static final String LIST_UPLOADS_SID = "CofferListUploads";
     public static final List<String> KMS_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
     public static final List<String> PROVISION_TABLE_ACTIONS = List.of(
             "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTable",
@@ -79,16 +89,17 @@ public final class PolicyGenerator {
         var statements = new ArrayList<ObjectNode>();
         for (TableSpec table : targets.tables()) {
             statements.add(statement(sid("Table", table.name()), RUNTIME_TABLE_ACTIONS, List.of(arns.table(table.name()))));
-            if (!table.indexes().isEmpty()) {
+            if (!table.queriedIndexes().isEmpty()) {
                 statements.add(statement(sid("Indexes", table.name()), RUNTIME_INDEX_ACTIONS,
                         List.of(arns.tableIndexes(table.name()))));
             }
         }
-        statements.add(statement("CofferObjects", RUNTIME_OBJECT_ACTIONS,
+        statements.add(statement(OBJECTS_SID, RUNTIME_OBJECT_ACTIONS,
                 List.of(Arns.objects(targets.bucket(), targets.prefix() + "*"))));
-        ObjectNode list = statement("CofferListPrefix", RUNTIME_BUCKET_ACTIONS, List.of(Arns.bucket(targets.bucket())));
+        ObjectNode list = statement(LIST_PREFIX_SID, RUNTIME_LIST_ACTIONS, List.of(Arns.bucket(targets.bucket())));
         list.putObject("Condition").putObject("StringLike").putArray("s3:prefix").add(targets.prefix()).add(targets.prefix() + "*");
         statements.add(list);
+        statements.add(statement(LIST_UPLOADS_SID, RUNTIME_UPLOAD_LIST_ACTIONS, List.of(Arns.bucket(targets.bucket()))));
         kms().ifPresent(statements::add);
         statements.add(statement("CofferIdentity", List.of("sts:GetCallerIdentity"), List.of("*")));
         return document(statements);
@@ -114,12 +125,12 @@ public final class PolicyGenerator {
         var tableArns = new ArrayList<String>();
         for (TableSpec table : targets.tables()) {
             tableArns.add(arns.table(table.name()));
-            if (!table.indexes().isEmpty()) {
+            if (!table.queriedIndexes().isEmpty()) {
                 tableArns.add(arns.tableIndexes(table.name()));
             }
         }
         ObjectNode items = statement("CofferOwnItems", RUNTIME_TABLE_ACTIONS.stream()
-                .filter(a -> !a.equals("dynamodb:DescribeTable")).toList(), tableArns);
+                .filter(a -> !a.startsWith("dynamodb:Describe")).toList(), tableArns);
         items.putObject("Condition").putObject("ForAllValues:StringEquals").putArray("dynamodb:LeadingKeys").add(user);
         statements.add(items);
         statements.add(statement("CofferOwnObjects", RUNTIME_OBJECT_ACTIONS,

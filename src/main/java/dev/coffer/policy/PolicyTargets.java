@@ -1,5 +1,7 @@
 package dev.coffer.policy;
 
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.FilesConfig;
 import dev.coffer.provision.TableSpec;
 import java.util.List;
 import java.util.Optional;
@@ -12,5 +14,12 @@ public record PolicyTargets(Optional<String> region, Optional<String> account, L
                             String bucket, String prefix, Optional<String> kmsKeyId) {
     public PolicyTargets {
         tables = List.copyOf(tables);
+    }
+
+    /** The targets of a configuration: its region, bucket, prefix and KMS key, with {@code tables} and {@code account}. */
+    public static PolicyTargets of(CofferConfig config, List<TableSpec> tables, Optional<String> account) {
+        Optional<String> kmsKey = config.files().sse() == FilesConfig.Sse.KMS ? config.files().kmsKeyId() : Optional.empty();
+        return new PolicyTargets(Optional.of(config.aws().region()), account, tables, config.storage().bucket(),
+                config.storage().prefix(), kmsKey);
     }
 }

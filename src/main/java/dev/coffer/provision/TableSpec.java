@@ -23,10 +23,20 @@ public record TableSpec(String name, KeyAttribute partitionKey, Optional<KeyAttr
         S, N
     }
 
+    /** Indexes that Coffer itself queries: these, and only these, get a Query permission. */
+    public List<IndexSpec> queriedIndexes() {
+        return indexes.stream().filter(IndexSpec::queriedByCoffer).toList();
+    }
+
     /**
      * A secondary index. A local index shares the table's partition key; a global one is keyed by
      * {@code partitionKey} (and optional {@code sortKey}). Both project all attributes.
+     * {@code queriedByCoffer} is false for an index kept only for other apps reading the table.
      */
-    public record IndexSpec(String name, boolean global, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey) {
+    public record IndexSpec(String name, boolean global, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey,
+                            boolean queriedByCoffer) {
+        public IndexSpec(String name, boolean global, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey) {
+            this(name, global, partitionKey, sortKey, true);
+        }
     }
 }

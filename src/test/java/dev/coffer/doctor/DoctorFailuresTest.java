@@ -7,7 +7,6 @@ import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.local.LocalStack;
 import dev.coffer.provision.Provisioner;
-import dev.coffer.support.Json;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
@@ -93,25 +92,33 @@ class DoctorFailuresTest {
     }
 
     @Test
+    void bucketInAnotherRegion_namedWithTheRegionToSet(LocalStack stack) throws Exception {
+        try (MotoServer moto = MotoServer.start(-1)) {
+            String bucket = "doc-eu-" + Long.toHexString(System.nanoTime());
+            moto.cli(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY, List.of("s3api", "create-bucket", "--bucket", bucket,
+                    "--create-bucket-configuration", "LocationConstraint=eu-west-1", "--region", "eu-west-1"));
+            var env = remote(stack, moto, "AWS_ENDPOINT_URL_S3", moto.endpoint().toString(), "S3_BUCKET", bucket,
+                    "AWS_REGION", "us-east-1");
+            List<CheckResult> results = doctor(TestCoffer.config("", env));
+
+            assertThat(line(results, "region")).isEqualTo("FAIL  region: region_mismatch: bucket " + bucket
+                    + " is in eu-west-1, Coffer is configured for us-east-1. Fix: set AWS_REGION=eu-west-1 (its tables must be "
+                    + "in that region too), or use a bucket in us-east-1");
+            assertThat(Doctor.fit(results)).isFalse();
+        }
+    }
+
+    @Test
     void unknownKeyAndOneMissingPermission_onMotoWithIamOn(LocalStack stack) throws Exception {
         try (MotoServer moto = MotoServer.start(3)) {
-            moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "create-user", "--user-name", "admin"));
-            var admin = Json.mapper().readTree(moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "create-access-key",
-                    "--user-name", "admin"))).path("AccessKey");
-            moto.cli("AKIASETUP00000000001", "setup", List.of("iam", "put-user-policy", "--user-name", "admin", "--policy-name", "all",
-                    "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
-            String adminId = admin.path("AccessKeyId").asText();
-            String adminSecret = admin.path("SecretAccessKey").asText();
-            moto.cli(adminId, adminSecret, List.of("iam", "create-user", "--user-name", "app"));
-            var app = Json.mapper().readTree(moto.cli(adminId, adminSecret, List.of("iam", "create-access-key", "--user-name", "app")))
-                    .path("AccessKey");
+            MotoServer.AccessKey admin = moto.bootstrapAdmin();
             // Everything on DynamoDB but PutItem, plus identity.
-            moto.cli(adminId, adminSecret, List.of("iam", "put-user-policy", "--user-name", "app", "--policy-name", "almost",
-                    "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:GetItem\","
-                            + "\"dynamodb:Query\",\"dynamodb:UpdateItem\",\"dynamodb:DeleteItem\",\"dynamodb:DescribeTable\","
-                            + "\"dynamodb:DescribeTimeToLive\",\"dynamodb:ConditionCheckItem\",\"dynamodb:BatchWriteItem\","
-                            + "\"sts:GetCallerIdentity\"],\"Resource\":\"*\"}]}"));
-
+            MotoServer.AccessKey app = moto.createUser(admin, "app", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Action\":[\"dynamodb:GetItem\",\"dynamodb:Query\",\"dynamodb:UpdateItem\",\"dynamodb:DeleteItem\","
+                    + "\"dynamodb:DescribeTable\",\"dynamodb:DescribeTimeToLive\",\"dynamodb:ConditionCheckItem\","
+                    + "\"dynamodb:BatchWriteItem\",\"sts:GetCallerIdentity\"],\"Resource\":\"*\"}]}");
+            String adminId = admin.id();
+            String adminSecret = admin.secret();
             Map<String, String> adminEnv = Map.of("AWS_ACCESS_KEY_ID", adminId, "AWS_SECRET_ACCESS_KEY", adminSecret,
                     "AWS_DYNAMODB_ENDPOINT", moto.endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
                     "AWS_ENDPOINT_URL_STS", moto.endpoint().toString(), "COFFER_USERS_TABLE", "doc-users");
@@ -121,8 +128,8 @@ class DoctorFailuresTest {
                 CofferServer.tables(env.config()).forEach(provisioner::ensureTable);
             }
             var appEnv = new HashMap<>(adminEnv);
-            appEnv.put("AWS_ACCESS_KEY_ID", app.path("AccessKeyId").asText());
-            appEnv.put("AWS_SECRET_ACCESS_KEY", app.path("SecretAccessKey").asText());
+            appEnv.put("AWS_ACCESS_KEY_ID", app.id());
+            appEnv.put("AWS_SECRET_ACCESS_KEY", app.secret());
             List<CheckResult> results = doctor(TestCoffer.config("", appEnv));
 
             String table = "doc-users";

@@ -55,7 +55,8 @@ class DoctorLocalTest {
         assertThat(Doctor.fit(results)).isTrue();
         String table = config.storage().usersTable();
         assertThat(results).extracting(CheckResult::check).contains("permission " + table + " PutItem",
-                "permission " + table + " Query index email-index", "permission " + config.storage().bucket() + " PutObject",
-                "permission " + config.storage().bucket() + " DeleteObject");
+                "permission " + config.storage().bucket() + " PutObject", "permission " + config.storage().bucket() + " DeleteObject")
+                // Coffer never queries email-index (it is kept for other apps), so no permission for it is probed.
+                .doesNotContain("permission " + table + " Query index email-index");
     }
 }

@@ -52,6 +52,11 @@ class PolicyGeneratorTest {
         JsonNode list = statement(policy, "CofferListPrefix");
         assertThat(texts(list.path("Resource"))).containsExactly("arn:aws:s3:::my-bucket");
         assertThat(texts(list.path("Condition").path("StringLike").path("s3:prefix"))).containsExactly("uploads/", "uploads/*");
+        assertThat(texts(list.path("Action"))).containsExactly("s3:ListBucket");
+        // s3:ListBucketMultipartUploads has no s3:prefix key in IAM: under the condition it would be denied.
+        JsonNode uploads = statement(policy, "CofferListUploads");
+        assertThat(texts(uploads.path("Action"))).containsExactly("s3:ListBucketMultipartUploads");
+        assertThat(uploads.has("Condition")).isFalse();
         assertThat(texts(statement(policy, "CofferIdentity").path("Action"))).containsExactly("sts:GetCallerIdentity");
         assertThat(policy.toString()).doesNotContain("Kms");
     }

@@ -1,5 +1,6 @@
 package dev.coffer.testing;
 
+import dev.coffer.support.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,14 +29,34 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public static MotoServer start(int noAuthActions) {
+        return start(noAuthActions, List.of("-m", "moto.server"));
+    }
+
+    /**
+     * moto with IAM enforced on the request context real IAM evaluates: DynamoDB table and index
+     * ARNs, per-item checks of TransactWriteItems and DeleteObjects, the s3:prefix condition key.
+     * See src/test/resources/moto/moto_iam_server.py for the gaps of moto it fills and why.
+     */
+    public static MotoServer startWithResourceAuthorization(int noAuthActions) {
+        try {
+            Path launcher = Path.of(MotoServer.class.getResource("/moto/moto_iam_server.py").toURI());
+            return start(noAuthActions, List.of(launcher.toString()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MotoServer start(int noAuthActions, List<String> program) {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        var builder = new ProcessBuilder(python(), "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        var command = new java.util.ArrayList<String>(List.of(python()));
+        command.addAll(program);
+        command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
         if (noAuthActions >= 0) {
             builder.environment().put("INITIAL_NO_AUTH_ACTION_COUNT", Integer.toString(noAuthActions));
@@ -113,6 +134,45 @@ public final class MotoServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Keys of an IAM user. */
+    public record AccessKey(String id, String secret) {
+    }
+
+    /**
+     * Creates an IAM user allowed everything, with the first requests moto lets through unsigned
+     * (start with {@code noAuthActions >= 3}); later set-up goes through its keys.
+     */
+    public AccessKey bootstrapAdmin() {
+        String setup = "AKIASETUP00000000001";
+        cli(setup, "setup", List.of("iam", "create-user", "--user-name", "admin"));
+        var key = json(cli(setup, "setup", List.of("iam", "create-access-key", "--user-name", "admin"))).path("AccessKey");
+        cli(setup, "setup", List.of("iam", "put-user-policy", "--user-name", "admin", "--policy-name", "all",
+                "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+        return new AccessKey(key.path("AccessKeyId").asText(), key.path("SecretAccessKey").asText());
+    }
+
+    /** Creates IAM user {@code name} with one inline policy, and returns its keys. */
+    public AccessKey createUser(AccessKey admin, String name, String policyDocument) {
+        cli(admin.id(), admin.secret(), List.of("iam", "create-user", "--user-name", name));
+        putUserPolicy(admin, name, policyDocument);
+        var key = json(cli(admin.id(), admin.secret(), List.of("iam", "create-access-key", "--user-name", name))).path("AccessKey");
+        return new AccessKey(key.path("AccessKeyId").asText(), key.path("SecretAccessKey").asText());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("moto answered no JSON: " + text, e);
+        }
+    }
+
+    /** Replaces the user's inline policy; moto applies it from the next request. */
+    public void putUserPolicy(AccessKey admin, String user, String policyDocument) {
+        cli(admin.id(), admin.secret(), List.of("iam", "put-user-policy", "--user-name", user, "--policy-name", "coffer",
+                "--policy-document", policyDocument));
     }
 
     @Override
