@@ -2,8 +2,6 @@ package dev.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,23 +13,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -39,7 +22,7 @@ class CliTest {
         Path toml = dir.resolve("coffer.toml");
         Files.writeString(toml, "[s3]\nbucket_name = \"x\"\n");
 
-        Run run = run("serve", "--config", toml.toString(), "--env-file", writeEmptyEnv().toString());
+        CliRun run = run("serve", "--config", toml.toString(), "--env-file", writeEmptyEnv().toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo(
@@ -48,7 +31,7 @@ class CliTest {
 
     @Test
     void serve_badPortFlag_exit2NamingTheKeyAndCommandLine() throws Exception {
-        Run run = run("serve", "--port", "99999", "--env-file", writeEmptyEnv().toString());
+        CliRun run = run("serve", "--port", "99999", "--env-file", writeEmptyEnv().toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo(
@@ -57,7 +40,7 @@ class CliTest {
 
     @Test
     void serve_missingConfigFile_exit2() {
-        Run run = run("serve", "--config", dir.resolve("absent.toml").toString());
+        CliRun run = run("serve", "--config", dir.resolve("absent.toml").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--config: file not found");
@@ -68,7 +51,7 @@ class CliTest {
         Path env = dir.resolve("bad.env");
         Files.writeString(env, "OK=1\n=novalue\n");
 
-        Run run = run("serve", "--env-file", env.toString());
+        CliRun run = run("serve", "--env-file", env.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo("coffer: configuration error: bad.env line 2: expected NAME=value");
@@ -77,7 +60,7 @@ class CliTest {
     @Test
     void serve_portAlreadyInUse_exit1WithOneLineCauseAndFix() throws Exception {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Run run = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir",
+            CliRun run = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir",
                     dir.resolve("data").toString(), "--env-file", writeEmptyEnv().toString());
 
             assertThat(run.exitCode()).isEqualTo(1);
@@ -90,7 +73,7 @@ class CliTest {
 
     @Test
     void keysNew_printsKeyAndItsSha256() throws Exception {
-        Run run = run("keys", "new");
+        CliRun run = run("keys", "new");
 
         assertThat(run.exitCode()).isZero();
         var key = java.util.regex.Pattern.compile("key:  (ck_\\S+)").matcher(run.out());
@@ -103,7 +86,7 @@ class CliTest {
 
     @Test
     void version_printsVersion() {
-        Run run = run("version");
+        CliRun run = run("version");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("coffer ");
@@ -111,7 +94,7 @@ class CliTest {
 
     @Test
     void help_listsServe() {
-        Run run = run("--help");
+        CliRun run = run("--help");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("serve").contains("version");

@@ -3,9 +3,6 @@ package dev.coffer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.local.LocalStack;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,34 +14,19 @@ class InitCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out) {
-    }
-
-    private Run init(String... extra) throws Exception {
+    private CliRun init(String... extra) throws Exception {
         Path toml = dir.resolve("coffer.toml");
         Files.writeString(toml, "[local]\ndata_dir = \"" + dir.resolve("data") + "\"\n[dynamodb]\nusers_table = \"init-users\"\n");
         Path env = dir.resolve("empty.env");
         Files.writeString(env, "");
-        PrintStream old = System.out;
-        var out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            String[] args = new String[3 + 2 + extra.length];
-            args[0] = "init";
-            args[1] = "--config";
-            args[2] = toml.toString();
-            args[3] = "--env-file";
-            args[4] = env.toString();
-            System.arraycopy(extra, 0, args, 5, extra.length);
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+        var args = new java.util.ArrayList<String>(java.util.List.of("init", "--config", toml.toString(), "--env-file", env.toString()));
+        args.addAll(java.util.List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test
     void init_dryRun_printsPlanAndCreatesNothing() throws Exception {
-        Run run = init("--dry-run");
+        CliRun run = init("--dry-run");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("  + create table init-users (key user_id, global index email-index, on-demand billing)")
@@ -56,8 +38,8 @@ class InitCommandTest {
 
     @Test
     void init_twice_createsThenReportsNothingToDo() throws Exception {
-        Run first = init();
-        Run second = init();
+        CliRun first = init();
+        CliRun second = init();
 
         assertThat(first.exitCode()).isZero();
         assertThat(first.out()).contains("done: 3 change(s) made");
