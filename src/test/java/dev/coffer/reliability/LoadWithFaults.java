@@ -2,6 +2,7 @@ package dev.coffer.reliability;
 
 import dev.coffer.local.LocalStack;
 import dev.coffer.testing.Http;
+import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.TestCoffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,21 +23,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * number of refused ones. Afterwards every acknowledged write must read back intact.
  */
 final class LoadWithFaults {
-    /** What happened. {@code violations} lists answers that broke the rules (5xx other than 503, 503 without a retry hint). */
+    /**
+     * What happened. {@code violations} lists answers that broke the rules (5xx other than 503,
+     * 503 without a retry hint); {@code leaks} where a secret (signing key, AWS secret key, a
+     * client's token) showed up in a response or a log line.
+     */
     record Report(long operations, Map<Integer, Long> statuses, int ackedItems, int ackedFiles, int lostItems, int lostFiles,
-                  int outages, List<String> violations, boolean healthyAfter) {
+                  int outages, List<String> violations, List<String> leaks, boolean healthyAfter) {
     }
+
+    static final String SIGNING_KEY = "reliability-signing-key-0123456789abcdefghij";
 
     static Report run(int clients, int operationsPerClient, int outagesEach) throws Exception {
         Path data = Files.createTempDirectory("coffer-reliability");
-        try (LocalStack stack = LocalStack.onDisk(data).start("reliability run");
-             var coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"rel-notes\"\n", Map.of())) {
+        try (LogCapture logs = LogCapture.start();
+             LocalStack stack = LocalStack.onDisk(data).start("reliability run");
+             var coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"rel-notes\"\n", Map.of("SECRET_KEY", SIGNING_KEY))) {
             Http http = coffer.http();
             Set<String> ackedItems = ConcurrentHashMap.newKeySet();
             var itemText = new ConcurrentHashMap<String, String>();
             var ackedFiles = new ConcurrentHashMap<String, String>();
             var statuses = new ConcurrentHashMap<Integer, AtomicLong>();
             var violations = java.util.Collections.synchronizedList(new ArrayList<String>());
+            var leaks = java.util.Collections.synchronizedList(new ArrayList<String>());
             var successes = new AtomicInteger();
             var refusals = new AtomicInteger();
             var outages = new AtomicInteger();
@@ -46,6 +55,8 @@ final class LoadWithFaults {
             for (int c = 0; c < clients; c++) {
                 tokens[c] = coffer.tokenFor("rel-user-" + c);
             }
+            var secrets = new ArrayList<String>(List.of(SIGNING_KEY, LocalStack.SECRET_ACCESS_KEY));
+            secrets.addAll(List.of(tokens));
             Thread faults = Thread.ofVirtual().start(() -> {
                 try {
                     for (int round = 0; round < outagesEach; round++) {
@@ -115,6 +126,10 @@ final class LoadWithFaults {
                             }
                         }
                         statuses.computeIfAbsent(r.status(), k -> new AtomicLong()).incrementAndGet();
+                        String answer = r.raw().headers().map() + " " + r.body();
+                        if (secrets.stream().anyMatch(answer::contains)) {
+                            leaks.add("a secret in the answer to operation " + client + "/" + i);
+                        }
                         if (r.status() < 400) {
                             successes.incrementAndGet();
                         } else if (r.status() == 503) {
@@ -156,8 +171,13 @@ final class LoadWithFaults {
             var counted = new TreeMap<Integer, Long>();
             statuses.forEach((k, v) -> counted.put(k, v.get()));
             long total = counted.values().stream().mapToLong(Long::longValue).sum();
+            boolean healthy = http.get("/health").status() == 200;
+            String logged = logs.text();
+            if (secrets.stream().anyMatch(logged::contains)) {
+                leaks.add("a secret in the log");
+            }
             return new Report(total, counted, ackedItems.size(), ackedFiles.size(), lostItems, lostFiles, outages.get(),
-                    List.copyOf(violations), http.get("/health").status() == 200);
+                    List.copyOf(violations), List.copyOf(leaks), healthy);
         }
     }
 
@@ -176,6 +196,6 @@ final class LoadWithFaults {
         dev.coffer.support.logging.LogSetup.configure(false, "error");
         Report report = run(clients, ops, rounds);
         System.out.println(report);
-        System.exit(report.violations().isEmpty() && report.lostItems() == 0 && report.lostFiles() == 0 && report.healthyAfter() ? 0 : 1);
+        System.exit(report.violations().isEmpty() && report.leaks().isEmpty() && report.lostItems() == 0 && report.lostFiles() == 0 && report.healthyAfter() ? 0 : 1);
     }
 }

@@ -13,6 +13,7 @@ class LoadWithFaultsTest {
 
         assertThat(report.outages()).isEqualTo(2);
         assertThat(report.violations()).isEmpty();
+        assertThat(report.leaks()).isEmpty();
         assertThat(report.lostItems()).isZero();
         assertThat(report.lostFiles()).isZero();
         assertThat(report.ackedItems()).isPositive();
