@@ -71,20 +71,37 @@ final class RecordStore implements UserDataOwner {
                     .expressionAttributeNames(Map.of("#pk", Collection.USER_ID)));
             return new WriteOutcome.Written(item);
         } catch (ConditionalCheckFailedException e) {
-            return new WriteOutcome.Conflict(get(userId, c, item.get(c.sortKey()).asText())
-                    .map(existing -> existing.path(VERSION).asLong()).orElse(0L));
+            String id = item.get(c.sortKey()).asText();
+            if (landedEarlier(userId, c, id, attributes)) {
+                return new WriteOutcome.Written(item);
+            }
+            return new WriteOutcome.Conflict(get(userId, c, id).map(existing -> existing.path(VERSION).asLong()).orElse(0L));
         } catch (SdkException e) {
             throw translate(e, "PutItem", c);
         }
     }
 
-    Optional<ObjectNode> get(String userId, Collection c, String id) {
+    /**
+     * True when the table already holds exactly {@code attributes}: the SDK retried a write whose
+     * first attempt landed but whose answer was lost (a dropped connection, a backend stopping),
+     * and the retry's condition then failed against the write itself. Reporting that as a
+     * conflict would tell the client a stored write had failed.
+     */
+    private boolean landedEarlier(String userId, Collection c, String id, Map<String, AttributeValue> attributes) {
+        return stored(userId, c, id).map(attributes::equals).orElse(false);
+    }
+
+    private Optional<Map<String, AttributeValue>> stored(String userId, Collection c, String id) {
         try {
             var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
-            return response.hasItem() && !response.item().isEmpty() ? Optional.of(ItemCodec.toJson(response.item())) : Optional.empty();
+            return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
         } catch (SdkException e) {
             throw translate(e, "GetItem", c);
         }
+    }
+
+    Optional<ObjectNode> get(String userId, Collection c, String id) {
+        return stored(userId, c, id).map(ItemCodec::toJson);
     }
 
     /** Replaces the item's client attributes, keeping created_at; {@code ifMatch} pins the version. */
@@ -128,6 +145,9 @@ final class RecordStore implements UserDataOwner {
                         .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
                 return new WriteOutcome.Written(item);
             } catch (ConditionalCheckFailedException e) {
+                if (landedEarlier(userId, c, id, attributes)) {
+                    return new WriteOutcome.Written(item);
+                }
                 if (ifMatch.isPresent()) {
                     return new WriteOutcome.Conflict(version + 1);
                 }

@@ -31,7 +31,12 @@ public final class FaultProxy implements AutoCloseable {
         /** DynamoDB's ThrottlingException (HTTP 400, JSON). */
         THROTTLE_DYNAMODB,
         /** S3's SlowDown (HTTP 503, XML). */
-        THROTTLE_S3
+        THROTTLE_S3,
+        /**
+         * Pass the next request to the backend, let it act, then drop the connection instead of
+         * relaying its answer (a write that landed but whose answer was lost); then PASS again.
+         */
+        LOSE_ANSWER_ONCE
     }
 
     private final ServerSocket server;
@@ -104,13 +109,16 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 Mode current = mode.get();
+                if (current == Mode.LOSE_ANSWER_ONCE && !mode.compareAndSet(Mode.LOSE_ANSWER_ONCE, Mode.PASS)) {
+                    current = mode.get();
+                }
                 if (current != Mode.PASS) {
                     requests.incrementAndGet();
                 } else {
                     passed.incrementAndGet();
                 }
                 switch (current) {
-                    case PASS -> {
+                    case PASS, LOSE_ANSWER_ONCE -> {
                         if (backend == null || backend.isClosed()) {
                             backend = new Socket();
                             backend.connect(upstream, 2000);
@@ -122,7 +130,7 @@ public final class FaultProxy implements AutoCloseable {
                             // We already told the client to continue; the backend's own 100 is not relayed.
                             response = Message.read(backend.getInputStream(), null, true, request.isHead());
                         }
-                        if (response == null) {
+                        if (response == null || current == Mode.LOSE_ANSWER_ONCE) {
                             return;
                         }
                         out.write(response.bytes());
