@@ -14,6 +14,7 @@ import dev.coffer.provision.Provisioner;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
+import dev.coffer.testing.TestCollections;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,20 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimePolicyOnMotoTest {
     private static final String ACCOUNT = "123456789012";
-    private static final String TOML = """
-            [collections.scans]
-            table = "%s"
-            sort_key = "scan_id"
-            ttl_attribute = "expires_at"
-            [[collections.scans.indexes]]
-            name = "scan-date-index"
-            kind = "local"
-            key = "scan_date"
-            [[collections.scans.indexes]]
-            name = "score-index"
-            kind = "global"
-            key = "score"
-            key_type = "number"
+    private static final String FILES = """
             [files]
             multipart_threshold_bytes = 5242880
             part_size_bytes = 5242880
@@ -68,7 +56,7 @@ class RuntimePolicyOnMotoTest {
         moto = MotoServer.startWithResourceAuthorization(3);
         admin = moto.bootstrapAdmin();
         String suffix = Long.toHexString(System.nanoTime());
-        String toml = TOML.formatted("scans-" + suffix);
+        String toml = TestCollections.SCANS.formatted(suffix) + FILES;
         var env = new HashMap<String, String>(Map.of(
                 "AWS_DYNAMODB_ENDPOINT", moto.endpoint().toString(),
                 "AWS_ENDPOINT_URL_S3", moto.endpoint().toString(),
@@ -215,7 +203,7 @@ class RuntimePolicyOnMotoTest {
     @Test
     void eachStatementRemoved_itsOperationsDenied_andDoctorNamesIt() throws Exception {
         String users = appConfig.storage().usersTable();
-        String scans = CofferServer.tables(appConfig).stream().map(t -> t.name()).filter(n -> n.startsWith("scans-")).findFirst()
+        String scans = CofferServer.tables(appConfig).stream().map(t -> t.name()).filter(n -> n.startsWith("t-scans-")).findFirst()
                 .orElseThrow();
         // For each statement, an operation that cannot work without it.
         Map<String, Function<Session, Http.Response>> needs = new LinkedHashMap<>();

@@ -18,21 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Records end to end over HTTP on the embedded DynamoDB Local. */
 @ExtendWith(SharedLocalStack.class)
 class RecordsApiTest {
-    static final String TOML = """
-            [collections.scans]
-            table = "t-scans-%s"
-            sort_key = "scan_id"
-            ttl_attribute = "expires_at"
-            [[collections.scans.indexes]]
-            name = "scan-date-index"
-            kind = "local"
-            key = "scan_date"
-            [[collections.scans.indexes]]
-            name = "score-index"
-            kind = "global"
-            key = "score"
-            key_type = "number"
-            """;
+    static final String TOML = dev.coffer.testing.TestCollections.SCANS;
     static TestCoffer coffer;
     static Http http;
     static String alice;
