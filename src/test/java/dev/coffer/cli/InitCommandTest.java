@@ -15,13 +15,7 @@ class InitCommandTest {
     Path dir;
 
     private CliRun init(String... extra) throws Exception {
-        Path toml = dir.resolve("coffer.toml");
-        Files.writeString(toml, "[local]\ndata_dir = \"" + dir.resolve("data") + "\"\n[dynamodb]\nusers_table = \"init-users\"\n");
-        Path env = dir.resolve("empty.env");
-        Files.writeString(env, "");
-        var args = new java.util.ArrayList<String>(java.util.List.of("init", "--config", toml.toString(), "--env-file", env.toString()));
-        args.addAll(java.util.List.of(extra));
-        return CliRun.of(args.toArray(String[]::new));
+        return CliRun.onEmbeddedDefault(dir, "init-users", "init", extra);
     }
 
     @Test
