@@ -17,11 +17,17 @@ makes it leaves gaps that would let a wrong policy pass or deny a right one:
 
 This launcher fills those gaps through moto's own hooks and then runs moto.server.main(). Which
 statement matches which action and ARN (wildcards, Allow/Deny) is still moto's evaluation.
+With COFFER_MOTO_AUTHORIZATION_LOG set, every request context IAM allowed (principal, action,
+resource, condition keys) is appended to that file as one JSON line, so a test can compare what
+a policy grants with what was actually used.
 Used by the tests only (MotoServer.startWithResourceAuthorization).
 """
 
 import fnmatch
+import json
+import os
 import sys
+import threading
 
 import xmltodict
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -33,6 +39,30 @@ from moto.iam import access_control, policy_conditions
 from moto.iam.access_control import IAMRequest, PermissionResult, S3IAMRequest
 from moto.s3.responses import S3Response
 from moto.server import main
+
+# -- The authorization log. ---------------------------------------------------------------------
+_LOG_PATH = os.environ.get("COFFER_MOTO_AUTHORIZATION_LOG")
+_LOG_LOCK = threading.Lock()
+
+
+def _log_allowed(request, resource, conditions):
+    if _LOG_PATH:
+        line = json.dumps({"principal": request._access_key.arn, "action": request._action, "resource": resource,
+                           "conditions": conditions or {}})
+        with _LOG_LOCK, open(_LOG_PATH, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+
+_original_iam_check = IAMRequest.check_action_permitted
+
+
+def _check_and_log(self, resource):
+    _original_iam_check(self, resource)
+    _log_allowed(self, resource, None)
+
+
+IAMRequest.check_action_permitted = _check_and_log
+
 
 # -- 4: SigV4 canonical query: every name and value URI-encoded, as the signer did. --------------
 _original_create_aws_request = access_control.IAMRequestBase._create_aws_request
@@ -98,6 +128,7 @@ def _check_with_conditions(self, resource):
             permitted = True
     if not permitted:
         self._raise_access_denied()
+    _log_allowed(self, resource, values)
 
 
 S3IAMRequest.check_action_permitted = _check_with_conditions

@@ -37,15 +37,22 @@ final class AccountStore {
     }
 
     /**
+     * What this store calls on both of its tables: single-item reads and writes, directly or as
+     * parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no batch.
+     */
+    static final List<String> ITEM_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:UpdateItem");
+
+    /**
      * The users table keeps its email-index for apps that read the table themselves; Coffer finds
      * an email through its {@code email#} item instead, so the runtime policy grants no Query on it.
      */
     static List<TableSpec> tables(String usersTable) {
         var userId = new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S);
         var usersSpec = new TableSpec(usersTable, userId, Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
-                new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty());
+                new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), ITEM_ACTIONS);
         var authSpec = new TableSpec(usersTable + "-auth", new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
-                Optional.empty(), List.of(), Optional.of("ttl"));
+                Optional.empty(), List.of(), Optional.of("ttl"), ITEM_ACTIONS);
         return List.of(usersSpec, authSpec);
     }
 

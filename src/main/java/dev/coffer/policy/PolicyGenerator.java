@@ -13,15 +13,10 @@ import java.util.List;
  * {@code Sid} that {@code coffer doctor} and AccessDenied translations can name.
  */
 public final class PolicyGenerator {
-    /**
-     * What Coffer calls on every table at run time (records, users, sessions): GetItem, PutItem,
-     * UpdateItem, DeleteItem, Query, BatchWriteItem (account deletion), ConditionCheckItem (inside
-     * TransactWriteItems, which IAM authorises by its parts), DescribeTable (start-up, health,
-     * doctor), DescribeTimeToLive (doctor checks the TTL a table is declared with).
-     */
-    public static final List<String> RUNTIME_TABLE_ACTIONS = List.of(
-            "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable",
-            "dynamodb:DescribeTimeToLive", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem");
+    /** Start-up, /health and doctor describe every table. */
+    public static final String DESCRIBE_TABLE = "dynamodb:DescribeTable";
+    /** Doctor checks the TTL of tables declared with one. */
+    public static final String DESCRIBE_TTL = "dynamodb:DescribeTimeToLive";
     /** Indexes are only queried. */
     public static final List<String> RUNTIME_INDEX_ACTIONS = List.of("dynamodb:Query");
     /** Object actions under the prefix: streaming upload (incl. multipart), download, delete. */
@@ -88,7 +83,7 @@ public final class PolicyGenerator {
     public ObjectNode runtime() {
         var statements = new ArrayList<ObjectNode>();
         for (TableSpec table : targets.tables()) {
-            statements.add(statement(sid("Table", table.name()), RUNTIME_TABLE_ACTIONS, List.of(arns.table(table.name()))));
+            statements.add(statement(sid("Table", table.name()), runtimeActions(table), List.of(arns.table(table.name()))));
             if (!table.queriedIndexes().isEmpty()) {
                 statements.add(statement(sid("Indexes", table.name()), RUNTIME_INDEX_ACTIONS,
                         List.of(arns.tableIndexes(table.name()))));
@@ -129,8 +124,8 @@ public final class PolicyGenerator {
                 tableArns.add(arns.tableIndexes(table.name()));
             }
         }
-        ObjectNode items = statement("CofferOwnItems", RUNTIME_TABLE_ACTIONS.stream()
-                .filter(a -> !a.startsWith("dynamodb:Describe")).toList(), tableArns);
+        ObjectNode items = statement("CofferOwnItems", targets.tables().stream().flatMap(t -> t.itemActions().stream())
+                .distinct().toList(), tableArns);
         items.putObject("Condition").putObject("ForAllValues:StringEquals").putArray("dynamodb:LeadingKeys").add(user);
         statements.add(items);
         statements.add(statement("CofferOwnObjects", RUNTIME_OBJECT_ACTIONS,
@@ -141,6 +136,14 @@ public final class PolicyGenerator {
         statements.add(list);
         kms().ifPresent(statements::add);
         return document(statements);
+    }
+
+    /** The table's item actions, DescribeTable, and DescribeTimeToLive when it has a TTL. */
+    public static List<String> runtimeActions(TableSpec table) {
+        var actions = new ArrayList<String>(table.itemActions());
+        actions.add(DESCRIBE_TABLE);
+        table.ttlAttribute().ifPresent(ttl -> actions.add(DESCRIBE_TTL));
+        return List.copyOf(actions);
     }
 
     private java.util.Optional<ObjectNode> kms() {

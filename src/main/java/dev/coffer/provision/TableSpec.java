@@ -5,13 +5,21 @@ import java.util.Optional;
 
 /**
  * The shape a DynamoDB table must have: partition key {@code user_id} (string) unless said
- * otherwise, an optional sort key, indexes and a TTL attribute.
+ * otherwise, an optional sort key, indexes and a TTL attribute; and {@code itemActions}, the
+ * item-level DynamoDB actions (e.g. {@code dynamodb:GetItem}) that the table's owner calls at run
+ * time, which are what the runtime policy grants and what doctor probes on it.
  */
 public record TableSpec(String name, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey,
-                        List<IndexSpec> indexes, Optional<String> ttlAttribute) {
+                        List<IndexSpec> indexes, Optional<String> ttlAttribute, List<String> itemActions) {
 
     public TableSpec {
         indexes = List.copyOf(indexes);
+        itemActions = List.copyOf(itemActions);
+        for (String action : itemActions) {
+            if (!action.startsWith("dynamodb:")) {
+                throw new IllegalArgumentException("not a DynamoDB action: " + action);
+            }
+        }
     }
 
     /** A key attribute and its DynamoDB scalar type. */

@@ -2,6 +2,7 @@ package dev.coffer.records;
 
 import dev.coffer.config.CollectionConfig;
 import dev.coffer.provision.TableSpec;
+import java.util.List;
 import java.util.Optional;
 
 /** A declared collection as the records piece uses it: names, key attributes and its table shape. */
@@ -24,12 +25,21 @@ record Collection(CollectionConfig config) {
         return config.indexes().stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
+    /**
+     * What RecordStore calls on a collection's table: conditional PutItem (create, replace,
+     * patch), GetItem, conditional DeleteItem, Query (lists, and account deletion) and
+     * BatchWriteItem (account deletion).
+     */
+    static final List<String> ITEM_ACTIONS = List.of("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+            "dynamodb:PutItem", "dynamodb:Query");
+
     TableSpec tableSpec() {
         var partition = new TableSpec.KeyAttribute(USER_ID, TableSpec.KeyType.S);
         var indexes = config.indexes().stream().map(i -> new TableSpec.IndexSpec(i.name(), i.global(),
                 partition, Optional.of(new TableSpec.KeyAttribute(i.key(), i.numeric() ? TableSpec.KeyType.N : TableSpec.KeyType.S))))
                 .toList();
         return new TableSpec(config.table(), partition,
-                Optional.of(new TableSpec.KeyAttribute(config.sortKey(), TableSpec.KeyType.S)), indexes, config.ttlAttribute());
+                Optional.of(new TableSpec.KeyAttribute(config.sortKey(), TableSpec.KeyType.S)), indexes, config.ttlAttribute(),
+                ITEM_ACTIONS);
     }
 }

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 class PolicyGeneratorTest {
     private static final TableSpec USERS = new TableSpec("app-users", new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S),
             Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
-            new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())), Optional.empty());
+            new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty())), Optional.empty(),
+            List.of("dynamodb:GetItem", "dynamodb:PutItem"));
     private static final TableSpec PLANS = new TableSpec("app.plans", new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S),
-            Optional.of(new TableSpec.KeyAttribute("plan_id", TableSpec.KeyType.S)), List.of(), Optional.empty());
+            Optional.of(new TableSpec.KeyAttribute("plan_id", TableSpec.KeyType.S)), List.of(), Optional.of("expires_at"),
+            List.of("dynamodb:PutItem", "dynamodb:Query"));
 
     private static PolicyGenerator generator(Optional<String> account, Optional<String> kms) {
         return new PolicyGenerator(new PolicyTargets(Optional.of("eu-west-1"), account, List.of(USERS, PLANS),
@@ -45,8 +47,11 @@ class PolicyGeneratorTest {
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/app-users");
         assertThat(texts(statement(policy, "CofferIndexesAppUsers").path("Resource")))
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/app-users/index/*");
-        assertThat(texts(statement(policy, "CofferTableAppPlans").path("Action"))).contains("dynamodb:PutItem", "dynamodb:Query")
-                .doesNotContain("dynamodb:Scan", "dynamodb:CreateTable", "dynamodb:*");
+        // Exactly what the table's owner declares it calls, plus describing it (and its TTL when it has one).
+        assertThat(texts(statement(policy, "CofferTableAppPlans").path("Action"))).containsExactly("dynamodb:DescribeTable",
+                "dynamodb:DescribeTimeToLive", "dynamodb:PutItem", "dynamodb:Query");
+        assertThat(texts(statement(policy, "CofferTableAppUsers").path("Action"))).containsExactly("dynamodb:DescribeTable",
+                "dynamodb:GetItem", "dynamodb:PutItem");
         assertThat(policy.toString()).doesNotContain("CofferIndexesAppPlans");
         assertThat(texts(statement(policy, "CofferObjects").path("Resource"))).containsExactly("arn:aws:s3:::my-bucket/uploads/*");
         JsonNode list = statement(policy, "CofferListPrefix");

@@ -15,7 +15,14 @@ import dev.coffer.testing.Http;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import dev.coffer.testing.TestCollections;
+import dev.coffer.support.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,19 +30,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The runtime policy {@code coffer policy} writes, attached to an IAM user on moto with IAM
  * enforced on table and index ARNs, object ARNs and the s3:prefix condition
  * ({@link MotoServer#startWithResourceAuthorization}): every API operation of Coffer succeeds
- * under it, and with any one statement taken away the operations that need it fail with
- * access_denied, and {@code coffer doctor} names exactly that statement.
+ * under it, every action on every resource it grants is used (by serving, or by doctor for
+ * DescribeTimeToLive), and with any one statement taken away the operations that need it fail
+ * with access_denied, and {@code coffer doctor} names exactly that statement.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RuntimePolicyOnMotoTest {
     private static final String ACCOUNT = "123456789012";
     private static final String FILES = """
@@ -44,6 +58,7 @@ class RuntimePolicyOnMotoTest {
             part_size_bytes = 5242880
             """;
 
+    static Path authorizationLog;
     static MotoServer moto;
     static MotoServer.AccessKey admin;
     static CofferConfig appConfig;
@@ -53,7 +68,8 @@ class RuntimePolicyOnMotoTest {
 
     @BeforeAll
     static void provisionAndStartUnderTheRuntimePolicy() throws Exception {
-        moto = MotoServer.startWithResourceAuthorization(3);
+        authorizationLog = Files.createTempFile("moto-authorization", ".jsonl");
+        moto = MotoServer.startWithResourceAuthorization(3, authorizationLog);
         admin = moto.bootstrapAdmin();
         String suffix = Long.toHexString(System.nanoTime());
         String toml = TestCollections.SCANS.formatted(suffix) + FILES;
@@ -90,6 +106,9 @@ class RuntimePolicyOnMotoTest {
         }
         if (moto != null) {
             moto.close();
+        }
+        if (authorizationLog != null) {
+            Files.deleteIfExists(authorizationLog);
         }
     }
 
@@ -139,6 +158,8 @@ class RuntimePolicyOnMotoTest {
                 .json(Map.of("scan_date", "2026-01-03", "score", 4)).send()));
         steps.add(new Step("patch record", 200, () -> http.request("PATCH", "/api/v1/collections/scans/items/s-1").bearer(s.access)
                 .json(Map.of("note", "patched")).send()));
+        steps.add(new Step("create record kept until account deletion", 201, () -> http.postJson("/api/v1/collections/scans/items",
+                s.access, Map.of("scan_id", "s-2", "scan_date", "2026-01-05", "score", 5))));
         steps.add(new Step("query by sort key", 200, () -> http.get("/api/v1/collections/scans/items?from=s-0&to=s-9", s.access)));
         steps.add(new Step("query local index", 200, () -> http.get(
                 "/api/v1/collections/scans/items?index=scan-date-index&from=2026-01-01&to=2026-01-31", s.access)));
@@ -147,6 +168,7 @@ class RuntimePolicyOnMotoTest {
                 .body("hello".getBytes(StandardCharsets.UTF_8), "text/plain").send()));
         steps.add(new Step("upload file in parts", 200, () -> http.request("PUT", "/api/v1/files/big.bin").bearer(s.access)
                 .body(big, "application/octet-stream").send()));
+        steps.add(new Step("upload cut off midway", 400, () -> cutOffUpload(s.access)));
         steps.add(new Step("download file", 200, () -> http.get("/api/v1/files/notes/a.txt", s.access)));
         steps.add(new Step("download range", 206, () -> http.request("GET", "/api/v1/files/big.bin").bearer(s.access)
                 .header("Range", "bytes=0-9").send()));
@@ -161,6 +183,29 @@ class RuntimePolicyOnMotoTest {
         steps.add(new Step("delete account", 204, () -> http.request("DELETE", "/api/v1/auth/me").bearer(s.access)
                 .json(Map.of("password", "second horse battery")).send()));
         return steps;
+    }
+
+    /** A chunked upload past the multipart threshold whose client goes away: Coffer aborts the upload. */
+    private static Http.Response cutOffUpload(String token) {
+        try (Socket socket = new Socket("127.0.0.1", coffer.server().port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[1024 * 1024];
+            for (int i = 0; i < 7; i++) {   // one 5 MiB part goes up, then the body ends without its last chunk
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int status = answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+            return new Http.Response(status, answer.getBytes(StandardCharsets.ISO_8859_1), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Http.Response remember(Session s, Http.Response tokens) {
@@ -189,11 +234,50 @@ class RuntimePolicyOnMotoTest {
         }
     }
 
+    /** What coffer-app was allowed to do so far, as "action resource" lines, from moto's authorization log. */
+    private static Set<String> allowedSoFar() throws IOException {
+        var used = new TreeSet<String>();
+        for (String line : Files.readAllLines(authorizationLog)) {
+            JsonNode entry = Json.mapper().readTree(line);
+            if (entry.path("principal").asText().endsWith(":user/coffer-app")) {
+                used.add(entry.path("action").asText() + " " + entry.path("resource").asText());
+            }
+        }
+        return used;
+    }
+
+    /** The (action, resource pattern) pairs of the policy that no line of {@code used} matches. */
+    private static List<String> unused(Set<String> used, java.util.function.Predicate<String> actionFilter) {
+        var unused = new ArrayList<String>();
+        for (JsonNode statement : policy.path("Statement")) {
+            for (JsonNode action : statement.path("Action")) {
+                for (JsonNode resource : statement.path("Resource")) {
+                    if (!actionFilter.test(action.asText())) {
+                        continue;
+                    }
+                    var pattern = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(action.asText() + " "
+                            + resource.asText()).replace("*", "\\E.*\\Q"));
+                    if (used.stream().noneMatch(u -> pattern.matcher(u).matches())) {
+                        unused.add(statement.path("Sid").asText() + ": " + action.asText() + " on " + resource.asText());
+                    }
+                }
+            }
+        }
+        return unused;
+    }
+
     @Test
-    void runtimePolicy_everyOperationAndEveryDoctorCheckSucceed() throws Exception {
+    @Order(1)
+    void runtimePolicy_everyOperationSucceeds_everyGrantIsUsed_doctorFit() throws Exception {
         assertThat(run(everyOperation())).isEmpty();
+        Set<String> usedByServing = allowedSoFar();
+
+        // Exactly what Coffer calls: each action on each resource of the policy was used by
+        // start-up and the API, except DescribeTimeToLive, which only doctor calls.
+        assertThat(unused(usedByServing, action -> !action.equals(PolicyGenerator.DESCRIBE_TTL))).isEmpty();
 
         List<CheckResult> checks = doctor();
+        assertThat(unused(allowedSoFar(), action -> true)).isEmpty();
         assertThat(checks).filteredOn(r -> r instanceof CheckResult.Failed).isEmpty();
         assertThat(checks).filteredOn(r -> r.check().startsWith("permission ")).hasSizeGreaterThanOrEqualTo(20)
                 .allSatisfy(r -> assertThat(r).isInstanceOf(CheckResult.Ok.class));
@@ -201,6 +285,7 @@ class RuntimePolicyOnMotoTest {
     }
 
     @Test
+    @Order(2)
     void eachStatementRemoved_itsOperationsDenied_andDoctorNamesIt() throws Exception {
         String users = appConfig.storage().usersTable();
         String scans = CofferServer.tables(appConfig).stream().map(t -> t.name()).filter(n -> n.startsWith("t-scans-")).findFirst()

@@ -29,24 +29,27 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public static MotoServer start(int noAuthActions) {
-        return start(noAuthActions, List.of("-m", "moto.server"));
+        return start(noAuthActions, List.of("-m", "moto.server"), java.util.Map.of());
     }
 
     /**
      * moto with IAM enforced on the request context real IAM evaluates: DynamoDB table and index
      * ARNs, per-item checks of TransactWriteItems and DeleteObjects, the s3:prefix condition key.
      * See src/test/resources/moto/moto_iam_server.py for the gaps of moto it fills and why.
+     * Every allowed request context is appended to {@code authorizationLog} as a JSON line
+     * ({@code principal}, {@code action}, {@code resource}, {@code conditions}).
      */
-    public static MotoServer startWithResourceAuthorization(int noAuthActions) {
+    public static MotoServer startWithResourceAuthorization(int noAuthActions, Path authorizationLog) {
         try {
             Path launcher = Path.of(MotoServer.class.getResource("/moto/moto_iam_server.py").toURI());
-            return start(noAuthActions, List.of(launcher.toString()));
+            return start(noAuthActions, List.of(launcher.toString()),
+                    java.util.Map.of("COFFER_MOTO_AUTHORIZATION_LOG", authorizationLog.toString()));
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static MotoServer start(int noAuthActions, List<String> program) {
+    private static MotoServer start(int noAuthActions, List<String> program, java.util.Map<String, String> environment) {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -58,6 +61,7 @@ public final class MotoServer implements AutoCloseable {
         command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        builder.environment().putAll(environment);
         if (noAuthActions >= 0) {
             builder.environment().put("INITIAL_NO_AUTH_ACTION_COUNT", Integer.toString(noAuthActions));
         }
