@@ -3,6 +3,7 @@ package dev.coffer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.local.LocalStack;
+import dev.coffer.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,40 @@ class InitCommandTest {
         assertThat(second.out()).contains("  = table init-users exists and matches").contains("  = bucket coffer-files exists")
                 .contains("nothing to do");
         assertThat(tableNames()).contains("init-users");
+    }
+
+    @Test
+    void init_existingTableAndBucketThatDiffer_reportedLeftUnchangedExit1() throws Exception {
+        try (MotoServer moto = MotoServer.start(-1)) {
+            String suffix = Long.toHexString(System.nanoTime());
+            // A table of the collection's name with another sort key, and a bucket without encryption.
+            moto.cli("AKIAINITTEST00000001", "secret", java.util.List.of("dynamodb", "create-table", "--table-name", "notes-" + suffix,
+                    "--attribute-definitions", "AttributeName=user_id,AttributeType=S", "AttributeName=other_id,AttributeType=S",
+                    "--key-schema", "AttributeName=user_id,KeyType=HASH", "AttributeName=other_id,KeyType=RANGE",
+                    "--billing-mode", "PAY_PER_REQUEST"));
+            moto.cli("AKIAINITTEST00000001", "secret", java.util.List.of("s3api", "create-bucket", "--bucket", "files-" + suffix));
+            Path toml = dir.resolve("remote.toml");
+            Files.writeString(toml, "[collections.notes]\ntable = \"notes-" + suffix + "\"\nsort_key = \"note_id\"\n");
+            Path env = dir.resolve("remote.env");
+            Files.writeString(env, String.join("\n", "AWS_ACCESS_KEY_ID=AKIAINITTEST00000001", "AWS_SECRET_ACCESS_KEY=secret",
+                    "AWS_REGION=us-east-1", "AWS_ENDPOINT_URL_STS=" + moto.endpoint(), "AWS_DYNAMODB_ENDPOINT=" + moto.endpoint(),
+                    "AWS_ENDPOINT_URL_S3=" + moto.endpoint(), "S3_BUCKET=files-" + suffix, "COFFER_USERS_TABLE=users-" + suffix,
+                    "SECRET_KEY=init-test-signing-key-0123456789abcdefghij"));
+
+            CliRun run = CliRun.of("init", "--config", toml.toString(), "--env-file", env.toString());
+
+            assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+            assertThat(run.out()).contains("  = table notes-" + suffix + " exists but differs (left unchanged): table key is "
+                    + "[user_id HASH, other_id RANGE], expected [user_id HASH, note_id RANGE]")
+                    .contains("  = bucket files-" + suffix + " exists but differs (left unchanged): no default encryption")
+                    .contains("  + create table users-" + suffix);
+            String table = moto.cli("AKIAINITTEST00000001", "secret", java.util.List.of("dynamodb", "describe-table",
+                    "--table-name", "notes-" + suffix));
+            assertThat(table).contains("other_id").doesNotContain("note_id");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> moto.cli("AKIAINITTEST00000001", "secret",
+                    java.util.List.of("s3api", "get-bucket-encryption", "--bucket", "files-" + suffix)))
+                    .hasMessageContaining("ServerSideEncryptionConfigurationNotFoundError");
+        }
     }
 
     private java.util.List<String> tableNames() throws Exception {
