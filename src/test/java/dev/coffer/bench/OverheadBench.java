@@ -28,7 +28,11 @@ final class OverheadBench {
     record Row(String operation, int clients, LoadRunner.Result direct, LoadRunner.Result coffer) {
     }
 
-    static List<Row> run(Duration perCell, List<Integer> concurrency) throws Exception {
+    /**
+     * Runs every operation whose name contains one of {@code only} (all when empty) at each client
+     * count in {@code concurrency}, {@code perCell} per measured run.
+     */
+    static List<Row> run(Duration perCell, List<Integer> concurrency, List<String> only) throws Exception {
         var rows = new ArrayList<Row>();
         try (LocalStack stack = LocalStack.inMemory().start("bench overhead");
              var coffer = TestCoffer.start(stack, "[collections.bench]\ntable = \"bench-coffer\"\n", Map.of())) {
@@ -90,6 +94,9 @@ final class OverheadBench {
                     new Op("download 1 MB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1mb")),
                             c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1mb")).header("Authorization", auth).build())));
             for (Op op : ops) {
+                if (!only.isEmpty() && only.stream().noneMatch(op.name()::contains)) {
+                    continue;
+                }
                 for (int clients : concurrency) {
                     // A short warm-up of both paths, then the measured runs back to back.
                     LoadRunner.run(op.name(), clients, Duration.ofMillis(500), 100_000, op.direct());
