@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +27,15 @@ import java.util.regex.Pattern;
  * HS256 with this key, the expected issuer and audience, and a current time window; everything
  * else (alg none, other algorithms, other keys, expired or future tokens) is rejected the same way.
  *
- * <p>Thread-safe and immutable.
+ * <p>Verifying a token costs two JSON parses and an HMAC (~6 µs, a sixth of Coffer's own CPU per
+ * request in the overhead benchmark), and an app sends the same token with every request for its
+ * 15 minutes. So the outcome of a full verification is remembered per exact token string: a later
+ * request with the very same string skips the parse and the HMAC but still gets the time checks
+ * (expiry, not-before) against the clock. Only tokens that passed every check are remembered; any
+ * other string, however close, is verified in full. The memory is bounded and dropped whole when
+ * full (it refills from the next requests).
+ *
+ * <p>Thread-safe.
  */
 public final class AccessTokens {
     public static final String ISSUER = "coffer";
@@ -36,10 +45,17 @@ public final class AccessTokens {
     private static final Duration CLOCK_LEEWAY = Duration.ofSeconds(30);
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@|+-]{1,128}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Enough for every active token of a busy deployment; a few MB at most. */
+    static final int MAX_REMEMBERED = 10_000;
 
     private final byte[] key;
     private final Duration ttl;
     private final Clock clock;
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** What a full verification established about a token; the time window is checked on each use. */
+    private record Verified(String subject, Instant expiresAt, Optional<Instant> notBefore) {
+    }
 
     public AccessTokens(Secret secretKey, Duration ttl, Clock clock) {
         byte[] bytes = secretKey.reveal().getBytes(StandardCharsets.UTF_8);
@@ -84,6 +100,30 @@ public final class AccessTokens {
         if (token == null || token.length() > 4096) {
             return Optional.empty();
         }
+        Instant now = clock.instant();
+        Verified known = verified.get(token);
+        if (known == null) {
+            known = verifyFully(token).orElse(null);
+            if (known == null) {
+                return Optional.empty();
+            }
+            if (verified.size() >= MAX_REMEMBERED) {
+                verified.clear();
+            }
+            verified.put(token, known);
+        }
+        if (!now.isBefore(known.expiresAt().plus(CLOCK_LEEWAY))) {
+            verified.remove(token);
+            return Optional.empty();
+        }
+        if (known.notBefore().isPresent() && now.plus(CLOCK_LEEWAY).isBefore(known.notBefore().get())) {
+            return Optional.empty();
+        }
+        return Optional.of(known.subject());
+    }
+
+    /** Signature, algorithm, issuer, audience, subject and presence of an expiry; not the time window. */
+    private Optional<Verified> verifyFully(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || jwt.getHeader().getCriticalParams() != null) {
@@ -93,21 +133,19 @@ public final class AccessTokens {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            Instant now = clock.instant();
             if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
                     || !claims.getAudience().contains(AUDIENCE)) {
                 return Optional.empty();
             }
-            if (claims.getExpirationTime() == null
-                    || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_LEEWAY))) {
-                return Optional.empty();
-            }
-            if (claims.getNotBeforeTime() != null
-                    && now.plus(CLOCK_LEEWAY).isBefore(claims.getNotBeforeTime().toInstant())) {
+            if (claims.getExpirationTime() == null) {
                 return Optional.empty();
             }
             String subject = claims.getSubject();
-            return subject != null && USER_ID.matcher(subject).matches() ? Optional.of(subject) : Optional.empty();
+            if (subject == null || !USER_ID.matcher(subject).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Verified(subject, claims.getExpirationTime().toInstant(),
+                    Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant)));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

@@ -6,14 +6,19 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup] [--rounds N]}. Everything runs on loopback, bounded in count and time.
+ * {@code BenchMain [startup|overhead|streaming] [--rounds N]}. Everything runs on loopback, bounded in
+ * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
+ * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
+ * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
+ * (operation names to keep, e.g. {@code get item,1 KB}; default all) to profile one cell at a time.
  */
 public final class BenchMain {
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        dev.coffer.support.logging.LogSetup.configure(false, "warn");
+        // -Dcoffer.bench.log=info measures with the access log on, as `coffer serve` runs by default.
+        dev.coffer.support.logging.LogSetup.configure(false, System.getProperty("coffer.bench.log", "warn"));
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.gaul.s3proxy"))
                 .setLevel(ch.qos.logback.classic.Level.OFF);
         Path repo = Path.of(System.getProperty("coffer.repo", ".")).toAbsolutePath().normalize();
@@ -46,7 +51,13 @@ public final class BenchMain {
                     long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "3"));
                     System.out.println("| operation | clients | SDK req/s | Coffer req/s | ratio | SDK p50 / p99 ms | Coffer p50 / p99 ms | added p50 ms | errors (SDK/Coffer) |");
                     System.out.println("|---|---|---|---|---|---|---|---|---|");
-                    for (OverheadBench.Row r : OverheadBench.run(java.time.Duration.ofSeconds(seconds), List.of(1, 16, 64))) {
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16,64").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
+                            .map(String::trim).filter(o -> !o.isEmpty()).toList();
+                    long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"));
+                    for (OverheadBench.Row r : OverheadBench.run(java.time.Duration.ofSeconds(seconds),
+                            java.time.Duration.ofMillis(warmUpMillis), clients, ops)) {
                         System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %d/%d |%n",
                                 r.operation(), r.clients(), r.direct().perSecond(), r.coffer().perSecond(),
                                 r.coffer().perSecond() / r.direct().perSecond(), r.direct().percentileMillis(50), r.direct().percentileMillis(99),

@@ -18,6 +18,20 @@ final class LoadRunner {
 
     /** One measured run. */
     record Result(String name, int clients, long ops, long errors, Duration elapsed, long[] sortedLatencyNanos) {
+        /** Several runs of the same cell as one: operations, errors, time and latencies add up. */
+        static Result merge(List<Result> parts) {
+            long ops = 0;
+            long errors = 0;
+            Duration elapsed = Duration.ZERO;
+            for (Result r : parts) {
+                ops += r.ops();
+                errors += r.errors();
+                elapsed = elapsed.plus(r.elapsed());
+            }
+            long[] all = parts.stream().flatMapToLong(r -> Arrays.stream(r.sortedLatencyNanos())).sorted().toArray();
+            return new Result(parts.getFirst().name(), parts.getFirst().clients(), ops, errors, elapsed, all);
+        }
+
         double perSecond() {
             return ops / (elapsed.toNanos() / 1e9);
         }

@@ -25,10 +25,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  * threads (for Coffer) and the SDK's own blocking clients (direct), both on loopback, bounded.
  */
 final class OverheadBench {
+    /** The measured time of a cell is split into this many direct/Coffer pairs of slices. */
+    static final int SLICES = 3;
+
     record Row(String operation, int clients, LoadRunner.Result direct, LoadRunner.Result coffer) {
     }
 
-    static List<Row> run(Duration perCell, List<Integer> concurrency) throws Exception {
+    /**
+     * Runs every operation whose name contains one of {@code only} (all when empty) at each client
+     * count in {@code concurrency}: {@code warmUp} of each side, then {@code perCell} of each side
+     * measured in {@link #SLICES} alternating slices.
+     */
+    static List<Row> run(Duration perCell, Duration warmUp, List<Integer> concurrency, List<String> only) throws Exception {
         var rows = new ArrayList<Row>();
         try (LocalStack stack = LocalStack.inMemory().start("bench overhead");
              var coffer = TestCoffer.start(stack, "[collections.bench]\ntable = \"bench-coffer\"\n", Map.of())) {
@@ -61,12 +69,21 @@ final class OverheadBench {
 
             record Op(String name, LoadRunner.OperationFactory direct, LoadRunner.OperationFactory coffer) {
             }
-            LoadRunner.OperationFactory directCreate = c -> () -> ddb.putItem(b -> b.tableName(table).item(Map.of(
-                    "user_id", AttributeValue.fromS("direct-user"), "id", AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
-                    "n", AttributeValue.fromN("1"))));
-            LoadRunner.OperationFactory directGet = c -> () -> ddb.getItem(b -> b.tableName(table).key(Map.of(
+            // Like with like: Coffer writes a new item only if the id is free (attribute_not_exists)
+            // and stores created_at, updated_at and version beside the client's attributes; it reads
+            // with strongly consistent reads (a client reads its own writes). The direct calls do
+            // the same, so the difference measured is Coffer's hop, not a cheaper DynamoDB call.
+            LoadRunner.OperationFactory directCreate = c -> () -> {
+                String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+                return ddb.putItem(b -> b.tableName(table).item(Map.of(
+                        "user_id", AttributeValue.fromS("direct-user"), "id", AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
+                        "n", AttributeValue.fromN("1"), "created_at", AttributeValue.fromS(now), "updated_at", AttributeValue.fromS(now),
+                        "version", AttributeValue.fromN("1")))
+                        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
+            };
+            LoadRunner.OperationFactory directGet = c -> () -> ddb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
                     "user_id", AttributeValue.fromS("direct-user"), "id", AttributeValue.fromS(seed()))));
-            LoadRunner.OperationFactory directQuery = c -> () -> ddb.query(b -> b.tableName(table)
+            LoadRunner.OperationFactory directQuery = c -> () -> ddb.query(b -> b.tableName(table).consistentRead(true)
                     .keyConditionExpression("user_id = :u").expressionAttributeValues(Map.of(":u", AttributeValue.fromS("direct-user")))
                     .limit(20));
             String auth = "Bearer " + token;
@@ -90,13 +107,24 @@ final class OverheadBench {
                     new Op("download 1 MB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1mb")),
                             c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1mb")).header("Authorization", auth).build())));
             for (Op op : ops) {
+                if (!only.isEmpty() && only.stream().noneMatch(op.name()::contains)) {
+                    continue;
+                }
                 for (int clients : concurrency) {
-                    // A short warm-up of both paths, then the measured runs back to back.
-                    LoadRunner.run(op.name(), clients, Duration.ofMillis(500), 100_000, op.direct());
-                    LoadRunner.run(op.name(), clients, Duration.ofMillis(500), 100_000, op.coffer());
-                    var direct = LoadRunner.run(op.name(), clients, perCell, 1_000_000, op.direct());
-                    var viaCoffer = LoadRunner.run(op.name(), clients, perCell, 1_000_000, op.coffer());
-                    rows.add(new Row(op.name(), clients, direct, viaCoffer));
+                    // Warm-up of both paths until the JIT has settled (with half a second the first
+                    // cells measured mostly the compiler), then the measured time in interleaved
+                    // slices, so that a burst of load from elsewhere on the machine hits both sides
+                    // alike instead of whichever ran at that moment.
+                    LoadRunner.run(op.name(), clients, warmUp, 1_000_000, op.direct());
+                    LoadRunner.run(op.name(), clients, warmUp, 1_000_000, op.coffer());
+                    var direct = new ArrayList<LoadRunner.Result>();
+                    var viaCoffer = new ArrayList<LoadRunner.Result>();
+                    Duration slice = perCell.dividedBy(SLICES);
+                    for (int i = 0; i < SLICES; i++) {
+                        direct.add(LoadRunner.run(op.name(), clients, slice, 1_000_000, op.direct()));
+                        viaCoffer.add(LoadRunner.run(op.name(), clients, slice, 1_000_000, op.coffer()));
+                    }
+                    rows.add(new Row(op.name(), clients, LoadRunner.Result.merge(direct), LoadRunner.Result.merge(viaCoffer)));
                 }
             }
             ddb.close();
