@@ -10,7 +10,10 @@ import java.util.Locale;
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
- * (operation names to keep, e.g. {@code get item,1 KB}; default all) to profile one cell at a time.
+ * (operation names to keep, e.g. {@code get item,1 KB}; default all) to profile one cell at a time,
+ * and {@code -Dcoffer.bench.backends.cpus} (e.g. {@code 1}): run DynamoDB Local and S3Proxy in a child
+ * JVM pinned to those CPUs instead of in the bench's own JVM, and {@code -Dcoffer.bench.generator}
+ * ({@code wrk} or {@code jdk}; default wrk when installed): the client that drives Coffer's API.
  */
 public final class BenchMain {
     private BenchMain() {
@@ -49,15 +52,24 @@ public final class BenchMain {
                 }
                 case "overhead" -> {
                     long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "3"));
-                    System.out.println("| operation | clients | SDK req/s | Coffer req/s | ratio | SDK p50 / p99 ms | Coffer p50 / p99 ms | added p50 ms | errors (SDK/Coffer) |");
-                    System.out.println("|---|---|---|---|---|---|---|---|---|");
                     List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16,64").split(","))
                             .map(String::trim).map(Integer::valueOf).toList();
                     List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
                             .map(String::trim).filter(o -> !o.isEmpty()).toList();
                     long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"));
-                    for (OverheadBench.Row r : OverheadBench.run(java.time.Duration.ofSeconds(seconds),
-                            java.time.Duration.ofMillis(warmUpMillis), clients, ops)) {
+                    String cpus = System.getProperty("coffer.bench.backends.cpus", "");
+                    List<OverheadBench.Row> rows;
+                    // wrk when installed (bench/run installs it where it can), else the JDK HttpClient.
+                    OverheadBench.Generator generator = OverheadBench.Generator.valueOf(System.getProperty("coffer.bench.generator",
+                            WrkRunner.available() ? "wrk" : "jdk").toUpperCase(Locale.ROOT));
+                    try (BenchBackends backends = cpus.isEmpty() ? BenchBackends.inProcess() : BenchBackends.pinnedTo(cpus)) {
+                        System.out.println("backends " + backends.description() + "; load on Coffer from " + generator + "\n");
+                        rows = OverheadBench.run(backends, generator, java.time.Duration.ofSeconds(seconds),
+                                java.time.Duration.ofMillis(warmUpMillis), clients, ops);
+                    }
+                    System.out.println("| operation | clients | SDK req/s | Coffer req/s | ratio | SDK p50 / p99 ms | Coffer p50 / p99 ms | added p50 ms | errors (SDK/Coffer) |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|");
+                    for (OverheadBench.Row r : rows) {
                         System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %d/%d |%n",
                                 r.operation(), r.clients(), r.direct().perSecond(), r.coffer().perSecond(),
                                 r.coffer().perSecond() / r.direct().perSecond(), r.direct().percentileMillis(50), r.direct().percentileMillis(99),

@@ -36,15 +36,19 @@ final class OverheadBench {
      * count in {@code concurrency}: {@code warmUp} of each side, then {@code perCell} of each side
      * measured in {@link #SLICES} alternating slices.
      */
-    static List<Row> run(Duration perCell, Duration warmUp, List<Integer> concurrency, List<String> only) throws Exception {
+    static List<Row> run(BenchBackends backends, Generator generator, Duration perCell, Duration warmUp, List<Integer> concurrency,
+                         List<String> only) throws Exception {
         var rows = new ArrayList<Row>();
-        try (LocalStack stack = LocalStack.inMemory().start("bench overhead");
-             var coffer = TestCoffer.start(stack, "[collections.bench]\ntable = \"bench-coffer\"\n", Map.of())) {
+        // Coffer in remote mode against the backends' endpoints, as it runs against AWS.
+        var env = Map.of("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY,
+                "AWS_DYNAMODB_ENDPOINT", backends.dynamoDb().toString(), "AWS_ENDPOINT_URL_S3", backends.s3().toString(),
+                "COFFER_AWS_VALIDATE_CREDENTIALS", "false", "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmn");
+        try (var coffer = TestCoffer.startRemote(TestCoffer.config("[collections.bench]\ntable = \"bench-coffer\"\n", env))) {
             var credentials = AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
             var http = ApacheHttpClient.builder().maxConnections(256).build();
-            DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint()).region(Region.US_EAST_1)
+            DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(backends.dynamoDb()).region(Region.US_EAST_1)
                     .credentialsProvider(() -> credentials).httpClient(http).build();
-            S3Client s3 = S3Client.builder().endpointOverride(stack.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+            S3Client s3 = S3Client.builder().endpointOverride(backends.s3()).region(Region.US_EAST_1).forcePathStyle(true)
                     .credentialsProvider(() -> credentials).httpClient(http).build();
             String table = "bench-coffer";   // the same table: direct calls use another user id
             String bucket = coffer.server().config().storage().bucket();
@@ -67,7 +71,7 @@ final class OverheadBench {
             put(client, base, token, "1kb", oneKb);
             put(client, base, token, "1mb", oneMb);
 
-            record Op(String name, LoadRunner.OperationFactory direct, LoadRunner.OperationFactory coffer) {
+            record Op(String name, LoadRunner.OperationFactory direct, LoadRunner.OperationFactory coffer, WrkRunner.Request wrk) {
             }
             // Like with like: Coffer writes a new item only if the id is free (attribute_not_exists)
             // and stores created_at, updated_at and version beside the client's attributes; it reads
@@ -94,18 +98,28 @@ final class OverheadBench {
                     base.resolve("/api/v1/collections/bench/items/" + seed())).header("Authorization", auth).build());
             LoadRunner.OperationFactory cofferQuery = c -> () -> send(client, HttpRequest.newBuilder(
                     base.resolve("/api/v1/collections/bench/items?limit=20")).header("Authorization", auth).build());
+            var json = Map.of("Authorization", auth, "Content-Type", "application/json");
+            var binary = Map.of("Authorization", auth, "Content-Type", "application/octet-stream");
+            var plain = Map.of("Authorization", auth);
             var ops = List.of(
-                    new Op("create item", directCreate, cofferCreate),
-                    new Op("get item", directGet, cofferGet),
-                    new Op("query 20 items", directQuery, cofferQuery),
+                    new Op("create item", directCreate, cofferCreate,
+                            new WrkRunner.Request("POST", "\"/api/v1/collections/bench/items\"", json, "'{\"n\":1}'")),
+                    new Op("get item", directGet, cofferGet, new WrkRunner.Request("GET",
+                            "string.format(\"/api/v1/collections/bench/items/seed-%03d\", math.random(0, 39))", plain, null)),
+                    new Op("query 20 items", directQuery, cofferQuery,
+                            new WrkRunner.Request("GET", "\"/api/v1/collections/bench/items?limit=20\"", plain, null)),
                     new Op("upload 1 KB", c -> () -> s3.putObject(b -> b.bucket(bucket).key("direct/up-" + c), RequestBody.fromBytes(oneKb)),
-                            c -> () -> put(client, base, token, "up-" + c, oneKb)),
+                            c -> () -> put(client, base, token, "up-" + c, oneKb),
+                            new WrkRunner.Request("PUT", "\"/api/v1/files/up-\" .. (counter % 64)", binary, "string.rep(\"a\", 1024)")),
                     new Op("download 1 KB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1kb")),
-                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1kb")).header("Authorization", auth).build())),
+                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1kb")).header("Authorization", auth).build()),
+                            new WrkRunner.Request("GET", "\"/api/v1/files/1kb\"", plain, null)),
                     new Op("upload 1 MB", c -> () -> s3.putObject(b -> b.bucket(bucket).key("direct/upm-" + c), RequestBody.fromBytes(oneMb)),
-                            c -> () -> put(client, base, token, "upm-" + c, oneMb)),
+                            c -> () -> put(client, base, token, "upm-" + c, oneMb),
+                            new WrkRunner.Request("PUT", "\"/api/v1/files/upm-\" .. (counter % 64)", binary, "string.rep(\"a\", 1048576)")),
                     new Op("download 1 MB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1mb")),
-                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1mb")).header("Authorization", auth).build())));
+                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1mb")).header("Authorization", auth).build()),
+                            new WrkRunner.Request("GET", "\"/api/v1/files/1mb\"", plain, null)));
             for (Op op : ops) {
                 if (!only.isEmpty() && only.stream().noneMatch(op.name()::contains)) {
                     continue;
@@ -116,13 +130,13 @@ final class OverheadBench {
                     // slices, so that a burst of load from elsewhere on the machine hits both sides
                     // alike instead of whichever ran at that moment.
                     LoadRunner.run(op.name(), clients, warmUp, 1_000_000, op.direct());
-                    LoadRunner.run(op.name(), clients, warmUp, 1_000_000, op.coffer());
+                    viaCoffer(generator, op.name(), clients, warmUp, op.coffer(), base, op.wrk());
                     var direct = new ArrayList<LoadRunner.Result>();
                     var viaCoffer = new ArrayList<LoadRunner.Result>();
                     Duration slice = perCell.dividedBy(SLICES);
                     for (int i = 0; i < SLICES; i++) {
                         direct.add(LoadRunner.run(op.name(), clients, slice, 1_000_000, op.direct()));
-                        viaCoffer.add(LoadRunner.run(op.name(), clients, slice, 1_000_000, op.coffer()));
+                        viaCoffer.add(viaCoffer(generator, op.name(), clients, slice, op.coffer(), base, op.wrk()));
                     }
                     rows.add(new Row(op.name(), clients, LoadRunner.Result.merge(direct), LoadRunner.Result.merge(viaCoffer)));
                 }
@@ -132,6 +146,20 @@ final class OverheadBench {
             http.close();
         }
         return rows;
+    }
+
+    /** Which client drives Coffer's HTTP API. */
+    enum Generator {
+        /** wrk (C, one thread): little CPU of its own per request. */
+        WRK,
+        /** The JDK HttpClient on virtual threads, in this JVM. */
+        JDK
+    }
+
+    private static LoadRunner.Result viaCoffer(Generator generator, String name, int clients, Duration budget,
+                                               LoadRunner.OperationFactory jdk, URI base, WrkRunner.Request wrk) throws Exception {
+        return generator == Generator.WRK ? WrkRunner.run(name, base, clients, budget, 1_000_000, wrk)
+                : LoadRunner.run(name, clients, budget, 1_000_000, jdk);
     }
 
     private static String seed() {
