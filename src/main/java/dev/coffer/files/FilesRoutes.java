@@ -79,6 +79,13 @@ final class FilesRoutes implements ApiModule {
         }
     }
 
+    /**
+     * Copy chunk for downloads: each write blocks until Jetty has sent it, so bigger chunks mean
+     * fewer hand-offs per byte (1 GiB on a pooled thread: ~210-230 MB/s with transferTo's 16 KiB,
+     * ~267 MB/s with 64 KiB or 256 KiB). 64 KiB keeps 512 concurrent downloads at 32 MiB of heap.
+     */
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
+
     private void download(Context ctx) throws IOException {
         String user = authenticated.caller(ctx).userId();
         String path = path(ctx);
@@ -98,7 +105,10 @@ final class FilesRoutes implements ApiModule {
                         ctx.header("Content-Range", meta.contentRange());
                     }
                     OutputStream out = ctx.res().getOutputStream();
-                    in.transferTo(out);
+                    byte[] buffer = new byte[COPY_BUFFER_BYTES];
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        out.write(buffer, 0, n);
+                    }
                     out.flush();
                 }
             }

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: Javalin on Jetty 12 with a virtual thread per request. It assigns request ids,
+ * The HTTP edge: Javalin on Jetty 12 with a pooled thread per request. It assigns request ids,
  * limits concurrency (503 when full), logs one line per request, and renders every error as
  * RFC 9457 problem JSON. Features plug in as {@link ApiModule}s; nothing below this class knows
  * about requests.
@@ -25,6 +25,10 @@ public final class HttpServer implements AutoCloseable {
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD);
 
     private static final String STARTED_AT = "coffer.startedAt";
+    /** Threads beyond the admitted requests: Jetty's selectors and acceptor, and requests that are refused (503). */
+    private static final int POOL_HEADROOM = 32;
+    private static final int MIN_THREADS = 8;
+    private static final java.time.Duration POOL_IDLE = java.time.Duration.ofSeconds(60);
     private final Javalin app;
 
     private HttpServer(Javalin app) {
@@ -34,7 +38,17 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(ServerConfig config, List<ApiModule> modules) {
         Semaphore permits = new Semaphore(config.maxConcurrentRequests());
         Javalin app = Javalin.create(c -> {
-            c.concurrency.useVirtualThreads = true;
+            // Platform threads from Jetty's own pool, not a virtual thread per request: measured with
+            // the overhead bench, a get item through Coffer reached 0.78-0.90 of the direct SDK's
+            // throughput this way against 0.50-0.72 with virtual threads (each request handed from
+            // the selector to a carrier, and every blocking SDK read parked and woken by the poller).
+            // The pool holds one thread per admitted request plus room for Jetty's selectors and
+            // acceptors, so the semaphore below, not the pool, is what answers 503 when full.
+            c.concurrency.useVirtualThreads = false;
+            var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(config.maxConcurrentRequests() + POOL_HEADROOM,
+                    MIN_THREADS, (int) POOL_IDLE.toMillis());
+            threads.setName("coffer-http");
+            c.jetty.threadPool = threads;
             c.jsonMapper(new io.javalin.json.JavalinJackson(dev.coffer.support.Json.mapper(), true));
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
