@@ -3,11 +3,10 @@ package dev.coffer.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.local.LocalStack;
+import dev.coffer.testing.CutOffUpload;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,23 +45,8 @@ class FilesLimitsAndFailuresTest {
         try (var coffer = TestCoffer.start(stack, "", Map.of("COFFER_FILES_MULTIPART_THRESHOLD_BYTES", "5242880",
                 "COFFER_FILES_PART_SIZE_BYTES", "5242880"))) {
             String token = coffer.tokenFor("quitter");
-            try (Socket socket = new Socket("127.0.0.1", coffer.server().port())) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("PUT /api/v1/files/partial.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
-                        + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                byte[] chunk = new byte[1024 * 1024];
-                for (int i = 0; i < 12; i++) {   // 12 MiB: two parts uploaded, then the client vanishes
-                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.write(chunk);
-                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                }
-                out.flush();
-                socket.shutdownOutput();
-                InputStream in = socket.getInputStream();
-                String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-                assertThat(answer).startsWith("HTTP/1.1 400");
-            }
+            // 12 MiB: two parts uploaded, then the client vanishes.
+            assertThat(CutOffUpload.send(coffer.server().port(), token, "partial.bin", 12)).startsWith("HTTP/1.1 400");
             String bucket = coffer.server().config().storage().bucket();
             var s3 = coffer.server().clients().s3();
             assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("users/quitter/")).contents()).isEmpty();

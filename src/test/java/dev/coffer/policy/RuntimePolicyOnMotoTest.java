@@ -11,15 +11,13 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.doctor.CheckResult;
 import dev.coffer.doctor.Doctor;
 import dev.coffer.provision.Provisioner;
+import dev.coffer.testing.CutOffUpload;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import dev.coffer.testing.TestCollections;
 import dev.coffer.support.Json;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,25 +185,10 @@ class RuntimePolicyOnMotoTest {
 
     /** A chunked upload past the multipart threshold whose client goes away: Coffer aborts the upload. */
     private static Http.Response cutOffUpload(String token) {
-        try (Socket socket = new Socket("127.0.0.1", coffer.server().port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("PUT /api/v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = new byte[1024 * 1024];
-            for (int i = 0; i < 7; i++) {   // one 5 MiB part goes up, then the body ends without its last chunk
-                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            }
-            out.flush();
-            socket.shutdownOutput();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            int status = answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
-            return new Http.Response(status, answer.getBytes(StandardCharsets.ISO_8859_1), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // One 5 MiB part goes up, then the body ends without its last chunk.
+        String answer = CutOffUpload.send(coffer.server().port(), token, "cut.bin", 7);
+        int status = answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+        return new Http.Response(status, answer.getBytes(StandardCharsets.ISO_8859_1), null);
     }
 
     private static Http.Response remember(Session s, Http.Response tokens) {
