@@ -14,25 +14,10 @@ class CollectionConfigTest {
 
     @Test
     void parse_fullDeclaration() throws Exception {
-        var all = parse("""
-                [collections.scans]
-                table = "dermalens-scans"
-                sort_key = "scan_id"
-                ttl_attribute = "expires_at"
-                [[collections.scans.indexes]]
-                name = "scan-date-index"
-                kind = "local"
-                key = "scan_date"
-                [[collections.scans.indexes]]
-                name = "score-index"
-                kind = "global"
-                key = "score"
-                key_type = "number"
-                [collections.plans]
-                """);
+        var all = parse(dev.coffer.testing.TestCollections.SCANS.formatted("x") + "[collections.plans]\n");
 
         CollectionConfig scans = all.get("scans");
-        assertThat(scans.table()).isEqualTo("dermalens-scans");
+        assertThat(scans.table()).isEqualTo("t-scans-x");
         assertThat(scans.sortKey()).isEqualTo("scan_id");
         assertThat(scans.ttlAttribute()).contains("expires_at");
         assertThat(scans.indexes()).containsExactly(
