@@ -39,6 +39,10 @@ public final class AwsClients implements AutoCloseable {
                 .maxConnections(MAX_CONNECTIONS)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(SOCKET_TIMEOUT)
+                // No "Expect: 100-continue" round trip before each S3 PUT: Coffer signs for its own
+                // bucket, so a refusal before the body is rare, and a 1 KB upload through Coffer went
+                // from 0.60 to 0.80 of the direct SDK's throughput at one client (0.82 -> 1.00 at 16).
+                .expectContinueEnabled(false)
                 .build();
         var overrides = noProfileFiles().toBuilder()
                 .apiCallTimeout(config.apiCallTimeout())
