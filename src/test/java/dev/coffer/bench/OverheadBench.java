@@ -45,7 +45,9 @@ final class OverheadBench {
                 "COFFER_AWS_VALIDATE_CREDENTIALS", "false", "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmn");
         try (var coffer = TestCoffer.startRemote(TestCoffer.config("[collections.bench]\ntable = \"bench-coffer\"\n", env))) {
             var credentials = AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
-            var http = ApacheHttpClient.builder().maxConnections(256).build();
+            // The same HTTP client settings as Coffer's own (no Expect: 100-continue before PUTs),
+            // so the direct side is the best the SDK does, not its defaults.
+            var http = ApacheHttpClient.builder().maxConnections(256).expectContinueEnabled(false).build();
             DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(backends.dynamoDb()).region(Region.US_EAST_1)
                     .credentialsProvider(() -> credentials).httpClient(http).build();
             S3Client s3 = S3Client.builder().endpointOverride(backends.s3()).region(Region.US_EAST_1).forcePathStyle(true)
