@@ -20,6 +20,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -68,40 +69,37 @@ final class RecordStore implements UserDataOwner {
         Map<String, AttributeValue> attributes = checkedItem(item);
         try {
             dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", Collection.USER_ID)));
+                    .expressionAttributeNames(Map.of("#pk", Collection.USER_ID))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new WriteOutcome.Written(item);
         } catch (ConditionalCheckFailedException e) {
-            String id = item.get(c.sortKey()).asText();
-            if (landedEarlier(userId, c, id, attributes)) {
+            if (landedEarlier(e, attributes)) {
                 return new WriteOutcome.Written(item);
             }
-            return new WriteOutcome.Conflict(get(userId, c, id).map(existing -> existing.path(VERSION).asLong()).orElse(0L));
+            return new WriteOutcome.Conflict(e.hasItem() ? ItemCodec.toJson(e.item()).path(VERSION).asLong() : 0L);
         } catch (SdkException e) {
             throw translate(e, "PutItem", c);
         }
     }
 
     /**
-     * True when the table already holds exactly {@code attributes}: the SDK retried a write whose
-     * first attempt landed but whose answer was lost (a dropped connection, a backend stopping),
-     * and the retry's condition then failed against the write itself. Reporting that as a
-     * conflict would tell the client a stored write had failed.
+     * True when the item that failed the condition (returned by DynamoDB with the failure, so no
+     * second read) is exactly {@code attributes}: the SDK retried a write whose first attempt
+     * landed but whose answer was lost (a dropped connection, a backend stopping), and the retry's
+     * condition then failed against the write itself. Reporting that as a conflict would tell the
+     * client a stored write had failed.
      */
-    private boolean landedEarlier(String userId, Collection c, String id, Map<String, AttributeValue> attributes) {
-        return stored(userId, c, id).map(attributes::equals).orElse(false);
-    }
-
-    private Optional<Map<String, AttributeValue>> stored(String userId, Collection c, String id) {
-        try {
-            var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
-            return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
-        } catch (SdkException e) {
-            throw translate(e, "GetItem", c);
-        }
+    private static boolean landedEarlier(ConditionalCheckFailedException e, Map<String, AttributeValue> attributes) {
+        return e.hasItem() && e.item().equals(attributes);
     }
 
     Optional<ObjectNode> get(String userId, Collection c, String id) {
-        return stored(userId, c, id).map(ItemCodec::toJson);
+        try {
+            var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
+            return response.hasItem() && !response.item().isEmpty() ? Optional.of(ItemCodec.toJson(response.item())) : Optional.empty();
+        } catch (SdkException e) {
+            throw translate(e, "GetItem", c);
+        }
     }
 
     /** Replaces the item's client attributes, keeping created_at; {@code ifMatch} pins the version. */
@@ -142,10 +140,11 @@ final class RecordStore implements UserDataOwner {
             try {
                 dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("#v = :v")
                         .expressionAttributeNames(Map.of("#v", VERSION))
-                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version)))));
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return new WriteOutcome.Written(item);
             } catch (ConditionalCheckFailedException e) {
-                if (landedEarlier(userId, c, id, attributes)) {
+                if (landedEarlier(e, attributes)) {
                     return new WriteOutcome.Written(item);
                 }
                 if (ifMatch.isPresent()) {
