@@ -56,6 +56,12 @@ public final class AwsErrors {
                 "see the server log for the request id", null, e);
     }
 
+    /** The region S3 names for the bucket in {@code x-amz-bucket-region} (sent with 301, 400 and 403 answers too). */
+    public static java.util.Optional<String> bucketRegion(AwsServiceException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? java.util.Optional.empty()
+                : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+    }
+
     private static CofferException translateService(AwsServiceException e, String operation) {
         String awsCode = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? codeFromBody(e)
                 : e.awsErrorDetails().errorCode();
@@ -82,8 +88,7 @@ public final class AwsErrors {
                     new CofferException(ErrorCode.MISSING_TABLE, cause + ": the table does not exist",
                             "run 'coffer init' or check the table names and aws.region", null, e);
             case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException" -> {
-                String real = e.awsErrorDetails().sdkHttpResponse() == null ? null
-                        : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                String real = bucketRegion(e).orElse(null);
                 yield new CofferException(ErrorCode.REGION_MISMATCH,
                         cause + ": the bucket is in another region" + (real == null ? "" : " (" + real + ")"),
                         real == null ? "set AWS_REGION to the bucket's region" : "set AWS_REGION=" + real, null, e);

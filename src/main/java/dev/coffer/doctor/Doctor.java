@@ -149,11 +149,13 @@ public final class Doctor {
         String region = env.config().aws().region();
         String bucket = env.config().storage().bucket();
         Optional<String> bucketRegion = bucketRegion(env.clients().s3(), bucket);
-        if (bucketRegion.isPresent() && !bucketRegion.get().equals(region)) {
-            return new CheckResult.Failed("region", ErrorCode.REGION_MISMATCH.code(), "bucket " + bucket + " is in "
+        if (bucketRegion.isPresent()) {
+            return bucketRegion.get().equals(region) ? new CheckResult.Ok("region", region)
+                    : new CheckResult.Failed("region", ErrorCode.REGION_MISMATCH.code(), "bucket " + bucket + " is in "
                     + bucketRegion.get() + ", Coffer is configured for " + region, "set AWS_REGION=" + bucketRegion.get()
                     + " (its tables must be in that region too), or use a bucket in " + region);
         }
+        // No region header (some S3-compatible servers): a listing fails with a region error instead.
         try {
             env.clients().s3().listObjectsV2(b -> b.bucket(bucket).prefix(env.config().storage().prefix()).maxKeys(1));
         } catch (SdkException e) {
@@ -173,8 +175,7 @@ public final class Doctor {
         try {
             return Optional.ofNullable(s3.headBucket(b -> b.bucket(bucket)).bucketRegion());
         } catch (S3Exception e) {
-            return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? Optional.empty()
-                    : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+            return AwsErrors.bucketRegion(e);
         } catch (SdkException e) {
             return Optional.empty();
         }
