@@ -28,7 +28,11 @@ final class OverheadBench {
     /** The measured time of a cell is split into this many direct/Coffer pairs of slices. */
     static final int SLICES = 3;
 
-    record Row(String operation, int clients, LoadRunner.Result direct, LoadRunner.Result coffer) {
+    /**
+     * One cell: the direct SDK calls, the same calls behind {@link ThinProxy} (the floor of any HTTP
+     * service in front of the SDK), and Coffer.
+     */
+    record Row(String operation, int clients, LoadRunner.Result direct, LoadRunner.Result thin, LoadRunner.Result coffer) {
     }
 
     /**
@@ -72,8 +76,12 @@ final class OverheadBench {
             s3.putObject(b -> b.bucket(bucket).key("direct/1mb"), RequestBody.fromBytes(oneMb));
             put(client, base, token, "1kb", oneKb);
             put(client, base, token, "1mb", oneMb);
+            // The thin proxy serves the direct side's items and objects with the direct side's clients.
+            var thin = ThinProxy.start(ddb, table, "direct-user", s3, bucket, "direct/");
+            URI thinBase = thin.base();
 
-            record Op(String name, LoadRunner.OperationFactory direct, LoadRunner.OperationFactory coffer, WrkRunner.Request wrk) {
+            record Op(String name, LoadRunner.OperationFactory direct, java.util.function.Function<URI, LoadRunner.OperationFactory> coffer,
+                      WrkRunner.Request wrk) {
             }
             // Like with like: Coffer writes a new item only if the id is free (attribute_not_exists)
             // and stores created_at, updated_at and version beside the client's attributes; it reads
@@ -93,13 +101,14 @@ final class OverheadBench {
                     .keyConditionExpression("user_id = :u").expressionAttributeValues(Map.of(":u", AttributeValue.fromS("direct-user")))
                     .limit(20));
             String auth = "Bearer " + token;
-            LoadRunner.OperationFactory cofferCreate = c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/collections/bench/items"))
-                    .header("Authorization", auth).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build());
-            LoadRunner.OperationFactory cofferGet = c -> () -> send(client, HttpRequest.newBuilder(
-                    base.resolve("/api/v1/collections/bench/items/" + seed())).header("Authorization", auth).build());
-            LoadRunner.OperationFactory cofferQuery = c -> () -> send(client, HttpRequest.newBuilder(
-                    base.resolve("/api/v1/collections/bench/items?limit=20")).header("Authorization", auth).build());
+            // Coffer's side as the JDK generator sends it, to Coffer or to the thin proxy at `at`.
+            java.util.function.Function<URI, LoadRunner.OperationFactory> cofferCreate = at -> c -> () -> send(client,
+                    HttpRequest.newBuilder(at.resolve("/api/v1/collections/bench/items")).header("Authorization", auth)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build());
+            java.util.function.Function<URI, LoadRunner.OperationFactory> cofferGet = at -> c -> () -> send(client, HttpRequest.newBuilder(
+                    at.resolve("/api/v1/collections/bench/items/" + seed())).header("Authorization", auth).build());
+            java.util.function.Function<URI, LoadRunner.OperationFactory> cofferQuery = at -> c -> () -> send(client, HttpRequest.newBuilder(
+                    at.resolve("/api/v1/collections/bench/items?limit=20")).header("Authorization", auth).build());
             var json = Map.of("Authorization", auth, "Content-Type", "application/json");
             var binary = Map.of("Authorization", auth, "Content-Type", "application/octet-stream");
             var plain = Map.of("Authorization", auth);
@@ -111,16 +120,16 @@ final class OverheadBench {
                     new Op("query 20 items", directQuery, cofferQuery,
                             new WrkRunner.Request("GET", "\"/api/v1/collections/bench/items?limit=20\"", plain, null)),
                     new Op("upload 1 KB", c -> () -> s3.putObject(b -> b.bucket(bucket).key("direct/up-" + c), RequestBody.fromBytes(oneKb)),
-                            c -> () -> put(client, base, token, "up-" + c, oneKb),
+                            at -> c -> () -> put(client, at, token, "up-" + c, oneKb),
                             new WrkRunner.Request("PUT", "\"/api/v1/files/up-\" .. (counter % 64)", binary, "string.rep(\"a\", 1024)")),
                     new Op("download 1 KB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1kb")),
-                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1kb")).header("Authorization", auth).build()),
+                            at -> c -> () -> send(client, HttpRequest.newBuilder(at.resolve("/api/v1/files/1kb")).header("Authorization", auth).build()),
                             new WrkRunner.Request("GET", "\"/api/v1/files/1kb\"", plain, null)),
                     new Op("upload 1 MB", c -> () -> s3.putObject(b -> b.bucket(bucket).key("direct/upm-" + c), RequestBody.fromBytes(oneMb)),
-                            c -> () -> put(client, base, token, "upm-" + c, oneMb),
+                            at -> c -> () -> put(client, at, token, "upm-" + c, oneMb),
                             new WrkRunner.Request("PUT", "\"/api/v1/files/upm-\" .. (counter % 64)", binary, "string.rep(\"a\", 1048576)")),
                     new Op("download 1 MB", c -> () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("direct/1mb")),
-                            c -> () -> send(client, HttpRequest.newBuilder(base.resolve("/api/v1/files/1mb")).header("Authorization", auth).build()),
+                            at -> c -> () -> send(client, HttpRequest.newBuilder(at.resolve("/api/v1/files/1mb")).header("Authorization", auth).build()),
                             new WrkRunner.Request("GET", "\"/api/v1/files/1mb\"", plain, null)));
             for (Op op : ops) {
                 if (!only.isEmpty() && only.stream().noneMatch(op.name()::contains)) {
@@ -132,17 +141,22 @@ final class OverheadBench {
                     // slices, so that a burst of load from elsewhere on the machine hits both sides
                     // alike instead of whichever ran at that moment.
                     LoadRunner.run(op.name(), clients, warmUp, 1_000_000, op.direct());
-                    viaCoffer(generator, op.name(), clients, warmUp, op.coffer(), base, op.wrk());
+                    viaHttp(generator, op.name(), clients, warmUp, op.coffer().apply(thinBase), thinBase, op.wrk());
+                    viaHttp(generator, op.name(), clients, warmUp, op.coffer().apply(base), base, op.wrk());
                     var direct = new ArrayList<LoadRunner.Result>();
+                    var viaThin = new ArrayList<LoadRunner.Result>();
                     var viaCoffer = new ArrayList<LoadRunner.Result>();
                     Duration slice = perCell.dividedBy(SLICES);
                     for (int i = 0; i < SLICES; i++) {
                         direct.add(LoadRunner.run(op.name(), clients, slice, 1_000_000, op.direct()));
-                        viaCoffer.add(viaCoffer(generator, op.name(), clients, slice, op.coffer(), base, op.wrk()));
+                        viaThin.add(viaHttp(generator, op.name(), clients, slice, op.coffer().apply(thinBase), thinBase, op.wrk()));
+                        viaCoffer.add(viaHttp(generator, op.name(), clients, slice, op.coffer().apply(base), base, op.wrk()));
                     }
-                    rows.add(new Row(op.name(), clients, LoadRunner.Result.merge(direct), LoadRunner.Result.merge(viaCoffer)));
+                    rows.add(new Row(op.name(), clients, LoadRunner.Result.merge(direct), LoadRunner.Result.merge(viaThin),
+                            LoadRunner.Result.merge(viaCoffer)));
                 }
             }
+            thin.close();
             ddb.close();
             s3.close();
             http.close();
@@ -158,8 +172,10 @@ final class OverheadBench {
         JDK
     }
 
-    private static LoadRunner.Result viaCoffer(Generator generator, String name, int clients, Duration budget,
-                                               LoadRunner.OperationFactory jdk, URI base, WrkRunner.Request wrk) throws Exception {
+    /**
+     * The load over HTTP against {@code base}: Coffer or the thin proxy. */
+    private static LoadRunner.Result viaHttp(Generator generator, String name, int clients, Duration budget,
+                                             LoadRunner.OperationFactory jdk, URI base, WrkRunner.Request wrk) throws Exception {
         return generator == Generator.WRK ? WrkRunner.run(name, base, clients, budget, 1_000_000, wrk)
                 : LoadRunner.run(name, clients, budget, 1_000_000, jdk);
     }
