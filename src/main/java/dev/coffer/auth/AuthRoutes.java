@@ -6,8 +6,8 @@ import dev.coffer.error.ErrorCode;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
+import dev.coffer.http.Routes;
+import dev.coffer.http.Exchange;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,14 +41,14 @@ final class AuthRoutes implements ApiModule {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post(BASE + "/register", ctx -> {
             Register body = bodies.read(ctx, Register.class);
             ctx.status(201).json(profile(auth.register(body.email(), body.password(), body.fullName())));
         });
         routes.post(BASE + "/login", ctx -> {
             Login body = bodies.read(ctx, Login.class);
-            ctx.json(tokens(auth.login(body.email(), body.password(), ctx.req().getRemoteAddr())));
+            ctx.json(tokens(auth.login(body.email(), body.password(), ctx.remoteAddress())));
         });
         routes.post(BASE + "/refresh", ctx -> ctx.json(tokens(auth.refresh(bodies.read(ctx, Refresh.class).refreshToken()))));
         routes.post(BASE + "/logout", ctx -> {
@@ -72,7 +72,7 @@ final class AuthRoutes implements ApiModule {
     }
 
     /** Account endpoints are for Coffer's own users, signed in with their access token. */
-    private String accountHolder(Context ctx) {
+    private String accountHolder(Exchange ctx) {
         Caller caller = authenticated.caller(ctx);
         if (caller.kind() != Caller.Kind.ACCESS_TOKEN) {
             throw new CofferException(ErrorCode.FORBIDDEN, "account endpoints need the user's own access token");

@@ -7,8 +7,8 @@ import dev.coffer.http.ApiModule;
 import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.support.OpaqueTokens;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
+import dev.coffer.http.Routes;
+import dev.coffer.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +47,7 @@ final class FilesRoutes implements ApiModule {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post(BASE + "/presign", this::presign);
         routes.get(BASE, this::list);
         routes.put(BASE + "/<path>", this::upload);
@@ -56,7 +56,7 @@ final class FilesRoutes implements ApiModule {
         routes.delete(BASE + "/<path>", this::delete);
     }
 
-    private void upload(Context ctx) {
+    private void upload(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         String path = path(ctx);
         String contentType = contentType(ctx.header("Content-Type"));
@@ -68,8 +68,8 @@ final class FilesRoutes implements ApiModule {
         if (ifMatch.isPresent() && ifNoneMatch != null) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "use If-Match or If-None-Match, not both");
         }
-        long length = ctx.req().getContentLengthLong();
-        try (InputStream body = ctx.req().getInputStream()) {
+        long length = ctx.contentLength();
+        try (InputStream body = ctx.body()) {
             StoredFile stored = ifMatch.isPresent()
                     ? store.replaceIfMatch(user, path, body, length, contentType, ifMatch.get())
                     : store.upload(user, path, body, length, contentType, ifNoneMatch != null);
@@ -86,7 +86,7 @@ final class FilesRoutes implements ApiModule {
      */
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
-    private void download(Context ctx) throws IOException {
+    private void download(Exchange ctx) throws IOException {
         String user = authenticated.caller(ctx).userId();
         String path = path(ctx);
         Optional<String> range = range(ctx.header("Range"));
@@ -104,7 +104,7 @@ final class FilesRoutes implements ApiModule {
                     if (meta.contentRange() != null) {
                         ctx.header("Content-Range", meta.contentRange());
                     }
-                    OutputStream out = ctx.res().getOutputStream();
+                    OutputStream out = ctx.output();
                     byte[] buffer = new byte[COPY_BUFFER_BYTES];
                     for (int n; (n = in.read(buffer)) >= 0; ) {
                         out.write(buffer, 0, n);
@@ -115,14 +115,14 @@ final class FilesRoutes implements ApiModule {
         }
     }
 
-    private void head(Context ctx) {
+    private void head(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         var meta = store.head(user, path(ctx)).orElseThrow(FilesRoutes::notFound);
         headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
         ctx.status(200);
     }
 
-    private void delete(Context ctx) {
+    private void delete(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         if (!store.delete(user, path(ctx))) {
             throw notFound();
@@ -130,7 +130,7 @@ final class FilesRoutes implements ApiModule {
         ctx.status(204);
     }
 
-    private void list(Context ctx) {
+    private void list(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         for (String parameter : ctx.queryParamMap().keySet()) {
             if (!parameter.equals("prefix") && !parameter.equals("cursor") && !parameter.equals("limit")) {
@@ -170,7 +170,7 @@ final class FilesRoutes implements ApiModule {
                           @JsonProperty("expires_in") Long expiresIn, @JsonProperty("content_type") String contentType) {
     }
 
-    private void presign(Context ctx) {
+    private void presign(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         PresignRequest request = bodies.read(ctx, PresignRequest.class);
         if (request.path() == null) {
@@ -203,7 +203,7 @@ final class FilesRoutes implements ApiModule {
         return body;
     }
 
-    private static void headers(Context ctx, String contentType, Long length, String etag, java.time.Instant modified) {
+    private static void headers(Exchange ctx, String contentType, Long length, String etag, java.time.Instant modified) {
         ctx.header("Content-Type", contentType == null ? "application/octet-stream" : contentType);
         if (length != null) {
             ctx.header("Content-Length", Long.toString(length));
@@ -219,8 +219,8 @@ final class FilesRoutes implements ApiModule {
         ctx.header("Content-Disposition", "attachment");
     }
 
-    private static String path(Context ctx) {
-        String uri = ctx.req().getRequestURI();
+    private static String path(Exchange ctx) {
+        String uri = ctx.path();
         String base = BASE + "/";
         if (!uri.startsWith(base)) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "the path is not valid");

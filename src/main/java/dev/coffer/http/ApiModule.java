@@ -1,8 +1,6 @@
 package dev.coffer.http;
 
-import io.javalin.config.RoutesConfig;
-
 /** A feature's HTTP routes: each piece (auth, records, files, ...) contributes one. */
 public interface ApiModule {
-    void register(RoutesConfig routes);
+    void register(Routes routes);
 }

@@ -4,7 +4,7 @@ import dev.coffer.auth.Authenticator;
 import dev.coffer.auth.Caller;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import io.javalin.http.Context;
+import dev.coffer.http.Exchange;
 
 /** Resolves the {@link Caller} of a request, or answers 401 with a problem body. */
 public final class Authenticated {
@@ -15,7 +15,7 @@ public final class Authenticated {
         this.authenticator = authenticator;
     }
 
-    public Caller caller(Context ctx) {
+    public Caller caller(Exchange ctx) {
         return authenticator.authenticate(ctx.header("Authorization"), ctx.header(ON_BEHALF_OF_HEADER))
                 .orElseThrow(() -> {
                     ctx.header("WWW-Authenticate", "Bearer");

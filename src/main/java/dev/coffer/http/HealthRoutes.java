@@ -2,7 +2,6 @@ package dev.coffer.http;
 
 import dev.coffer.health.HealthReport;
 import dev.coffer.health.HealthService;
-import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /** {@code /health}, {@code /health/live}, {@code /health/ready}: 200 or 503, never a secret. */
@@ -14,7 +13,7 @@ public final class HealthRoutes implements ApiModule {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.get("/health", ctx -> {
             HealthReport report = health.report();
             ctx.status(report.status() == HealthReport.Status.UNHEALTHY ? 503 : 200).json(report);

@@ -3,149 +3,186 @@ package dev.coffer.http;
 import dev.coffer.config.ServerConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import io.javalin.Javalin;
-import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: Javalin on Jetty 12 with a pooled thread per request. It assigns request ids,
- * limits concurrency (503 when full), logs one line per request, and renders every error as
- * RFC 9457 problem JSON. Features plug in as {@link ApiModule}s; nothing below this class knows
- * about requests.
+ * The HTTP edge: one Jetty 12 handler on a pool of platform threads. It assigns request ids,
+ * limits concurrency (503 when full), routes, logs one line per request, and renders every error
+ * as RFC 9457 problem JSON. Features plug in as {@link ApiModule}s through {@link Routes}; nothing
+ * below this class knows about Jetty.
+ *
+ * <p>A bare Jetty handler rather than a web framework on the servlet API: the overhead bench
+ * measured Javalin on Jetty's servlet layer at 2.6 times the per-request CPU of a bare handler
+ * doing the same SDK call, outside the SDK (see BENCHMARKS.md), and Coffer needs none of what the
+ * servlet layer adds (sessions, filters, dispatch).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("coffer.access");
-    private static final Set<HandlerType> ROUTED = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
-            HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD);
 
-    private static final String STARTED_AT = "coffer.startedAt";
     /** Threads beyond the admitted requests: Jetty's selectors and acceptor, and requests that are refused (503). */
     private static final int POOL_HEADROOM = 32;
     private static final int MIN_THREADS = 8;
-    private static final java.time.Duration POOL_IDLE = java.time.Duration.ofSeconds(60);
-    private final Javalin app;
+    private static final Duration POOL_IDLE = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    /** Bodies smaller than this are sent as they are: gzip would cost more than it saves. */
+    private static final int MIN_GZIP_BYTES = 1500;
 
-    private HttpServer(Javalin app) {
-        this.app = app;
+    private final Server server;
+    private final ServerConnector connector;
+
+    private HttpServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
     }
 
     public static HttpServer start(ServerConfig config, List<ApiModule> modules) {
-        Semaphore permits = new Semaphore(config.maxConcurrentRequests());
-        Javalin app = Javalin.create(c -> {
-            // Platform threads from Jetty's own pool, not a virtual thread per request: measured with
-            // the overhead bench, a get item through Coffer reached 0.78-0.90 of the direct SDK's
-            // throughput this way against 0.50-0.72 with virtual threads (each request handed from
-            // the selector to a carrier, and every blocking SDK read parked and woken by the poller).
-            // The pool holds one thread per admitted request plus room for Jetty's selectors and
-            // acceptors, so the semaphore below, not the pool, is what answers 503 when full.
-            c.concurrency.useVirtualThreads = false;
-            var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(config.maxConcurrentRequests() + POOL_HEADROOM,
-                    MIN_THREADS, (int) POOL_IDLE.toMillis());
-            threads.setName("coffer-http");
-            c.jetty.threadPool = threads;
-            c.jsonMapper(new io.javalin.json.JavalinJackson(dev.coffer.support.Json.mapper(), true));
-            c.startup.showJavalinBanner = false;
-            c.startup.showOldJavalinVersionWarning = false;
-            c.http.prefer405over404 = true;
-            c.http.maxRequestSize = config.maxBodyBytes();
-            c.http.generateEtags = false;
-            c.jetty.host = config.host();
-            c.jetty.port = config.port();
-            c.jetty.modifyServer(server -> {
-                server.setStopTimeout(2000);
-                server.setErrorHandler(new ProblemErrorHandler());
-            });
-            c.jetty.modifyHttpConfiguration(http -> {
-                http.setSendServerVersion(false);
-                http.setSendXPoweredBy(false);
-                http.setRequestHeaderSize(16 * 1024);
-            });
-            c.router.handlerWrapper(endpoint -> {
-                if (!ROUTED.contains(endpoint.method)) {
-                    return endpoint.handler;
-                }
-                return ctx -> {
-                    if (!permits.tryAcquire()) {
-                        throw new CofferException(ErrorCode.OVERLOADED, "too many requests in flight; retry shortly",
-                                null, java.time.Duration.ofSeconds(1), null);
-                    }
-                    try {
-                        endpoint.handler.handle(ctx);
-                    } finally {
-                        permits.release();
-                    }
-                };
-            });
-            c.routes.before(ctx -> {
-                ctx.attribute(STARTED_AT, System.nanoTime());
-                RequestIds.assign(ctx);
-                ctx.header("Cache-Control", "no-store");
-                ctx.header("X-Content-Type-Options", "nosniff");
-            });
-            // Logged in an after-handler, before the response is flushed, so the line exists by
-            // the time the client has its answer (tests and operators can rely on it).
-            c.routes.after(ctx -> {
-                // Checked first: the arguments cost more than the check when the line is off.
-                if (ACCESS.isInfoEnabled()) {
-                    Long started = ctx.attribute(STARTED_AT);
-                    ACCESS.info("{} {} {} {}ms id={}", ctx.method(), ctx.path(), ctx.statusCode(),
-                            tenthsOfMillis(started == null ? 0 : System.nanoTime() - started), RequestIds.of(ctx));
-                }
-            });
-            c.routes.exception(CofferException.class, (e, ctx) -> {
-                if (e.code().status() >= 500) {
-                    LOG.warn("request {} failed: {}", RequestIds.of(ctx), e.oneLine());
-                }
-                Problems.write(ctx, e);
-            });
-            c.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, codeFor(e.getStatus()),
-                    publicDetail(e.getStatus())));
-            c.routes.exception(Exception.class, (e, ctx) -> {
-                // The client gets the request id only; the log gets the details.
-                LOG.error("request {} failed unexpectedly", RequestIds.of(ctx), e);
-                Problems.write(ctx, ErrorCode.INTERNAL, "an internal error occurred; quote the request id to the operator");
-            });
-            c.routes.error(404, ctx -> {
-                if (!isProblem(ctx)) {
-                    Problems.write(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.method() + " " + ctx.path());
-                }
-            });
-            c.routes.error(405, ctx -> {
-                if (!isProblem(ctx)) {
-                    Problems.write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
-                }
-            });
-            c.routes.error(413, ctx -> {
-                if (!isProblem(ctx)) {
-                    Problems.write(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + config.maxBodyBytes() + " bytes");
-                }
-            });
-            c.routes.error(500, ctx -> {
-                if (!isProblem(ctx)) {
-                    Problems.write(ctx, ErrorCode.INTERNAL, "an internal error occurred; quote the request id to the operator");
-                }
-            });
-            for (ApiModule module : modules) {
-                module.register(c.routes);
-            }
-        });
+        Routes routes = new Routes();
+        for (ApiModule module : modules) {
+            module.register(routes);
+        }
+        // Platform threads, not a virtual thread per request: measured with the overhead bench, a
+        // get item through Coffer reached 0.78-0.90 of the direct SDK's throughput this way against
+        // 0.50-0.72 with virtual threads (each request handed from the selector to a carrier, and
+        // every blocking SDK read parked and woken by the poller). The pool holds one thread per
+        // admitted request plus room for Jetty's selectors and acceptors, so the semaphore, not the
+        // pool, is what answers 503 when full.
+        var threads = new QueuedThreadPool(config.maxConcurrentRequests() + POOL_HEADROOM, MIN_THREADS, (int) POOL_IDLE.toMillis());
+        threads.setName("coffer-http");
+        Server server = new Server(threads);
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
+        server.setErrorHandler(new ProblemErrorHandler());
+        var http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        server.addConnector(connector);
+        var gzip = new GzipHandler(new Edge(routes, new Semaphore(config.maxConcurrentRequests())));
+        gzip.setMinGzipSize(MIN_GZIP_BYTES);
+        // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
+        gzip.addExcludedPaths("/api/v1/files/*");
+        server.setHandler(gzip);
         try {
-            app.start();
-        } catch (RuntimeException e) {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
             if (hasCause(e, java.net.BindException.class)) {
                 throw new CofferException(ErrorCode.STARTUP_FAILED,
                         "cannot listen on " + config.host() + ":" + config.port() + ": the address is already in use",
                         "stop the other process on that port, or choose another with --port or PORT", null, e);
             }
-            throw e;
+            throw new IllegalStateException("the HTTP server did not start", e);
         }
-        return new HttpServer(app);
+        return new HttpServer(server, connector);
+    }
+
+    /** Every request: id, security headers, route, concurrency limit, errors as problems, access log. */
+    private static final class Edge extends Handler.Abstract {
+        private final Routes routes;
+        private final Semaphore permits;
+
+        Edge(Routes routes, Semaphore permits) {
+            super(InvocationType.BLOCKING);
+            this.routes = routes;
+            this.permits = permits;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            long started = System.nanoTime();
+            String id = RequestIds.assign(request.getHeaders().get(RequestIds.HEADER));
+            var headers = response.getHeaders();
+            headers.put(RequestIds.HEADER, id);
+            headers.put("Cache-Control", "no-store");
+            headers.put("X-Content-Type-Options", "nosniff");
+            Exchange exchange = new Exchange(request, response, id, started);
+            try {
+                route(exchange);
+            } catch (Exception e) {
+                if (exchange.committed()) {
+                    // The status and part of the body are out: all that is left is to cut the
+                    // connection, so the client sees a short answer rather than a whole wrong one.
+                    LOG.warn("request {} failed after its answer began: {}", id, e.toString());
+                    log(exchange);
+                    callback.failed(e);
+                    return true;
+                }
+                exchange.reset();
+                answerError(exchange, e);
+            }
+            log(exchange);
+            exchange.finish(callback);
+            return true;
+        }
+
+        private void route(Exchange exchange) throws Exception {
+            switch (routes.match(exchange.method(), exchange.path())) {
+                case Routes.Match.Found found -> {
+                    if (!permits.tryAcquire()) {
+                        throw new CofferException(ErrorCode.OVERLOADED, "too many requests in flight; retry shortly",
+                                null, Duration.ofSeconds(1), null);
+                    }
+                    try {
+                        exchange.pathParams(found.pathParams());
+                        found.endpoint().handle(exchange);
+                    } finally {
+                        permits.release();
+                    }
+                }
+                case Routes.Match.MethodNotAllowed notAllowed -> {
+                    exchange.header("Allow", String.join(", ", notAllowed.allowed()));
+                    throw new CofferException(ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
+                }
+                case Routes.Match.NotFound notFound -> throw new CofferException(ErrorCode.NOT_FOUND,
+                        "no such resource: " + exchange.method() + " " + exchange.path());
+            }
+        }
+
+        private static void answerError(Exchange exchange, Exception e) {
+            switch (e) {
+                case CofferException coffer -> {
+                    if (coffer.code().status() >= 500) {
+                        LOG.warn("request {} failed: {}", exchange.requestId(), coffer.oneLine());
+                    }
+                    Problems.write(exchange, coffer);
+                }
+                // Jetty's own verdicts on the request, e.g. a body cut short or badly chunked.
+                case HttpException http when http.getCode() >= 400 && http.getCode() < 500 ->
+                        Problems.write(exchange, ProblemErrorHandler.codeFor(http.getCode()), "the request could not be read");
+                default -> {
+                    // The client gets the request id only; the log gets the details.
+                    LOG.error("request {} failed unexpectedly", exchange.requestId(), e);
+                    Problems.write(exchange, ErrorCode.INTERNAL, "an internal error occurred; quote the request id to the operator");
+                }
+            }
+        }
+
+        private static void log(Exchange exchange) {
+            // Checked first: the arguments cost more than the check when the line is off.
+            if (ACCESS.isInfoEnabled()) {
+                ACCESS.info("{} {} {} {}ms id={}", exchange.method(), exchange.path(), exchange.status(),
+                        tenthsOfMillis(System.nanoTime() - exchange.startedNanos()), exchange.requestId());
+            }
+        }
     }
 
     /** "12.3" for 12.34 ms: String.format's cost for one decimal, without it. */
@@ -163,42 +200,24 @@ public final class HttpServer implements AutoCloseable {
         return false;
     }
 
-    private static boolean isProblem(io.javalin.http.Context ctx) {
-        String type = ctx.res().getContentType();
-        return type != null && type.startsWith(Problem.MEDIA_TYPE);
-    }
-
-    private static ErrorCode codeFor(int status) {
-        return switch (status) {
-            case 400 -> ErrorCode.BAD_REQUEST;
-            case 401 -> ErrorCode.UNAUTHORIZED;
-            case 403 -> ErrorCode.FORBIDDEN;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 409 -> ErrorCode.CONFLICT;
-            case 412 -> ErrorCode.PRECONDITION_FAILED;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            case 429 -> ErrorCode.RATE_LIMITED;
-            case 503 -> ErrorCode.OVERLOADED;
-            default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL;
-        };
-    }
-
-    private static String publicDetail(int status) {
-        return switch (status) {
-            case 413 -> "the body is too large";
-            case 404 -> "no such resource";
-            default -> codeFor(status).title().toLowerCase(java.util.Locale.ROOT);
-        };
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // Start-up failed already; that is the error to report.
+        }
     }
 
     public int port() {
-        return app.port();
+        return connector.getLocalPort();
     }
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
+        }
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.support.Json;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -23,7 +22,7 @@ public final class JsonBodies {
         this.maxBytes = maxBytes;
     }
 
-    public <T> T read(Context ctx, Class<T> type) {
+    public <T> T read(Exchange ctx, Class<T> type) {
         byte[] body = bytes(ctx);
         try {
             T value = Json.mapper().readValue(body, type);
@@ -43,7 +42,7 @@ public final class JsonBodies {
         }
     }
 
-    public JsonNode tree(Context ctx) {
+    public JsonNode tree(Exchange ctx) {
         return parseTree(bytes(ctx));
     }
 
@@ -62,12 +61,12 @@ public final class JsonBodies {
     }
 
     /** A JSON tree from a body of any JSON media type (e.g. application/merge-patch+json). */
-    public JsonNode treeAnyJson(Context ctx) {
+    public JsonNode treeAnyJson(Exchange ctx) {
         return parseTree(boundedBody(ctx));
     }
 
     /** The raw body, after checking content type and size. */
-    public byte[] bytes(Context ctx) {
+    public byte[] bytes(Exchange ctx) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new CofferException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
@@ -75,12 +74,12 @@ public final class JsonBodies {
         return boundedBody(ctx);
     }
 
-    private byte[] boundedBody(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
+    private byte[] boundedBody(Exchange ctx) {
+        long declared = ctx.contentLength();
         if (declared > maxBytes) {
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (InputStream in = ctx.body()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (body.length > maxBytes) {
                 throw tooLarge();

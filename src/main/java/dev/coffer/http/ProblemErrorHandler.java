@@ -25,15 +25,20 @@ final class ProblemErrorHandler extends ErrorHandler {
         return true;
     }
 
-    private static void write(Response response, int code, Callback callback) {
-        ErrorCode errorCode = switch (code) {
+    /** The problem code for an HTTP status Jetty chose. */
+    static ErrorCode codeFor(int status) {
+        return switch (status) {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 503 -> ErrorCode.OVERLOADED;
-            default -> code >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
         };
+    }
+
+    private static void write(Response response, int code, Callback callback) {
+        ErrorCode errorCode = codeFor(code);
         String detail = switch (code) {
             case 431 -> "the request headers are too large";
             case 414 -> "the request URI is too long";

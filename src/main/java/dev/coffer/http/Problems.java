@@ -3,27 +3,25 @@ package dev.coffer.http;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.support.Json;
-import io.javalin.http.Context;
 
 /** The one place that writes error responses. */
 public final class Problems {
     private Problems() {
     }
 
-    public static void write(Context ctx, CofferException e) {
+    public static void write(Exchange ctx, CofferException e) {
         write(ctx, e.code(), e.detail());
         e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
     }
 
-    public static void write(Context ctx, ErrorCode code, String detail) {
+    public static void write(Exchange ctx, ErrorCode code, String detail) {
         var problem = new Problem(Problem.typeFor(code.code()), code.title(), code.status(), detail, code.code(),
-                RequestIds.of(ctx), ctx.path());
+                ctx.requestId(), ctx.path());
         ctx.status(code.status());
-        ctx.contentType(Problem.MEDIA_TYPE);
         try {
-            ctx.result(Json.mapper().writeValueAsBytes(problem));
+            ctx.result(Json.mapper().writeValueAsBytes(problem), Problem.MEDIA_TYPE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
-            ctx.result("{\"status\":" + code.status() + "}");
+            ctx.result(("{\"status\":" + code.status() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8), Problem.MEDIA_TYPE);
         }
     }
 }

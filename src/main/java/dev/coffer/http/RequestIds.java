@@ -1,6 +1,5 @@
 package dev.coffer.http;
 
-import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -11,24 +10,15 @@ import java.util.regex.Pattern;
  */
 final class RequestIds {
     static final String HEADER = "X-Request-Id";
-    static final String ATTRIBUTE = "coffer.requestId";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestIds() {
     }
 
-    static String assign(Context ctx) {
-        String given = ctx.header(HEADER);
-        String id = given != null && SAFE.matcher(given).matches() ? given : fresh();
-        ctx.attribute(ATTRIBUTE, id);
-        ctx.header(HEADER, id);
-        return id;
-    }
-
-    static String of(Context ctx) {
-        String id = ctx.attribute(ATTRIBUTE);
-        return id == null ? "" : id;
+    /** The id for a request whose client sent {@code given} (may be null). */
+    static String assign(String given) {
+        return given != null && SAFE.matcher(given).matches() ? given : fresh();
     }
 
     private static String fresh() {

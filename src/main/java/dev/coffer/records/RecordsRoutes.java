@@ -7,8 +7,8 @@ import dev.coffer.error.ErrorCode;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
+import dev.coffer.http.Routes;
+import dev.coffer.http.Exchange;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,7 @@ final class RecordsRoutes implements ApiModule {
     }
 
     @Override
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         routes.post(BASE, this::create);
         routes.get(BASE, this::list);
         routes.get(BASE + "/{id}", this::read);
@@ -48,7 +48,7 @@ final class RecordsRoutes implements ApiModule {
         routes.delete(BASE + "/{id}", this::delete);
     }
 
-    private void create(Context ctx) {
+    private void create(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         ObjectNode body = object(ctx);
@@ -64,7 +64,7 @@ final class RecordsRoutes implements ApiModule {
         }
     }
 
-    private void read(Context ctx) {
+    private void read(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         ObjectNode item = store.get(user, c, id(ctx)).orElseThrow(() -> notFound(c));
@@ -76,7 +76,7 @@ final class RecordsRoutes implements ApiModule {
         itemResponse(ctx, item);
     }
 
-    private void replace(Context ctx) {
+    private void replace(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         String id = id(ctx);
@@ -86,7 +86,7 @@ final class RecordsRoutes implements ApiModule {
         written(ctx, c, store.replace(user, c, id, body, ifMatch(ctx)));
     }
 
-    private void patch(Context ctx) {
+    private void patch(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         String id = id(ctx);
@@ -100,7 +100,7 @@ final class RecordsRoutes implements ApiModule {
         written(ctx, c, store.patch(user, c, id, patch, ifMatch(ctx)));
     }
 
-    private void delete(Context ctx) {
+    private void delete(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         switch (store.delete(user, c, id(ctx), ifMatch(ctx))) {
@@ -110,7 +110,7 @@ final class RecordsRoutes implements ApiModule {
         }
     }
 
-    private void list(Context ctx) {
+    private void list(Exchange ctx) {
         String user = authenticated.caller(ctx).userId();
         Collection c = collection(ctx);
         QuerySpec spec = querySpec(ctx, c);
@@ -121,7 +121,7 @@ final class RecordsRoutes implements ApiModule {
         ctx.json(body);
     }
 
-    private void written(Context ctx, Collection c, WriteOutcome outcome) {
+    private void written(Exchange ctx, Collection c, WriteOutcome outcome) {
         switch (outcome) {
             case WriteOutcome.Written w -> itemResponse(ctx, w.item());
             case WriteOutcome.Missing m -> throw notFound(c);
@@ -129,7 +129,7 @@ final class RecordsRoutes implements ApiModule {
         }
     }
 
-    private static void itemResponse(Context ctx, ObjectNode item) {
+    private static void itemResponse(Exchange ctx, ObjectNode item) {
         ctx.header("ETag", etag(item)).json(item);
     }
 
@@ -137,7 +137,7 @@ final class RecordsRoutes implements ApiModule {
         return "\"" + item.path("version").asLong() + "\"";
     }
 
-    private static QuerySpec querySpec(Context ctx, Collection c) {
+    private static QuerySpec querySpec(Exchange ctx, Collection c) {
         for (String parameter : ctx.queryParamMap().keySet()) {
             if (!Set.of("index", "eq", "prefix", "from", "to", "order", "limit", "cursor").contains(parameter)) {
                 throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown query parameter '" + parameter + "'");
@@ -177,7 +177,7 @@ final class RecordsRoutes implements ApiModule {
         return new QuerySpec(index, eq, prefix, from, to, order.equals("desc"), limit, param(ctx, "cursor"));
     }
 
-    private static Optional<String> param(Context ctx, String name) {
+    private static Optional<String> param(Exchange ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null || value.isEmpty()) {
             return Optional.empty();
@@ -188,13 +188,13 @@ final class RecordsRoutes implements ApiModule {
         return Optional.of(value);
     }
 
-    private Collection collection(Context ctx) {
+    private Collection collection(Exchange ctx) {
         String name = ctx.pathParam("collection");
         return store.collection(name).orElseThrow(() -> new CofferException(ErrorCode.NOT_FOUND,
                 "no collection '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'"));
     }
 
-    private static String id(Context ctx) {
+    private static String id(Exchange ctx) {
         String id = ctx.pathParam("id");
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "the item id must be 1-1024 characters without control characters");
@@ -202,7 +202,7 @@ final class RecordsRoutes implements ApiModule {
         return id;
     }
 
-    private ObjectNode object(Context ctx) {
+    private ObjectNode object(Exchange ctx) {
         return objectOf(bodies.tree(ctx));
     }
 
@@ -247,7 +247,7 @@ final class RecordsRoutes implements ApiModule {
         });
     }
 
-    private static Optional<Long> ifMatch(Context ctx) {
+    private static Optional<Long> ifMatch(Exchange ctx) {
         String header = ctx.header("If-Match");
         if (header == null) {
             return Optional.empty();

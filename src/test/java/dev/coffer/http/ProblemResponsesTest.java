@@ -41,7 +41,7 @@ class ProblemResponsesTest {
             routes.get("/slow", ctx -> {
                 ENTERED.countDown();
                 RELEASE.await(30, TimeUnit.SECONDS);
-                ctx.result("done");
+                ctx.json(Map.of("done", true));
             });
         };
         server = HttpServer.start(new ServerConfig("127.0.0.1", 0, 1024, 1, ServerConfig.DEFAULT_IDLE_TIMEOUT),

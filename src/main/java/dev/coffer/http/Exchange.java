@@ -1,0 +1,234 @@
+package dev.coffer.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
+import dev.coffer.support.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One request and its answer, as the feature routes see them. The status, headers and a small
+ * body are kept until the route returns and then written in one go; a route that streams takes
+ * {@link #output()}, which sends the status and headers at once. Owned by {@link HttpServer}, which
+ * makes one per request and finishes it.
+ */
+public final class Exchange {
+    /** The most of an unread request body read and dropped before answering (see drainRequestBody). */
+    private static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
+    private final Request request;
+    private final Response response;
+    private final String requestId;
+    private final long startedNanos;
+    private Map<String, String> pathParams = Map.of();
+    private Fields query;
+    private int status = 200;
+    private byte[] body;
+    private OutputStream output;
+
+    Exchange(Request request, Response response, String requestId, long startedNanos) {
+        this.request = request;
+        this.response = response;
+        this.requestId = requestId;
+        this.startedNanos = startedNanos;
+    }
+
+    void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    /** The path as the client sent it, still percent-encoded. */
+    public String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    public String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    /** Sets (replaces) a response header. */
+    public Exchange header(String name, String value) {
+        response.getHeaders().put(name, value);
+        return this;
+    }
+
+    public Exchange status(int status) {
+        this.status = status;
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The request's media type with its parameters, or null. */
+    public String contentType() {
+        return request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    }
+
+    public Exchange contentType(String mediaType) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, mediaType);
+        return this;
+    }
+
+    /** The declared request body length, or -1 when the client did not declare one. */
+    public long contentLength() {
+        return request.getLength();
+    }
+
+    public InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /** A {@code {name}} path parameter, decoded. */
+    public String pathParam(String name) {
+        String raw = pathParams.get(name);
+        if (raw == null) {
+            throw new IllegalArgumentException("no path parameter " + name);
+        }
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        try {
+            // '+' is a plus in a path, not a space as in a form.
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new CofferException(ErrorCode.BAD_REQUEST, "the path has a malformed percent-encoding");
+        }
+    }
+
+    /** The first value of a query parameter, decoded, or null. */
+    public String queryParam(String name) {
+        return query().getValue(name);
+    }
+
+    public Map<String, List<String>> queryParamMap() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        query().forEach(field -> out.put(field.getName(), field.getValues()));
+        return out;
+    }
+
+    private Fields query() {
+        if (query == null) {
+            try {
+                query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                throw new CofferException(ErrorCode.BAD_REQUEST, "the query string is not valid");
+            }
+        }
+        return query;
+    }
+
+    /** Answers with {@code value} as JSON. */
+    public Exchange json(Object value) {
+        try {
+            return result(Json.mapper().writeValueAsBytes(value), "application/json");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the response as JSON", e);
+        }
+    }
+
+    public Exchange result(byte[] bytes, String mediaType) {
+        contentType(mediaType);
+        this.body = bytes;
+        return this;
+    }
+
+    /** Sends the status and headers now and gives the body's stream; {@link HttpServer} closes it. */
+    public OutputStream output() {
+        if (output == null) {
+            response.setStatus(status);
+            output = Content.Sink.asOutputStream(response);
+        }
+        return output;
+    }
+
+    boolean committed() {
+        return output != null || response.isCommitted();
+    }
+
+    /** Writes what the route left and completes the exchange. */
+    void finish(Callback callback) {
+        if (output != null) {
+            try {
+                output.close();
+            } catch (IOException e) {
+                callback.failed(e);
+                return;
+            } catch (UncheckedIOException e) {
+                callback.failed(e.getCause());
+                return;
+            }
+            callback.succeeded();
+            return;
+        }
+        drainRequestBody();
+        response.setStatus(status);
+        response.write(true, body == null ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * Reads what is left of a request body the route did not read (one refused before its body,
+     * e.g. 413 on the declared length). A client still sending when the server closes gets a TCP
+     * reset that can swallow the answer, so up to {@link #DRAIN_LIMIT_BYTES} is read and dropped;
+     * beyond that the answer says the connection closes.
+     */
+    private void drainRequestBody() {
+        long declared = request.getLength();
+        if (declared == 0) {
+            return;
+        }
+        if (declared > DRAIN_LIMIT_BYTES) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return;
+        }
+        try {
+            InputStream in = body();
+            if (in.skip(DRAIN_LIMIT_BYTES) >= DRAIN_LIMIT_BYTES && in.read() >= 0) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+        } catch (IOException | RuntimeException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    /** Forgets a body and its headers set by the route, for an error answer in its place. */
+    void reset() {
+        body = null;
+        response.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+        response.getHeaders().remove(HttpHeader.CONTENT_TYPE);
+        response.getHeaders().remove(HttpHeader.ETAG);
+        response.getHeaders().remove(HttpHeader.LOCATION);
+    }
+}
