@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coffer.local.LocalStack;
 import dev.coffer.testing.CutOffUpload;
 import dev.coffer.testing.Http;
+import dev.coffer.testing.RawHttp;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,7 +59,7 @@ class FilesLimitsAndFailuresTest {
             String token = coffer.tokenFor("mallory");
             for (String raw : new String[] {"a/../../users/alice/x", "%2e%2e/alice/x", "..%2Falice", "a%5C..%5Cb", "a//b", "a%00",
                 "%2Fetc%2Fpasswd", "cafe%CC%81.txt"}) {
-                String answer = raw(coffer.server().port(), "GET /api/v1/files/" + raw + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                String answer = RawHttp.exchange(coffer.server().port(), "GET /api/v1/files/" + raw + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                         + token + "\r\nConnection: close\r\n\r\n");
                 assertThat(answer).as(raw).startsWith("HTTP/1.1 400");
                 assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(raw).contains("application/problem+json");
@@ -106,11 +105,4 @@ class FilesLimitsAndFailuresTest {
         }
     }
 
-    private static String raw(int port, String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
 }

@@ -38,6 +38,8 @@ class ProblemResponsesTest {
             routes.get("/conflict", ctx -> {
                 throw new CofferException(ErrorCode.CONFLICT, "the item changed", "reload it");
             });
+            routes.get("/big", ctx -> ctx.json(Map.of("text", "coffer ".repeat(1000))));
+            routes.get("/echo/{id}", ctx -> ctx.json(Map.of("id", ctx.pathParam("id"))));
             routes.get("/slow", ctx -> {
                 ENTERED.countDown();
                 RELEASE.await(30, TimeUnit.SECONDS);
@@ -75,6 +77,44 @@ class ProblemResponsesTest {
     @Test
     void wrongMethod_405Problem() {
         assertProblem(http.request("DELETE", "/echo").send(), 405, "method_not_allowed");
+    }
+
+    @Test
+    void wrongMethod_405NamesTheAllowedMethods() {
+        assertThat(http.request("PUT", "/echo").json("{}").send().header("Allow")).contains("POST");
+    }
+
+    @Test
+    void pathParameter_decodedWithPlusKept_malformedEncodingA400Problem() throws Exception {
+        assertThat(http.get("/echo/a%20b+c").json().path("id").asText()).isEqualTo("a b+c");
+        assertThat(http.get("/echo/caf%C3%A9").json().path("id").asText()).isEqualTo("café");
+        String malformed = dev.coffer.testing.RawHttp.get(server.port(), "/echo/%zz");
+        assertThat(malformed).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/problem+json")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void largeJson_gzippedOnlyForClientsThatAskForIt() throws Exception {
+        Http.Response plain = http.get("/big");
+        assertThat(plain.header("Content-Encoding")).isEmpty();
+        Http.Response gzipped = http.request("GET", "/big").header("Accept-Encoding", "gzip").send();
+        assertThat(gzipped.header("Content-Encoding")).contains("gzip");
+        assertThat(gzipped.bytes().length).isLessThan(plain.bytes().length / 10);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.bytes()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain.bytes());
+        }
+        // Small answers are not worth compressing.
+        assertThat(http.request("GET", "/echo/x").header("Accept-Encoding", "gzip").send().header("Content-Encoding")).isEmpty();
+    }
+
+    @Test
+    void bodyOverLimitNotRead_answerStillArrives() {
+        // Refused on its declared length before a byte of it is read; the server reads and drops
+        // the rest so the client, still sending, is not reset before it can read the answer.
+        String huge = "{\"name\":\"" + "x".repeat(3 * 1024 * 1024) + "\",\"count\":1}";
+        for (int i = 0; i < 3; i++) {
+            assertProblem(http.request("POST", "/echo").json(huge).send(), 413, "payload_too_large");
+        }
     }
 
     @Test
