@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * one non-empty segment and, last, {@code <name>} for the non-empty rest of the path. Matching is
  * on the raw (still percent-encoded) path, as Jetty received it, with one trailing slash ignored;
  * a {@code {name}} value is decoded before a handler sees it, a {@code <name>} value is not (the
- * files feature decodes and validates its paths itself).
+ * files feature decodes and validates its paths itself). A path with a GET route answers HEAD
+ * too, through that route, unless it has a HEAD route of its own.
  */
 public final class Routes {
     /** What a route runs for a request. */
@@ -78,6 +79,7 @@ public final class Routes {
         String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
         List<String> segments = segments(path);
         Set<String> allowed = new TreeSet<>();
+        Match.Found get = null;
         for (Route route : routes) {
             Map<String, String> params = bind(route.segments(), segments, path);
             if (params == null) {
@@ -86,7 +88,17 @@ public final class Routes {
             if (route.method().equals(method)) {
                 return new Match.Found(route.endpoint(), params);
             }
+            if (route.method().equals("GET") && get == null) {
+                get = new Match.Found(route.endpoint(), params);
+            }
             allowed.add(route.method());
+        }
+        // HEAD is GET without the body (RFC 9110 9.3.2); Jetty drops the body of a HEAD answer.
+        if (get != null) {
+            if (method.equals("HEAD")) {
+                return get;
+            }
+            allowed.add("HEAD");
         }
         return allowed.isEmpty() ? new Match.NotFound() : new Match.MethodNotAllowed(allowed);
     }

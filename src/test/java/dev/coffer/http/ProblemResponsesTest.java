@@ -85,6 +85,14 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void head_onAGetRoute_headersWithoutBody() throws Exception {
+        String answer = dev.coffer.testing.RawHttp.exchange(server.port(),
+                "HEAD /echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("content-type: application/json")
+                .endsWith("\r\n\r\n");
+    }
+
+    @Test
     void pathParameter_decodedWithPlusKept_malformedEncodingA400Problem() throws Exception {
         assertThat(http.get("/echo/a%20b+c").json().path("id").asText()).isEqualTo("a b+c");
         assertThat(http.get("/echo/caf%C3%A9").json().path("id").asText()).isEqualTo("café");

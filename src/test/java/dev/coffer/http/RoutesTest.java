@@ -56,8 +56,17 @@ class RoutesTest {
     @Test
     void knownPathOtherMethod_methodNotAllowedWithTheAllowedOnes() {
         assertThat(routes.match("POST", "/api/v1/collections/scans/items/1"))
-                .isEqualTo(new Routes.Match.MethodNotAllowed(Set.of("DELETE", "GET")));
+                .isEqualTo(new Routes.Match.MethodNotAllowed(Set.of("DELETE", "GET", "HEAD")));
         assertThat(routes.match("HEAD", "/api/v1/files/x")).isEqualTo(new Routes.Match.MethodNotAllowed(Set.of("PUT")));
+    }
+
+    @Test
+    void head_answeredByTheGetRouteUnlessThePathHasItsOwn() {
+        assertThat(routes.match("HEAD", "/api/v1/collections/scans/items/1"))
+                .isEqualTo(new Routes.Match.Found(ITEM, Map.of("collection", "scans", "id", "1")));
+        Routes.Endpoint ownHead = exchange -> { };
+        Routes withHead = new Routes().get("/files/<path>", FILE).head("/files/<path>", ownHead);
+        assertThat(withHead.match("HEAD", "/files/a")).isEqualTo(new Routes.Match.Found(ownHead, Map.of("path", "a")));
     }
 
     @Test
