@@ -78,6 +78,16 @@ class FilesApiTest {
     }
 
     @Test
+    void download_sentAsStoredEvenToClientsAcceptingGzip() {
+        byte[] content = "compressible text ".repeat(500).getBytes(StandardCharsets.UTF_8);
+        put(alice, "notes/long.txt", content, "text/plain");
+        Http.Response down = http.request("GET", "/api/v1/files/notes/long.txt").bearer(alice).header("Accept-Encoding", "gzip").send();
+        assertThat(down.header("Content-Encoding")).isEmpty();
+        assertThat(down.header("Content-Length")).contains(Integer.toString(content.length));
+        assertThat(down.bytes()).isEqualTo(content);
+    }
+
+    @Test
     void rangedRead_206WithContentRange() {
         put(alice, "range.bin", "0123456789abcdef".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
 
