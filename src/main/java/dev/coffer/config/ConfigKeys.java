@@ -19,6 +19,8 @@ public final class ConfigKeys {
             "Largest JSON request body in bytes. Default 1048576 (1 MiB).");
     public static final ConfigKey SERVER_MAX_CONCURRENT_REQUESTS = ConfigKey.of("server.max_concurrent_requests",
             "Requests served at once before answering 503. Default 512.");
+    public static final ConfigKey SERVER_IDLE_TIMEOUT = ConfigKey.of("server.idle_timeout",
+            "How long a client connection may stay silent before Coffer closes it, e.g. 30s. Default 30s.");
     public static final ConfigKey LOG_FORMAT = ConfigKey.of("log.format",
             "text (default) or json.", "COFFER_LOG_FORMAT");
     public static final ConfigKey LOG_LEVEL = ConfigKey.of("log.level",
@@ -148,7 +150,7 @@ public final class ConfigKeys {
             "KMS key id or ARN for SSE-KMS.");
 
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
-            SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, LOG_FORMAT, LOG_LEVEL,
+            SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, SERVER_IDLE_TIMEOUT, LOG_FORMAT, LOG_LEVEL,
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,

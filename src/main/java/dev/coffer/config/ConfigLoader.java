@@ -140,7 +140,8 @@ public final class ConfigLoader {
                 s.integer(ConfigKeys.SERVER_PORT, ServerConfig.DEFAULT_PORT, 0, 65_535),
                 s.longValue(ConfigKeys.SERVER_MAX_BODY_BYTES, ServerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
                 s.integer(ConfigKeys.SERVER_MAX_CONCURRENT_REQUESTS, ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 100_000),
-                ServerConfig.DEFAULT_IDLE_TIMEOUT);
+                s.duration(ConfigKeys.SERVER_IDLE_TIMEOUT, ServerConfig.DEFAULT_IDLE_TIMEOUT,
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1)));
         var log = new LogConfig(s.oneOf(ConfigKeys.LOG_FORMAT, "text", Set.of("text", "json")),
                 s.oneOf(ConfigKeys.LOG_LEVEL, "info", Set.of("error", "warn", "info", "debug", "trace")));
 

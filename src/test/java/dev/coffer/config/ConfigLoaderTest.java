@@ -112,6 +112,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_serverIdleTimeout_fromTomlOrEnvironment_boundedAndNamedWhenWrong() throws IOException {
+        assertThat(load("", Map.of()).server().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("[server]\nidle_timeout = \"2m\"\n", Map.of()).server().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(load("", Map.of("COFFER_SERVER_IDLE_TIMEOUT", "5s")).server().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_IDLE_TIMEOUT", "10ms")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.idle_timeout (from environment):");
+    }
+
+    @Test
     void load_unknownTomlKey_namesTheKey() {
         assertThatThrownBy(() -> load("[server]\nprot = 8080\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
