@@ -106,12 +106,26 @@ final class FilesRoutes implements ApiModule {
                     }
                     OutputStream out = ctx.output();
                     byte[] buffer = new byte[COPY_BUFFER_BYTES];
-                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                    for (int n; (n = readFromStorage(in, buffer)) >= 0; ) {
                         out.write(buffer, 0, n);
                     }
                     out.flush();
                 }
             }
+        }
+    }
+
+    /**
+     * A read of the stored object; a broken storage stream is the backend's failure (503, worth a
+     * retry), not Coffer's. Once the answer has begun the client sees the connection cut short
+     * instead, which its Content-Length makes detectable.
+     */
+    private static int readFromStorage(InputStream in, byte[] buffer) {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.BACKEND_UNAVAILABLE, "the file's download from storage broke off; retry",
+                    null, java.time.Duration.ofSeconds(1), e);
         }
     }
 

@@ -174,8 +174,9 @@ public final class Exchange {
         return output;
     }
 
+    /** True once the status and headers are on their way: no other answer can replace this one. */
     boolean committed() {
-        return output != null || response.isCommitted();
+        return response.isCommitted();
     }
 
     /** Writes what the route left and completes the exchange. */
@@ -223,12 +224,21 @@ public final class Exchange {
         }
     }
 
-    /** Forgets a body and its headers set by the route, for an error answer in its place. */
+    /**
+     * Forgets the answer the route began (its body, its output stream if nothing went out yet,
+     * and the headers that describe that body) for an error answer in its place. Headers about the
+     * request or the error itself (WWW-Authenticate, Retry-After, the request id) stay.
+     */
     void reset() {
         body = null;
-        response.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
-        response.getHeaders().remove(HttpHeader.CONTENT_TYPE);
-        response.getHeaders().remove(HttpHeader.ETAG);
-        response.getHeaders().remove(HttpHeader.LOCATION);
+        output = null;
+        status = 200;
+        for (HttpHeader describing : REPRESENTATION_HEADERS) {
+            response.getHeaders().remove(describing);
+        }
     }
+
+    private static final List<HttpHeader> REPRESENTATION_HEADERS = List.of(HttpHeader.CONTENT_LENGTH, HttpHeader.CONTENT_TYPE,
+            HttpHeader.CONTENT_RANGE, HttpHeader.CONTENT_DISPOSITION, HttpHeader.CONTENT_ENCODING, HttpHeader.ETAG,
+            HttpHeader.LAST_MODIFIED, HttpHeader.ACCEPT_RANGES, HttpHeader.LOCATION);
 }

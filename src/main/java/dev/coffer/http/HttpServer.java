@@ -121,7 +121,8 @@ public final class HttpServer implements AutoCloseable {
                 if (exchange.committed()) {
                     // The status and part of the body are out: all that is left is to cut the
                     // connection, so the client sees a short answer rather than a whole wrong one.
-                    LOG.warn("request {} failed after its answer began: {}", id, e.toString());
+                    LOG.warn("request {} failed after its answer began: {}", id,
+                            e instanceof CofferException coffer ? coffer.oneLine() : e.toString());
                     log(exchange);
                     callback.failed(e);
                     return true;
@@ -149,10 +150,10 @@ public final class HttpServer implements AutoCloseable {
                     }
                 }
                 case Routes.Match.MethodNotAllowed notAllowed -> {
+                    Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
                     exchange.header("Allow", String.join(", ", notAllowed.allowed()));
-                    throw new CofferException(ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
                 }
-                case Routes.Match.NotFound notFound -> throw new CofferException(ErrorCode.NOT_FOUND,
+                case Routes.Match.NotFound notFound -> Problems.write(exchange, ErrorCode.NOT_FOUND,
                         "no such resource: " + exchange.method() + " " + exchange.path());
             }
         }

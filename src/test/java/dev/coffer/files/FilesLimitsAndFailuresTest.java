@@ -1,13 +1,16 @@
 package dev.coffer.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coffer.local.LocalStack;
 import dev.coffer.testing.CutOffUpload;
+import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.RawHttp;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +53,35 @@ class FilesLimitsAndFailuresTest {
             var s3 = coffer.server().clients().s3();
             assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("users/quitter/")).contents()).isEmpty();
             assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    @Test
+    void storageBreaksOffMidDownload_answerCutShortNeverWhole_thenServedAgain(LocalStack stack) throws Exception {
+        try (var s3 = FaultProxy.in(stack.s3().endpoint())) {
+            var env = new HashMap<String, String>();
+            env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
+            env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+            env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+            env.put("SECRET_KEY", "files-test-signing-key-0123456789abcdefgh");
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
+                String token = coffer.tokenFor("downloader");
+                byte[] content = new byte[1024 * 1024];
+                new java.util.Random(7).nextBytes(content);
+                Http http = coffer.http();
+                assertThat(http.request("PUT", "/api/v1/files/big.bin").bearer(token).body(content, "application/octet-stream")
+                        .send().status()).isEqualTo(200);
+
+                s3.mode(FaultProxy.Mode.CUT_ANSWER_ONCE);
+                // Half the object has gone out behind a Content-Length of all of it: the connection
+                // is cut, so the client knows the answer is short instead of taking it as the file.
+                assertThatThrownBy(() -> http.get("/api/v1/files/big.bin", token)).isInstanceOf(UncheckedIOException.class);
+
+                Http.Response again = http.get("/api/v1/files/big.bin", token);
+                assertThat(again.status()).isEqualTo(200);
+                assertThat(again.bytes()).isEqualTo(content);
+            }
         }
     }
 

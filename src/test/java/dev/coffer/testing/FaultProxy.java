@@ -36,7 +36,12 @@ public final class FaultProxy implements AutoCloseable {
          * Pass the next request to the backend, let it act, then drop the connection instead of
          * relaying its answer (a write that landed but whose answer was lost); then PASS again.
          */
-        LOSE_ANSWER_ONCE
+        LOSE_ANSWER_ONCE,
+        /**
+         * Pass the next request to the backend and relay its answer's head and the first half of
+         * its body, then drop the connection (a download broken midway); then PASS again.
+         */
+        CUT_ANSWER_ONCE
     }
 
     private final ServerSocket server;
@@ -109,7 +114,7 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 Mode current = mode.get();
-                if (current == Mode.LOSE_ANSWER_ONCE && !mode.compareAndSet(Mode.LOSE_ANSWER_ONCE, Mode.PASS)) {
+                if ((current == Mode.LOSE_ANSWER_ONCE || current == Mode.CUT_ANSWER_ONCE) && !mode.compareAndSet(current, Mode.PASS)) {
                     current = mode.get();
                 }
                 if (current != Mode.PASS) {
@@ -118,7 +123,7 @@ public final class FaultProxy implements AutoCloseable {
                     passed.incrementAndGet();
                 }
                 switch (current) {
-                    case PASS, LOSE_ANSWER_ONCE -> {
+                    case PASS, LOSE_ANSWER_ONCE, CUT_ANSWER_ONCE -> {
                         if (backend == null || backend.isClosed()) {
                             backend = new Socket();
                             backend.connect(upstream, 2000);
@@ -131,6 +136,13 @@ public final class FaultProxy implements AutoCloseable {
                             response = Message.read(backend.getInputStream(), null, true, request.isHead());
                         }
                         if (response == null || current == Mode.LOSE_ANSWER_ONCE) {
+                            return;
+                        }
+                        if (current == Mode.CUT_ANSWER_ONCE) {
+                            byte[] bytes = response.bytes();
+                            int headEnd = indexOf(bytes, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)) + 4;
+                            out.write(bytes, 0, headEnd + (bytes.length - headEnd) / 2);
+                            out.flush();
                             return;
                         }
                         out.write(response.bytes());
@@ -246,6 +258,19 @@ public final class FaultProxy implements AutoCloseable {
             }
             return text.toString();
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static void respond(OutputStream out, int status, String type, String body) throws IOException {
