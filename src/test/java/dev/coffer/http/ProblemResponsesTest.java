@@ -126,6 +126,14 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void bodyOverLimitAnnounced_413WithoutAskingForTheBody() throws Exception {
+        // The client waits for "100 Continue" before sending 3 MB; it gets the refusal instead.
+        String answer = dev.coffer.testing.RawHttp.exchange(server.port(), "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 3145728\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue").contains("payload_too_large");
+    }
+
+    @Test
     void bodyOverLimit_413Problem() {
         String big = "{\"name\":\"" + "x".repeat(2000) + "\",\"count\":1}";
         assertProblem(http.request("POST", "/echo").json(big).send(), 413, "payload_too_large");
