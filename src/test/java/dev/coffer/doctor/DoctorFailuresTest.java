@@ -37,11 +37,7 @@ class DoctorFailuresTest {
     }
 
     private static Map<String, String> remote(LocalStack stack, MotoServer moto, String... pairs) {
-        var env = new HashMap<String, String>();
-        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-        env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString());
+        var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
         env.put("AWS_ENDPOINT_URL_STS", moto.endpoint().toString());
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);

@@ -59,12 +59,7 @@ class FilesLimitsAndFailuresTest {
     @Test
     void storageBreaksOffMidDownload_answerCutShortNeverWhole_thenServedAgain(LocalStack stack) throws Exception {
         try (var s3 = FaultProxy.in(stack.s3().endpoint())) {
-            var env = new HashMap<String, String>();
-            env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-            env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-            env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-            env.put("SECRET_KEY", "files-test-signing-key-0123456789abcdefgh");
+            var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), s3.endpoint());
             try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
                 String token = coffer.tokenFor("downloader");
                 byte[] content = new byte[1024 * 1024];

@@ -7,7 +7,6 @@ import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,12 +18,7 @@ class RecordsBadInputNeverReachesDynamoDbTest {
     @Test
     void badRequests_zeroDynamoDbCalls(LocalStack stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint())) {
-            var env = new HashMap<String, String>();
-            env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-            env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-            env.put("AWS_DYNAMODB_ENDPOINT", ddb.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString());
-            env.put("SECRET_KEY", "records-test-signing-key-0123456789abcdef");
+            var env = TestCoffer.remoteEnv(ddb.endpoint(), stack.s3().endpoint());
             String toml = RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime()));
             try (var coffer = TestCoffer.startRemote(TestCoffer.config(toml, env))) {
                 Http http = coffer.http();

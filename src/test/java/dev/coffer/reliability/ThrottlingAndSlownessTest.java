@@ -7,7 +7,6 @@ import dev.coffer.local.LocalStack;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.SharedLocalStack;
 import dev.coffer.testing.TestCoffer;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,12 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ThrottlingAndSlownessTest {
 
     private static Map<String, String> remoteVia(FaultProxy dynamo, FaultProxy s3) {
-        var env = new HashMap<String, String>();
-        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-        env.put("AWS_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("SECRET_KEY", "reliability-test-signing-key-0123456789abcdef");
+        var env = TestCoffer.remoteEnv(dynamo.endpoint(), s3.endpoint());
         env.put("COFFER_AWS_MAX_RETRIES", "2");
         env.put("COFFER_AWS_API_CALL_TIMEOUT", "1s");
         return env;

@@ -60,6 +60,21 @@ public final class TestCoffer implements AutoCloseable {
         }
     }
 
+    /**
+     * The environment of a remote-mode Coffer against {@code dynamoDb} and {@code s3} (the embedded
+     * servers, or fault proxies in front of them) with the embedded servers' keys and a test
+     * signing key; mutable, for a test's own additions.
+     */
+    public static Map<String, String> remoteEnv(URI dynamoDb, URI s3) {
+        var env = new HashMap<String, String>();
+        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_DYNAMODB_ENDPOINT", dynamoDb.toString());
+        env.put("AWS_ENDPOINT_URL_S3", s3.toString());
+        env.put("SECRET_KEY", "remote-test-signing-key-0123456789abcdefgh");
+        return env;
+    }
+
     /** Coffer in remote mode: the configuration names the endpoints and credentials itself. */
     public static TestCoffer startRemote(CofferConfig config) {
         return startRemote(config, Clock.systemUTC());
