@@ -2,10 +2,7 @@ package dev.coffer.files;
 
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.coffer.http.PathDecoding;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
@@ -23,7 +20,7 @@ final class FilePaths {
 
     /** Decodes and validates a percent-encoded path as it appears in the request URI. */
     static String fromRaw(String raw) {
-        return validate(percentDecode(raw));
+        return validate(PathDecoding.strict(raw));
     }
 
     /** Validates an already decoded path (from a JSON body or a query parameter). */
@@ -55,37 +52,6 @@ final class FilePaths {
             }
         }
         return path;
-    }
-
-    /** Strict percent-decoding: malformed escapes and invalid UTF-8 are refused, '+' stays '+'. */
-    static String percentDecode(String raw) {
-        var bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw invalid("the path has a malformed percent escape");
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw invalid("the path has a malformed percent escape");
-                }
-                bytes.write(hi * 16 + lo);
-                i += 2;
-            } else if (c > 0x7f) {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.writeBytes(encoded);
-            } else {
-                bytes.write(c);
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw invalid("the path is not valid UTF-8");
-        }
     }
 
     private static CofferException invalid(String detail) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -111,21 +110,13 @@ public final class Exchange {
         return Request.getRemoteAddr(request);
     }
 
-    /** A {@code {name}} path parameter, decoded. */
+    /** A {@code {name}} path parameter, decoded strictly ({@link PathDecoding}). */
     public String pathParam(String name) {
         String raw = pathParams.get(name);
         if (raw == null) {
             throw new IllegalArgumentException("no path parameter " + name);
         }
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        try {
-            // '+' is a plus in a path, not a space as in a form.
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new CofferException(ErrorCode.BAD_REQUEST, "the path has a malformed percent-encoding");
-        }
+        return PathDecoding.strict(raw);
     }
 
     /** The first value of a query parameter, decoded, or null. */

@@ -93,12 +93,15 @@ class ProblemResponsesTest {
     }
 
     @Test
-    void pathParameter_decodedWithPlusKept_malformedEncodingA400Problem() throws Exception {
+    void pathParameter_decodedStrictlyWithPlusKept_malformedOrNonUtf8A400Problem() throws Exception {
         assertThat(http.get("/echo/a%20b+c").json().path("id").asText()).isEqualTo("a b+c");
         assertThat(http.get("/echo/caf%C3%A9").json().path("id").asText()).isEqualTo("café");
-        String malformed = dev.coffer.testing.RawHttp.get(server.port(), "/echo/%zz");
-        assertThat(malformed).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/problem+json")
-                .doesNotContain("Exception");
+        for (String raw : new String[] {"/echo/%zz", "/echo/%ff", "/echo/%c3"}) {
+            // A malformed escape, a byte that is not UTF-8, a sequence cut short: refused, never U+FFFD.
+            String answer = dev.coffer.testing.RawHttp.get(server.port(), raw);
+            assertThat(answer).as(raw).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/problem+json")
+                    .doesNotContain("Exception").doesNotContain("\uFFFD");
+        }
     }
 
     @Test
