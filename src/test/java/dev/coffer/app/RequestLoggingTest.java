@@ -33,7 +33,7 @@ class RequestLoggingTest {
             coffer.http().request("GET", "/health/live").header("X-Request-Id", "req-json-1").send();
 
             List<String> lines = logs.text().lines().filter(l -> !l.isBlank()).toList();
-            assertThat(lines).isNotEmpty();
+            assertThat(lines).as(RequestLoggingTest::logbackState).isNotEmpty();
             boolean sawAccessLine = false;
             for (String line : lines) {
                 JsonNode json = Json.mapper().readTree(line);
@@ -45,5 +45,15 @@ class RequestLoggingTest {
             }
             assertThat(sawAccessLine).as(logs.text()).isTrue();
         }
+    }
+
+    /** What Logback itself says (its status messages and the root logger's appenders), for a failure that shows no lines at all. */
+    private static String logbackState() {
+        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var appenders = new StringBuilder();
+        root.iteratorForAppenders().forEachRemaining(a -> appenders.append(a.getName()).append(a.isStarted() ? " started; " : " stopped; "));
+        return "root appenders: " + appenders + "dev.coffer level: " + context.getLogger("dev.coffer").getEffectiveLevel()
+                + "; status: " + context.getStatusManager().getCopyOfStatusList();
     }
 }

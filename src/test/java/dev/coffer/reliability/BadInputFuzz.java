@@ -192,6 +192,8 @@ final class BadInputFuzz {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : SEED;
+        // Quiet console: the run's own capture still records everything for the secrets check.
+        dev.coffer.support.logging.LogSetup.configure(false, "error", java.io.OutputStream.nullOutputStream());
         try (LocalStack stack = LocalStack.inMemory().start("fuzz run")) {
             Report report = run(stack, requests, seed);
             dev.coffer.support.logging.LogSetup.configure(false, "error");

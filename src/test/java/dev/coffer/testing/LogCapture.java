@@ -6,14 +6,21 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Captures everything Coffer logs (at debug level, through the same masking encoder as
- * production) so tests can assert that no secret ever reaches a log line. Restores stderr
- * logging when closed.
+ * production) so tests can assert that no secret ever reaches a log line. Beside the configured
+ * logging, not instead of it, and gone when closed.
  */
 public final class LogCapture implements AutoCloseable {
+    static {
+        // Before any capture, the JVM logs through the production set-up (masked, to stderr), not
+        // through the bootstrap logback.xml.
+        LogSetup.configure(false, "info");
+    }
+
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Runnable stopCapture;
 
     private LogCapture(boolean json) {
-        LogSetup.configure(json, "debug", buffer);
+        stopCapture = LogSetup.capture(json, buffer);
     }
 
     public static LogCapture start() {
@@ -30,6 +37,6 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        LogSetup.configure(false, "info");
+        stopCapture.run();
     }
 }

@@ -25,10 +25,49 @@ public final class LogSetup {
         configure(json, level, null);
     }
 
-    /** With {@code out} non-null, logs go there instead of stderr (tests capture everything logged). */
+    /** With {@code out} non-null, logs go there instead of stderr. */
     public static void configure(boolean json, String level, OutputStream out) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
+        OutputStreamAppender<ILoggingEvent> appender = appender(context, json, out, "main");
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender((Appender<ILoggingEvent>) appender);
+        context.getLogger("dev.coffer").setLevel(Level.toLevel(level, Level.INFO));
+        context.getLogger("coffer.access").setLevel(Level.toLevel(level, Level.INFO));
+        // DynamoDB Local and S3Proxy are chatty at INFO; their problems still show at WARN.
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("com.almworks.sqlite4java").setLevel(Level.ERROR);
+        // DynamoDB Local logs every client error (e.g. DescribeTable on a missing table) as a warning.
+        context.getLogger("software.amazon.dynamodb").setLevel(Level.ERROR);
+    }
+
+    /**
+     * Copies everything Coffer logs (debug and up), rendered as production renders it (text or
+     * JSON, masked), to {@code out} beside the configured appenders, until the returned action is
+     * run. Tests use it; unlike {@link #configure} it never resets Logback, so it cannot race
+     * with a log call in flight on another thread.
+     */
+    public static Runnable capture(boolean json, OutputStream out) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        OutputStreamAppender<ILoggingEvent> appender = appender(context, json, out, "capture");
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger coffer = context.getLogger("dev.coffer");
+        Logger access = context.getLogger("coffer.access");
+        Level cofferLevel = coffer.getLevel();
+        Level accessLevel = access.getLevel();
+        coffer.setLevel(Level.DEBUG);
+        access.setLevel(Level.DEBUG);
+        root.addAppender((Appender<ILoggingEvent>) appender);
+        return () -> {
+            root.detachAppender((Appender<ILoggingEvent>) appender);
+            appender.stop();
+            coffer.setLevel(cofferLevel);
+            access.setLevel(accessLevel);
+        };
+    }
+
+    private static OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, boolean json, OutputStream out, String name) {
         Encoder<ILoggingEvent> inner;
         if (json) {
             var encoder = new JsonEncoder();
@@ -60,18 +99,9 @@ public final class LogSetup {
             appender.setOutputStream(out);
         }
         appender.setContext(context);
-        appender.setName("main");
+        appender.setName(name);
         appender.setEncoder(masking);
         appender.start();
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.WARN);
-        root.addAppender((Appender<ILoggingEvent>) appender);
-        context.getLogger("dev.coffer").setLevel(Level.toLevel(level, Level.INFO));
-        context.getLogger("coffer.access").setLevel(Level.toLevel(level, Level.INFO));
-        // DynamoDB Local and S3Proxy are chatty at INFO; their problems still show at WARN.
-        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-        context.getLogger("com.almworks.sqlite4java").setLevel(Level.ERROR);
-        // DynamoDB Local logs every client error (e.g. DescribeTable on a missing table) as a warning.
-        context.getLogger("software.amazon.dynamodb").setLevel(Level.ERROR);
+        return appender;
     }
 }
