@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LogCapture implements AutoCloseable {
     static {
-        // Before any capture, the JVM logs through the production set-up (masked, to stderr), not
-        // through the bootstrap logback.xml.
-        LogSetup.configure(false, "info");
+        // The JVM logs through the production set-up (masked, to stderr), not the bootstrap
+        // logback.xml, unless something (a harness's quiet console, a command) configured it already.
+        if (!LogSetup.configured()) {
+            LogSetup.configure(false, "info");
+        }
     }
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();

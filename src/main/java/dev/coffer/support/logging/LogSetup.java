@@ -42,6 +42,12 @@ public final class LogSetup {
         context.getLogger("software.amazon.dynamodb").setLevel(Level.ERROR);
     }
 
+    /** True once {@link #configure} has run in this JVM (before, the bootstrap logback.xml applies). */
+    public static boolean configured() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        return context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("main") != null;
+    }
+
     /**
      * Copies everything Coffer logs (debug and up), rendered as production renders it (text or
      * JSON, masked), to {@code out} beside the configured appenders, until the returned action is
