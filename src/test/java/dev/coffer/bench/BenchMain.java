@@ -10,7 +10,8 @@ import java.util.Locale;
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
- * (operation names to keep, e.g. {@code get item,1 KB}; default all) to profile one cell at a time,
+ * (parts of operation names to keep, '_' for a space since BENCH_JAVA_OPTS splits on spaces, e.g.
+ * {@code get_item,download_1_KB}; default all) to profile one cell at a time,
  * and {@code -Dcoffer.bench.backends.cpus} (e.g. {@code 1}): run DynamoDB Local and S3Proxy in a child
  * JVM pinned to those CPUs instead of in the bench's own JVM, and {@code -Dcoffer.bench.generator}
  * ({@code wrk} or {@code jdk}; default wrk when installed): the client that drives Coffer's API.
@@ -55,7 +56,7 @@ public final class BenchMain {
                     List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16,64").split(","))
                             .map(String::trim).map(Integer::valueOf).toList();
                     List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
-                            .map(String::trim).filter(o -> !o.isEmpty()).toList();
+                            .map(o -> o.trim().replace('_', ' ')).filter(o -> !o.isEmpty()).toList();
                     long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"));
                     String cpus = System.getProperty("coffer.bench.backends.cpus", "");
                     List<OverheadBench.Row> rows;
