@@ -5,9 +5,9 @@ import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.Authenticated;
+import dev.coffer.http.Exchange;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.http.Routes;
-import dev.coffer.http.Exchange;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
