@@ -92,11 +92,6 @@ public final class Exchange {
         return request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     }
 
-    public Exchange contentType(String mediaType) {
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, mediaType);
-        return this;
-    }
-
     /** The declared request body length, or -1 when the client did not declare one. */
     public long contentLength() {
         return request.getLength();
@@ -151,7 +146,7 @@ public final class Exchange {
     }
 
     public Exchange result(byte[] bytes, String mediaType) {
-        contentType(mediaType);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, mediaType);
         this.body = bytes;
         return this;
     }

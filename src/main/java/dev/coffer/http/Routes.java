@@ -105,25 +105,22 @@ public final class Routes {
 
     /** The pattern's parameters bound to the path's segments, or null when the path does not fit. */
     private static Map<String, String> bind(List<String> pattern, List<String> path, String rawPath) {
-        Map<String, String> params = Map.of();
+        var params = new LinkedHashMap<String, String>();
         for (int i = 0; i < pattern.size(); i++) {
-            String part = pattern.get(i);
-            if (part.startsWith("<")) {
-                if (i >= path.size()) {
-                    return null;
-                }
-                params = with(params, part, restOf(rawPath, i));
-                return params;
-            }
             if (i >= path.size()) {
                 return null;
+            }
+            String part = pattern.get(i);
+            if (part.startsWith("<")) {
+                params.put(nameOf(part), restOf(rawPath, i));
+                return params;
             }
             String segment = path.get(i);
             if (part.startsWith("{")) {
                 if (segment.isEmpty()) {
                     return null;
                 }
-                params = with(params, part, segment);
+                params.put(nameOf(part), segment);
             } else if (!part.equals(segment)) {
                 return null;
             }
@@ -131,10 +128,9 @@ public final class Routes {
         return pattern.size() == path.size() ? params : null;
     }
 
-    private static Map<String, String> with(Map<String, String> params, String part, String value) {
-        Map<String, String> out = new LinkedHashMap<>(params);
-        out.put(part.substring(1, part.length() - 1), value);
-        return out;
+    /** "id" for "{id}" or "<id>". */
+    private static String nameOf(String part) {
+        return part.substring(1, part.length() - 1);
     }
 
     /** The raw path after its first {@code skip} segments. */
