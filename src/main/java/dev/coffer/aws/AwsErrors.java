@@ -156,9 +156,9 @@ public final class AwsErrors {
             return dev.coffer.policy.PolicyGenerator.OBJECTS_SID;
         }
         if (action.startsWith("kms:")) {
-            return "CofferKms";
+            return dev.coffer.policy.PolicyGenerator.KMS_SID;
         }
-        return "CofferIdentity";
+        return dev.coffer.policy.PolicyGenerator.IDENTITY_SID;
     }
 
     private static final java.util.regex.Pattern XML_CODE = java.util.regex.Pattern.compile("<Code>([A-Za-z.]{1,100})</Code>");

@@ -32,6 +32,8 @@ public final class PolicyGenerator {
     public static final String OBJECTS_SID = "CofferObjects";
     public static final String LIST_PREFIX_SID = "CofferListPrefix";
     public static final String LIST_UPLOADS_SID = "CofferListUploads";
+    public static final String KMS_SID = "CofferKms";
+    public static final String IDENTITY_SID = "CofferIdentity";
     public static final List<String> KMS_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
     public static final List<String> PROVISION_TABLE_ACTIONS = List.of(
             "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTable",
@@ -96,7 +98,7 @@ public final class PolicyGenerator {
         statements.add(list);
         statements.add(statement(LIST_UPLOADS_SID, RUNTIME_UPLOAD_LIST_ACTIONS, List.of(Arns.bucket(targets.bucket()))));
         kms().ifPresent(statements::add);
-        statements.add(statement("CofferIdentity", List.of("sts:GetCallerIdentity"), List.of("*")));
+        statements.add(statement(IDENTITY_SID, List.of("sts:GetCallerIdentity"), List.of("*")));
         return document(statements);
     }
 
@@ -106,7 +108,7 @@ public final class PolicyGenerator {
         statements.add(statement("CofferCreateTables", PROVISION_TABLE_ACTIONS,
                 targets.tables().stream().map(t -> arns.table(t.name())).toList()));
         statements.add(statement("CofferCreateBucket", PROVISION_BUCKET_ACTIONS, List.of(Arns.bucket(targets.bucket()))));
-        statements.add(statement("CofferIdentity", List.of("sts:GetCallerIdentity"), List.of("*")));
+        statements.add(statement(IDENTITY_SID, List.of("sts:GetCallerIdentity"), List.of("*")));
         return document(statements);
     }
 
@@ -147,7 +149,7 @@ public final class PolicyGenerator {
     }
 
     private java.util.Optional<ObjectNode> kms() {
-        return targets.kmsKeyId().map(key -> statement("CofferKms", KMS_ACTIONS, List.of(arns.kmsKey(key))));
+        return targets.kmsKeyId().map(key -> statement(KMS_SID, KMS_ACTIONS, List.of(arns.kmsKey(key))));
     }
 
     private static ObjectNode document(List<ObjectNode> statements) {
