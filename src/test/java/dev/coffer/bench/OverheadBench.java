@@ -44,9 +44,8 @@ final class OverheadBench {
                          List<String> only) throws Exception {
         var rows = new ArrayList<Row>();
         // Coffer in remote mode against the backends' endpoints, as it runs against AWS.
-        var env = Map.of("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY,
-                "AWS_DYNAMODB_ENDPOINT", backends.dynamoDb().toString(), "AWS_ENDPOINT_URL_S3", backends.s3().toString(),
-                "COFFER_AWS_VALIDATE_CREDENTIALS", "false", "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmn");
+        var env = TestCoffer.remoteEnv(backends.dynamoDb(), backends.s3());
+        env.put("COFFER_AWS_VALIDATE_CREDENTIALS", "false");
         try (var coffer = TestCoffer.startRemote(TestCoffer.config("[collections.bench]\ntable = \"bench-coffer\"\n", env))) {
             var credentials = AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
             // The same HTTP client settings as Coffer's own (no Expect: 100-continue before PUTs),

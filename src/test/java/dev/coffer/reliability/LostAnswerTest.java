@@ -22,10 +22,8 @@ class LostAnswerTest {
 
     private static TestCoffer cofferVia(FaultProxy ddb, FaultProxy s3) {
         String table = "lost-" + Long.toHexString(System.nanoTime());
-        return TestCoffer.startRemote(TestCoffer.config("[collections.notes]\ntable = \"" + table + "\"\n", Map.of(
-                "AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY,
-                "AWS_DYNAMODB_ENDPOINT", ddb.endpoint().toString(), "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-                "SECRET_KEY", "lost-answer-test-signing-key-0123456789abc")));
+        return TestCoffer.startRemote(TestCoffer.config("[collections.notes]\ntable = \"" + table + "\"\n",
+                TestCoffer.remoteEnv(ddb.endpoint(), s3.endpoint())));
     }
 
     @Test
