@@ -3,13 +3,11 @@ package dev.coffer.app;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
-import dev.coffer.auth.UserDataOwner;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.files.Files;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
 import dev.coffer.aws.AwsClients;
-import dev.coffer.http.Authenticated;
 import dev.coffer.config.AwsConfig;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
@@ -22,6 +20,7 @@ import dev.coffer.health.HealthService;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.HealthRoutes;
 import dev.coffer.http.HttpServer;
+import dev.coffer.identity.UserDataOwner;
 import dev.coffer.local.LocalStack;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.provision.TableSpec;
@@ -131,17 +130,16 @@ public final class CofferServer implements AutoCloseable {
             modules.add(new HealthRoutes(health));
             // -- auth routes --
             Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
-            var authenticated = new Authenticated(auth.authenticator());
-            modules.add(auth.routes(authenticated, bodies, () -> List.copyOf(owners)));
+            modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
             // -- records routes --
             Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);
-            modules.add(records.routes(authenticated, bodies));
+            modules.add(records.routes(bodies));
             owners.add(records.owner());
             // -- files routes --
             Files files = Files.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
-            modules.add(files.routes(authenticated, bodies));
+            modules.add(files.routes(bodies));
             owners.add(files.owner());
-            HttpServer http = HttpServer.start(effective.server(), modules);
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,
                     List.copyOf(owners), monitor);
@@ -183,6 +181,11 @@ public final class CofferServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every route of the API with its declared access (route-walking tests read it). */
+    public List<dev.coffer.http.Routes.Declared> routes() {
+        return http.routes();
     }
 
     public CofferConfig config() {

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.coffer.identity.UserId;
 import dev.coffer.support.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -19,7 +20,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Coffer's access tokens: compact JWTs signed with HS256 under {@code SECRET_KEY}, with issuer,
@@ -43,7 +43,6 @@ public final class AccessTokens {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     public static final int MIN_KEY_BYTES = 32;
     private static final Duration CLOCK_LEEWAY = Duration.ofSeconds(30);
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@|+-]{1,128}");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Enough for every active token of a busy deployment; a few MB at most. */
     static final int MAX_REMEMBERED = 10_000;
@@ -54,7 +53,7 @@ public final class AccessTokens {
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** What a full verification established about a token; the time window is checked on each use. */
-    private record Verified(String subject, Instant expiresAt, Optional<Instant> notBefore) {
+    private record Verified(UserId subject, Instant expiresAt, Optional<Instant> notBefore) {
     }
 
     public AccessTokens(Secret secretKey, Duration ttl, Clock clock) {
@@ -68,14 +67,14 @@ public final class AccessTokens {
     }
 
     /** A token for {@code userId} valid for the configured time to live. */
-    public String issue(String userId) {
+    public String issue(UserId userId) {
         Instant now = clock.instant();
         byte[] jti = new byte[16];
         RANDOM.nextBytes(jti);
         var claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
-                .subject(userId)
+                .subject(userId.value())
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
@@ -96,7 +95,7 @@ public final class AccessTokens {
     }
 
     /** The user id of a valid token, or empty for any token that is not exactly right. */
-    public Optional<String> verify(String token) {
+    public Optional<UserId> verify(String token) {
         if (token == null || token.length() > 4096) {
             return Optional.empty();
         }
@@ -140,11 +139,11 @@ public final class AccessTokens {
             if (claims.getExpirationTime() == null) {
                 return Optional.empty();
             }
-            String subject = claims.getSubject();
-            if (subject == null || !USER_ID.matcher(subject).matches()) {
+            Optional<UserId> subject = UserId.parse(claims.getSubject());
+            if (subject.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Verified(subject, claims.getExpirationTime().toInstant(),
+            return Optional.of(new Verified(subject.get(), claims.getExpirationTime().toInstant(),
                     Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant)));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();

@@ -3,6 +3,7 @@ package dev.coffer.auth;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.identity.UserId;
 import dev.coffer.provision.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,9 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * ({@code <users_table>-auth}, partition key {@code pk}, TTL on {@code ttl}) keeps what must be
  * unique or secret-derived: one {@code email#<email>} item per address, written in the same
  * transaction as the user (so exactly one of any number of racing registrations wins), and
- * refresh tokens by their SHA-256 only.
+ * refresh tokens by their SHA-256 only, and a {@code deleted#<user_id>} marker for every deleted
+ * account, kept so that no token or service key can write for that user again.
  */
 final class AccountStore {
+    private static final String DELETED = "deleted#";
     private final DynamoDbClient dynamoDb;
     private final String users;
     private final String auth;
@@ -58,13 +61,13 @@ final class AccountStore {
 
     /** False when the email is taken (the transaction's condition on the email item failed). */
     boolean create(Account account) {
-        Map<String, AttributeValue> user = Map.of("user_id", s(account.userId()), "email", s(account.email()),
+        Map<String, AttributeValue> user = Map.of("user_id", s(account.userId().value()), "email", s(account.email()),
                 "full_name", s(account.fullName()), "password_hash", s(account.passwordHash()), "created_at", s(account.createdAt()),
                 "updated_at", s(account.createdAt()), "sessions_valid_after", n(account.sessionsValidAfterMillis()));
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
                     t -> t.put(p -> p.tableName(users).item(user).conditionExpression("attribute_not_exists(user_id)")),
-                    t -> t.put(p -> p.tableName(auth).item(Map.of("pk", s("email#" + account.email()), "user_id", s(account.userId())))
+                    t -> t.put(p -> p.tableName(auth).item(Map.of("pk", s("email#" + account.email()), "user_id", s(account.userId().value())))
                             .conditionExpression("attribute_not_exists(pk)"))));
             return true;
         } catch (TransactionCanceledException e) {
@@ -80,21 +83,21 @@ final class AccountStore {
     }
 
     Optional<Account> byEmail(String email) {
-        return item(auth, Map.of("pk", s("email#" + email))).map(i -> i.get("user_id").s()).flatMap(this::byId);
+        return item(auth, Map.of("pk", s("email#" + email))).map(i -> new UserId(i.get("user_id").s())).flatMap(this::byId);
     }
 
-    Optional<Account> byId(String userId) {
-        return item(users, Map.of("user_id", s(userId))).map(i -> new Account(i.get("user_id").s(), i.get("email").s(),
+    Optional<Account> byId(UserId userId) {
+        return item(users, Map.of("user_id", s(userId.value()))).map(i -> new Account(userId, i.get("email").s(),
                 i.containsKey("full_name") ? i.get("full_name").s() : "", i.get("password_hash").s(), i.get("created_at").s(),
                 i.containsKey("sessions_valid_after") ? Long.parseLong(i.get("sessions_valid_after").n()) : 0));
     }
 
-    void updateName(String userId, String fullName, String now) {
+    void updateName(UserId userId, String fullName, String now) {
         update(userId, "SET full_name = :n, updated_at = :u", Map.of(":n", s(fullName), ":u", s(now)));
     }
 
     /** New password; every refresh token issued before {@code validAfterMillis} stops working. */
-    void updatePassword(String userId, String hash, long validAfterMillis, String now) {
+    void updatePassword(UserId userId, String hash, long validAfterMillis, String now) {
         update(userId, "SET password_hash = :h, sessions_valid_after = :v, updated_at = :u",
                 Map.of(":h", s(hash), ":v", n(validAfterMillis), ":u", s(now)));
     }
@@ -103,14 +106,29 @@ final class AccountStore {
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
                     t -> t.delete(d -> d.tableName(auth).key(Map.of("pk", s("email#" + account.email())))),
-                    t -> t.delete(d -> d.tableName(users).key(Map.of("user_id", s(account.userId()))))));
+                    t -> t.delete(d -> d.tableName(users).key(Map.of("user_id", s(account.userId().value()))))));
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "TransactWriteItems on " + users);
         }
     }
 
+    /** Writes the deletion marker of {@code user} (idempotent: a retry keeps the first time). */
+    void markDeletion(UserId user, java.time.Instant at) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(auth).key(Map.of("pk", s(DELETED + user.value())))
+                    .updateExpression("SET deleted_at = if_not_exists(deleted_at, :t)")
+                    .expressionAttributeValues(Map.of(":t", s(at.toString()))));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "UpdateItem on " + auth);
+        }
+    }
+
+    boolean deletionMarked(UserId user) {
+        return item(auth, Map.of("pk", s(DELETED + user.value()))).isPresent();
+    }
+
     /** A refresh token as stored (by its hash). */
-    record Session(String tokenHash, String userId, String family, long issuedAtMillis, long expiresAtSeconds, boolean used) {
+    record Session(String tokenHash, UserId userId, String family, long issuedAtMillis, long expiresAtSeconds, boolean used) {
     }
 
     void putSession(Session session) {
@@ -122,7 +140,7 @@ final class AccountStore {
     }
 
     Optional<Session> session(String tokenHash) {
-        return item(auth, Map.of("pk", s("refresh#" + tokenHash))).map(i -> new Session(tokenHash, i.get("user_id").s(),
+        return item(auth, Map.of("pk", s("refresh#" + tokenHash))).map(i -> new Session(tokenHash, new UserId(i.get("user_id").s()),
                 i.get("family").s(), Long.parseLong(i.get("issued_at").n()), Long.parseLong(i.get("ttl").n()),
                 i.get("used").bool()));
     }
@@ -165,13 +183,13 @@ final class AccountStore {
     }
 
     private static Map<String, AttributeValue> sessionItem(Session s) {
-        return Map.of("pk", s("refresh#" + s.tokenHash()), "user_id", s(s.userId()), "family", s(s.family()),
+        return Map.of("pk", s("refresh#" + s.tokenHash()), "user_id", s(s.userId().value()), "family", s(s.family()),
                 "issued_at", n(s.issuedAtMillis()), "ttl", n(s.expiresAtSeconds()), "used", AttributeValue.fromBool(s.used()));
     }
 
-    private void update(String userId, String expression, Map<String, AttributeValue> values) {
+    private void update(UserId userId, String expression, Map<String, AttributeValue> values) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(users).key(Map.of("user_id", s(userId))).updateExpression(expression)
+            dynamoDb.updateItem(b -> b.tableName(users).key(Map.of("user_id", s(userId.value()))).updateExpression(expression)
                     .conditionExpression("attribute_exists(user_id)").expressionAttributeValues(values));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             throw new CofferException(ErrorCode.NOT_FOUND, "the account no longer exists");

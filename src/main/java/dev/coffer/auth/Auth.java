@@ -2,8 +2,9 @@ package dev.coffer.auth;
 
 import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
-import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
+import dev.coffer.identity.Authenticator;
+import dev.coffer.identity.UserDataOwner;
 import dev.coffer.provision.TableSpec;
 import java.time.Clock;
 import java.util.List;
@@ -15,15 +16,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Auth {
     private final Authenticator authenticator;
     private final AccountStore store;
+    private final DeletedUsers deletedUsers;
     private final AccessTokens tokens;
     private final CofferConfig config;
     private final PasswordHasher hasher;
     private final Clock clock;
 
-    private Auth(Authenticator authenticator, AccountStore store, AccessTokens tokens, CofferConfig config,
-                 PasswordHasher hasher, Clock clock) {
+    private Auth(Authenticator authenticator, AccountStore store, DeletedUsers deletedUsers, AccessTokens tokens,
+                 CofferConfig config, PasswordHasher hasher, Clock clock) {
         this.authenticator = authenticator;
         this.store = store;
+        this.deletedUsers = deletedUsers;
         this.tokens = tokens;
         this.config = config;
         this.hasher = hasher;
@@ -37,8 +40,10 @@ public final class Auth {
     /** With a given hasher: tests count hash computations through it. */
     public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock, PasswordHasher hasher) {
         Optional<OidcVerifier> oidc = config.auth().oidcIssuer().map(issuer -> OidcVerifier.discover(issuer, config.auth().oidcAudience().orElseThrow()));
-        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc);
-        return new Auth(authenticator, new AccountStore(dynamoDb, config.storage().usersTable()), tokens, config, hasher, clock);
+        var store = new AccountStore(dynamoDb, config.storage().usersTable());
+        var deletedUsers = new DeletedUsers(store, clock);
+        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, deletedUsers);
+        return new Auth(authenticator, store, deletedUsers, tokens, config, hasher, clock);
     }
 
     public static List<TableSpec> tables(CofferConfig config) {
@@ -50,8 +55,8 @@ public final class Auth {
     }
 
     /** The routes; {@code owners} is read when an account is deleted (every piece registered by then). */
-    public ApiModule routes(Authenticated authenticated, JsonBodies bodies, Supplier<List<UserDataOwner>> owners) {
-        return routes -> new AuthRoutes(new AuthService(store, hasher, tokens, config.auth(), owners, clock),
-                authenticated, bodies).register(routes);
+    public ApiModule routes(JsonBodies bodies, Supplier<List<UserDataOwner>> owners) {
+        return routes -> new AuthRoutes(new AuthService(store, deletedUsers, hasher, tokens, config.auth(), owners, clock),
+                bodies).register(routes);
     }
 }

@@ -3,6 +3,8 @@ package dev.coffer.auth;
 import dev.coffer.config.AuthConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.identity.UserDataOwner;
+import dev.coffer.identity.UserId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +31,7 @@ final class AuthService {
     }
 
     private final AccountStore store;
+    private final DeletedUsers deletedUsers;
     private final PasswordHasher hasher;
     private final AccessTokens accessTokens;
     private final LoginLimiter limiter;
@@ -37,9 +40,10 @@ final class AuthService {
     private final Clock clock;
     private final String dummyHash;
 
-    AuthService(AccountStore store, PasswordHasher hasher, AccessTokens accessTokens, AuthConfig config,
+    AuthService(AccountStore store, DeletedUsers deletedUsers, PasswordHasher hasher, AccessTokens accessTokens, AuthConfig config,
                 java.util.function.Supplier<List<UserDataOwner>> owners, Clock clock) {
         this.store = store;
+        this.deletedUsers = deletedUsers;
         this.hasher = hasher;
         this.accessTokens = accessTokens;
         this.config = config;
@@ -55,7 +59,7 @@ final class AuthService {
         checkPassword(password);
         String name = checkName(fullName);
         String now = now();
-        var account = new Account(UUID.randomUUID().toString(), email, name, hasher.hash(password), now, 0);
+        var account = new Account(new UserId(UUID.randomUUID().toString()), email, name, hasher.hash(password), now, 0);
         if (!store.create(account)) {
             throw new CofferException(ErrorCode.CONFLICT, "an account with this email exists already");
         }
@@ -98,17 +102,17 @@ final class AuthService {
         store.session(AccountStore.sha256(refreshToken)).ifPresent(s -> store.revokeFamily(s.family(), s.expiresAtSeconds()));
     }
 
-    Account me(String userId) {
+    Account me(UserId userId) {
         return store.byId(userId).orElseThrow(() -> new CofferException(ErrorCode.NOT_FOUND, "the account no longer exists"));
     }
 
-    Account rename(String userId, String fullName) {
+    Account rename(UserId userId, String fullName) {
         store.updateName(userId, checkName(fullName), now());
         return me(userId);
     }
 
     /** Checks the old password, stores the new one, ends every other session, and starts a new one. */
-    Tokens changePassword(String userId, String oldPassword, String newPassword) {
+    Tokens changePassword(UserId userId, String oldPassword, String newPassword) {
         Account account = me(userId);
         if (!hasher.verify(oldPassword == null ? "" : oldPassword, account.passwordHash())) {
             throw new CofferException(ErrorCode.UNAUTHORIZED, "the current password is wrong");
@@ -119,8 +123,10 @@ final class AuthService {
         return issue(userId, UUID.randomUUID().toString());
     }
 
-    void deleteAccount(String userId) {
+    void deleteAccount(UserId userId) {
         Account account = me(userId);
+        // Marked first: from here on no token or service key can add data behind the deletion.
+        deletedUsers.markDeleted(userId);
         for (UserDataOwner owner : owners.get()) {
             owner.deleteAllFor(userId);
         }
@@ -149,7 +155,7 @@ final class AuthService {
     private record NewSession(String token, AccountStore.Session session) {
     }
 
-    private NewSession newSession(String userId, String family) {
+    private NewSession newSession(UserId userId, String family) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = "rt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -158,7 +164,7 @@ final class AuthService {
         return new NewSession(token, new AccountStore.Session(AccountStore.sha256(token), userId, family, now, expires, false));
     }
 
-    private Tokens issue(String userId, String family) {
+    private Tokens issue(UserId userId, String family) {
         NewSession session = newSession(userId, family);
         store.putSession(session.session());
         return new Tokens(accessTokens.issue(userId), session.token(), accessTokens.ttl().toSeconds());

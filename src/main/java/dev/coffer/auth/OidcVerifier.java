@@ -27,12 +27,15 @@ import java.util.regex.Pattern;
  * document names its JWKS, which is fetched and cached; every token's signature is verified with
  * an asymmetric algorithm only (so an HS256 token made with the public key as secret is refused),
  * and its issuer, audience (or Cognito's {@code client_id}), expiry and not-before are checked.
- * The user id is {@code sub}.
+ * The subject must be 1 to {@value #MAX_SUBJECT_CHARS} characters without control characters
+ * (OpenID Connect Core 1.0, 2: at most 255 ASCII characters); the caller's user id is derived from
+ * issuer and subject, never taken from the token as it is.
  */
 final class OidcVerifier {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
-    private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:@|+-]{1,128}");
+    static final int MAX_SUBJECT_CHARS = 255;
+    private static final Pattern SUBJECT = Pattern.compile("[^\\p{Cntrl}]{1," + MAX_SUBJECT_CHARS + "}");
 
     private final String issuer;
     private final String audience;

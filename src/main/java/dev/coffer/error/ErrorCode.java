@@ -20,6 +20,7 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many requests"),
     INTERNAL(500, "Internal error"),
     OVERLOADED(503, "Server busy"),
+    IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unreachable"),
     STARTUP_FAILED(500, "Start-up failed"),
 
     // AWS failures, translated by the aws piece.

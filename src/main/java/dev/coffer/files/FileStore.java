@@ -1,6 +1,7 @@
 package dev.coffer.files;
 
-import dev.coffer.auth.UserDataOwner;
+import dev.coffer.identity.UserDataOwner;
+import dev.coffer.identity.UserId;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.config.FilesConfig;
 import dev.coffer.error.CofferException;
@@ -53,11 +54,11 @@ final class FileStore implements UserDataOwner {
         return bucket;
     }
 
-    String folder(String userId) {
-        return prefix + userId + "/";
+    String folder(UserId userId) {
+        return prefix + userId.value() + "/";
     }
 
-    String key(String userId, String path) {
+    String key(UserId userId, String path) {
         return folder(userId) + path;
     }
 
@@ -70,7 +71,7 @@ final class FileStore implements UserDataOwner {
     }
 
     /** Stores {@code body}; {@code length} is -1 when the client did not say. */
-    StoredFile upload(String userId, String path, InputStream body, long length, String contentType, boolean createOnly) {
+    StoredFile upload(UserId userId, String path, InputStream body, long length, String contentType, boolean createOnly) {
         if (length > config.maxSizeBytes()) {
             throw tooLarge();
         }
@@ -209,7 +210,7 @@ final class FileStore implements UserDataOwner {
      * under a per-key lock in this process, and the write also carries S3's own {@code If-Match},
      * which AWS enforces across instances.
      */
-    StoredFile replaceIfMatch(String userId, String path, InputStream body, long length, String contentType, String expectedEtag) {
+    StoredFile replaceIfMatch(UserId userId, String path, InputStream body, long length, String contentType, String expectedEtag) {
         String key = key(userId, path);
         var lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
         lock.lock();
@@ -248,7 +249,7 @@ final class FileStore implements UserDataOwner {
         return e.replace("\"", "");
     }
 
-    boolean exists(String userId, String path) {
+    boolean exists(UserId userId, String path) {
         try {
             s3.headObject(b -> b.bucket(bucket).key(key(userId, path)));
             return true;
@@ -263,7 +264,7 @@ final class FileStore implements UserDataOwner {
     }
 
     /** Deletes one file; false when there was none. */
-    boolean delete(String userId, String path) {
+    boolean delete(UserId userId, String path) {
         if (!exists(userId, path)) {
             return false;
         }
@@ -277,7 +278,7 @@ final class FileStore implements UserDataOwner {
 
     /** Deletes every object and aborts every unfinished upload under the user's folder. */
     @Override
-    public void deleteAllFor(String userId) {
+    public void deleteAllFor(UserId userId) {
         String folder = folder(userId);
         try {
             String token = null;
@@ -317,7 +318,7 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    Read open(String userId, String path, Optional<String> range, Optional<String> ifNoneMatch) {
+    Read open(UserId userId, String path, Optional<String> range, Optional<String> ifNoneMatch) {
         try {
             return new Read.Found(s3.getObject(b -> {
                 b.bucket(bucket).key(key(userId, path));
@@ -336,7 +337,7 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(String userId, String path) {
+    Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(UserId userId, String path) {
         try {
             return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key(userId, path))));
         } catch (S3Exception e) {
@@ -353,7 +354,7 @@ final class FileStore implements UserDataOwner {
     record Listing(List<StoredFile> files, Optional<String> nextToken) {
     }
 
-    Listing list(String userId, String relativePrefix, int limit, Optional<String> continuation) {
+    Listing list(UserId userId, String relativePrefix, int limit, Optional<String> continuation) {
         String folder = folder(userId);
         try {
             var page = s3.listObjectsV2(b -> {

@@ -1,11 +1,10 @@
 package dev.coffer.files;
 
-import dev.coffer.auth.UserDataOwner;
 import dev.coffer.aws.AwsClients;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
-import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
+import dev.coffer.identity.UserDataOwner;
 import dev.coffer.support.OpaqueTokens;
 import dev.coffer.support.Secret;
 import java.time.Clock;
@@ -37,8 +36,8 @@ public final class Files {
                 new OpaqueTokens(signingKey, "coffer-files-cursor-v1"));
     }
 
-    public ApiModule routes(Authenticated authenticated, JsonBodies bodies) {
-        return new FilesRoutes(store, presigning, authenticated, bodies, cursors);
+    public ApiModule routes(JsonBodies bodies) {
+        return new FilesRoutes(store, presigning, bodies, cursors);
     }
 
     public UserDataOwner owner() {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.http.ApiModule;
-import dev.coffer.http.Authenticated;
+import dev.coffer.http.Access;
 import dev.coffer.http.Exchange;
+import dev.coffer.identity.Caller;
+import dev.coffer.identity.UserId;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.http.Routes;
 import dev.coffer.support.OpaqueTokens;
@@ -34,30 +36,28 @@ final class FilesRoutes implements ApiModule {
 
     private final FileStore store;
     private final Presigning presigning;
-    private final Authenticated authenticated;
     private final JsonBodies bodies;
     private final OpaqueTokens cursors;
 
-    FilesRoutes(FileStore store, Presigning presigning, Authenticated authenticated, JsonBodies bodies, OpaqueTokens cursors) {
+    FilesRoutes(FileStore store, Presigning presigning, JsonBodies bodies, OpaqueTokens cursors) {
         this.store = store;
         this.presigning = presigning;
-        this.authenticated = authenticated;
         this.bodies = bodies;
         this.cursors = cursors;
     }
 
     @Override
     public void register(Routes routes) {
-        routes.post(BASE + "/presign", this::presign);
-        routes.get(BASE, this::list);
-        routes.put(BASE + "/<path>", this::upload);
-        routes.get(BASE + "/<path>", this::download);
-        routes.head(BASE + "/<path>", this::head);
-        routes.delete(BASE + "/<path>", this::delete);
+        routes.post(BASE + "/presign", Access.ANY_CALLER, this::presign);
+        routes.get(BASE, Access.ANY_CALLER, this::list);
+        routes.put(BASE + "/<path>", Access.ANY_CALLER, this::upload);
+        routes.get(BASE + "/<path>", Access.ANY_CALLER, this::download);
+        routes.head(BASE + "/<path>", Access.ANY_CALLER, this::head);
+        routes.delete(BASE + "/<path>", Access.ANY_CALLER, this::delete);
     }
 
-    private void upload(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void upload(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         String path = path(ctx);
         String contentType = contentType(ctx.header("Content-Type"));
         String ifNoneMatch = ctx.header("If-None-Match");
@@ -86,8 +86,8 @@ final class FilesRoutes implements ApiModule {
      */
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
-    private void download(Exchange ctx) throws IOException {
-        String user = authenticated.caller(ctx).userId();
+    private void download(Exchange ctx, Caller caller) throws IOException {
+        UserId user = caller.userId();
         String path = path(ctx);
         Optional<String> range = range(ctx.header("Range"));
         Optional<String> ifNoneMatch = Optional.ofNullable(ctx.header("If-None-Match")).filter(v -> !v.isBlank());
@@ -129,23 +129,23 @@ final class FilesRoutes implements ApiModule {
         }
     }
 
-    private void head(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void head(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         var meta = store.head(user, path(ctx)).orElseThrow(FilesRoutes::notFound);
         headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
         ctx.status(200);
     }
 
-    private void delete(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void delete(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         if (!store.delete(user, path(ctx))) {
             throw notFound();
         }
         ctx.status(204);
     }
 
-    private void list(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void list(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         for (String parameter : ctx.queryParamMap().keySet()) {
             if (!parameter.equals("prefix") && !parameter.equals("cursor") && !parameter.equals("limit")) {
                 throw new CofferException(ErrorCode.VALIDATION_FAILED, "unknown query parameter '" + parameter + "'");
@@ -184,8 +184,8 @@ final class FilesRoutes implements ApiModule {
                           @JsonProperty("expires_in") Long expiresIn, @JsonProperty("content_type") String contentType) {
     }
 
-    private void presign(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void presign(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         PresignRequest request = bodies.read(ctx, PresignRequest.class);
         if (request.path() == null) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "'path' is required");

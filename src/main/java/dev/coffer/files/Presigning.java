@@ -1,6 +1,7 @@
 package dev.coffer.files;
 
 import dev.coffer.config.FilesConfig;
+import dev.coffer.identity.UserId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class Presigning {
         this.clock = clock;
     }
 
-    Map<String, Object> presign(String userId, String path, String method, Optional<Long> requestedSeconds,
+    Map<String, Object> presign(UserId userId, String path, String method, Optional<Long> requestedSeconds,
                                 Optional<String> contentType) {
         FilesConfig config = store.config();
         Instant now = clock.instant();

@@ -14,12 +14,12 @@ public final class HealthRoutes implements ApiModule {
 
     @Override
     public void register(Routes routes) {
-        routes.get("/health", ctx -> {
+        routes.get("/health", Access.PUBLIC, ctx -> {
             HealthReport report = health.report();
             ctx.status(report.status() == HealthReport.Status.UNHEALTHY ? 503 : 200).json(report);
         });
-        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "alive")));
-        routes.get("/health/ready", ctx -> {
+        routes.get("/health/live", Access.PUBLIC, ctx -> ctx.json(Map.of("status", "alive")));
+        routes.get("/health/ready", Access.PUBLIC, ctx -> {
             boolean ready = health.report().status() != HealthReport.Status.UNHEALTHY;
             ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not_ready"));
         });

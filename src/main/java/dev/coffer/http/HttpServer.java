@@ -3,6 +3,9 @@ package dev.coffer.http;
 import dev.coffer.config.ServerConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.identity.Authentication;
+import dev.coffer.identity.Authenticator;
+import dev.coffer.identity.Caller;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -45,13 +48,19 @@ public final class HttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final List<Routes.Declared> declared;
 
-    private HttpServer(Server server, ServerConnector connector) {
+    private HttpServer(Server server, ServerConnector connector, List<Routes.Declared> declared) {
         this.server = server;
         this.connector = connector;
+        this.declared = declared;
     }
 
-    public static HttpServer start(ServerConfig config, List<ApiModule> modules) {
+    /**
+     * Starts listening. {@code authenticator} resolves the caller of every route that declares
+     * {@link Access.Callers}; open routes never consult it.
+     */
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules) {
         Routes routes = new Routes();
         for (ApiModule module : modules) {
             module.register(routes);
@@ -76,7 +85,7 @@ public final class HttpServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
-        var gzip = new GzipHandler(new Edge(routes, new Semaphore(config.maxConcurrentRequests())));
+        var gzip = new GzipHandler(new Edge(routes, authenticator, new Semaphore(config.maxConcurrentRequests())));
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
@@ -92,17 +101,19 @@ public final class HttpServer implements AutoCloseable {
             }
             throw new IllegalStateException("the HTTP server did not start", e);
         }
-        return new HttpServer(server, connector);
+        return new HttpServer(server, connector, routes.declared());
     }
 
     /** Every request: id, security headers, route, concurrency limit, errors as problems, access log. */
     private static final class Edge extends Handler.Abstract {
         private final Routes routes;
+        private final Authenticator authenticator;
         private final Semaphore permits;
 
-        Edge(Routes routes, Semaphore permits) {
+        Edge(Routes routes, Authenticator authenticator, Semaphore permits) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
+            this.authenticator = authenticator;
             this.permits = permits;
         }
 
@@ -144,7 +155,7 @@ public final class HttpServer implements AutoCloseable {
                     }
                     try {
                         exchange.pathParams(found.pathParams());
-                        found.endpoint().handle(exchange);
+                        found.endpoint().handle(exchange, callerFor(found.route().access(), exchange));
                     } finally {
                         permits.release();
                     }
@@ -156,6 +167,39 @@ public final class HttpServer implements AutoCloseable {
                 case Routes.Match.NotFound notFound -> Problems.write(exchange, ErrorCode.NOT_FOUND,
                         "no such resource: " + exchange.method() + " " + exchange.path());
             }
+        }
+
+        /** The caller a protected route admits, or the problem that refuses the request; null for open routes. */
+        private Caller callerFor(Access access, Exchange exchange) {
+            if (!(access instanceof Access.Callers callers)) {
+                return null;
+            }
+            var outcome = authenticator.authenticate(exchange.header("Authorization"),
+                    exchange.header(Authenticator.ON_BEHALF_OF_HEADER));
+            return switch (outcome) {
+                case Authentication.Verified verified -> {
+                    if (!callers.kinds().contains(verified.caller().kind())) {
+                        throw new CofferException(ErrorCode.FORBIDDEN, forbiddenDetail(callers));
+                    }
+                    yield verified.caller();
+                }
+                case Authentication.Refused refused -> {
+                    LOG.debug("request {} refused: {}", exchange.requestId(), refused.reason());
+                    exchange.header("WWW-Authenticate", "Bearer");
+                    throw new CofferException(ErrorCode.UNAUTHORIZED, "a valid bearer token is required");
+                }
+                case Authentication.Invalid invalid -> throw new CofferException(ErrorCode.VALIDATION_FAILED,
+                        invalid.field() + ": " + invalid.reason());
+                case Authentication.Unavailable unavailable -> throw new CofferException(
+                        ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE, unavailable.reason(), null, unavailable.retryAfter(), null);
+            };
+        }
+
+        private static String forbiddenDetail(Access.Callers callers) {
+            if (callers.kinds().equals(java.util.Set.of(Caller.Kind.ACCOUNT))) {
+                return "this endpoint needs the user's own access token";
+            }
+            return "this endpoint does not accept this kind of credentials";
         }
 
         private static void answerError(Exchange exchange, Exception e) {
@@ -211,6 +255,11 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** Every route this server answers, with its declared access. */
+    public List<Routes.Declared> routes() {
+        return declared;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.coffer.http;
 
+import dev.coffer.identity.Caller;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,17 +15,32 @@ import java.util.TreeSet;
  * a {@code {name}} value is decoded before a handler sees it, a {@code <name>} value is not (the
  * files feature decodes and validates its paths itself). A path with a GET route answers HEAD
  * too, through that route, unless it has a HEAD route of its own.
+ *
+ * <p>Every route declares its {@link Access} where it is registered: an {@link Access.Open} route
+ * takes an {@link Endpoint}, a protected one a {@link CallerEndpoint}, which the edge calls only
+ * with an authenticated {@link Caller} of an admitted kind. There is no way to register a route
+ * without saying which it is.
  */
 public final class Routes {
-    /** What a route runs for a request. */
+    /** What an open route runs for a request. */
     @FunctionalInterface
     public interface Endpoint {
         void handle(Exchange exchange) throws Exception;
     }
 
+    /** What a protected route runs, with the caller the edge authenticated. */
+    @FunctionalInterface
+    public interface CallerEndpoint {
+        void handle(Exchange exchange, Caller caller) throws Exception;
+    }
+
+    /** One registered route as declared: method, pattern and who may call it. */
+    public record Declared(String method, String pattern, Access access) {
+    }
+
     /** The outcome of looking a request up. */
     sealed interface Match {
-        record Found(Endpoint endpoint, Map<String, String> pathParams) implements Match {
+        record Found(Declared route, CallerEndpoint endpoint, Map<String, String> pathParams) implements Match {
         }
 
         /** The path exists, but not for this method; {@code allowed} lists the methods it has. */
@@ -35,44 +51,76 @@ public final class Routes {
         }
     }
 
-    private record Route(String method, List<String> segments, Endpoint endpoint) {
+    private record Route(Declared declared, List<String> segments, CallerEndpoint endpoint) {
+        String method() {
+            return declared.method();
+        }
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    public Routes get(String pattern, Endpoint endpoint) {
-        return add("GET", pattern, endpoint);
+    public Routes get(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("GET", pattern, access, (exchange, none) -> endpoint.handle(exchange));
     }
 
-    public Routes head(String pattern, Endpoint endpoint) {
-        return add("HEAD", pattern, endpoint);
+    public Routes get(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("GET", pattern, access, endpoint);
     }
 
-    public Routes post(String pattern, Endpoint endpoint) {
-        return add("POST", pattern, endpoint);
+    public Routes head(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("HEAD", pattern, access, (exchange, none) -> endpoint.handle(exchange));
     }
 
-    public Routes put(String pattern, Endpoint endpoint) {
-        return add("PUT", pattern, endpoint);
+    public Routes head(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("HEAD", pattern, access, endpoint);
     }
 
-    public Routes patch(String pattern, Endpoint endpoint) {
-        return add("PATCH", pattern, endpoint);
+    public Routes post(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("POST", pattern, access, (exchange, none) -> endpoint.handle(exchange));
     }
 
-    public Routes delete(String pattern, Endpoint endpoint) {
-        return add("DELETE", pattern, endpoint);
+    public Routes post(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("POST", pattern, access, endpoint);
     }
 
-    private Routes add(String method, String pattern, Endpoint endpoint) {
+    public Routes put(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("PUT", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+    }
+
+    public Routes put(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("PUT", pattern, access, endpoint);
+    }
+
+    public Routes patch(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("PATCH", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+    }
+
+    public Routes patch(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("PATCH", pattern, access, endpoint);
+    }
+
+    public Routes delete(String pattern, Access.Open access, Endpoint endpoint) {
+        return add("DELETE", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+    }
+
+    public Routes delete(String pattern, Access.Callers access, CallerEndpoint endpoint) {
+        return add("DELETE", pattern, access, endpoint);
+    }
+
+    private Routes add(String method, String pattern, Access access, CallerEndpoint endpoint) {
         List<String> segments = segments(pattern);
         for (int i = 0; i < segments.size() - 1; i++) {
             if (segments.get(i).startsWith("<")) {
                 throw new IllegalArgumentException("a <rest> parameter must come last: " + pattern);
             }
         }
-        routes.add(new Route(method, segments, endpoint));
+        routes.add(new Route(new Declared(method, pattern, access), segments, endpoint));
         return this;
+    }
+
+    /** Every route as registered, in order (the route-walking tests and the API description read it). */
+    public List<Declared> declared() {
+        return routes.stream().map(Route::declared).toList();
     }
 
     Match match(String method, String rawPath) {
@@ -86,10 +134,10 @@ public final class Routes {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Match.Found(route.endpoint(), params);
+                return new Match.Found(route.declared(), route.endpoint(), params);
             }
             if (route.method().equals("GET") && get == null) {
-                get = new Match.Found(route.endpoint(), params);
+                get = new Match.Found(route.declared(), route.endpoint(), params);
             }
             allowed.add(route.method());
         }

@@ -3,7 +3,8 @@ package dev.coffer.records;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.f4b6a3.ulid.UlidFactory;
-import dev.coffer.auth.UserDataOwner;
+import dev.coffer.identity.UserDataOwner;
+import dev.coffer.identity.UserId;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
@@ -56,7 +57,7 @@ final class RecordStore implements UserDataOwner {
         return Optional.ofNullable(collections.get(name));
     }
 
-    WriteOutcome create(String userId, Collection c, ObjectNode body) {
+    WriteOutcome create(UserId userId, Collection c, ObjectNode body) {
         ObjectNode item = body.deepCopy();
         if (!item.hasNonNull(c.sortKey())) {
             item.put(c.sortKey(), ids.create().toString());
@@ -65,7 +66,7 @@ final class RecordStore implements UserDataOwner {
         item.put(CREATED, now);
         item.put(UPDATED, now);
         item.put(VERSION, 1L);
-        item.put(Collection.USER_ID, userId);
+        item.put(Collection.USER_ID, userId.value());
         Map<String, AttributeValue> attributes = checkedItem(item);
         try {
             dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("attribute_not_exists(#pk)")
@@ -93,7 +94,7 @@ final class RecordStore implements UserDataOwner {
         return e.hasItem() && e.item().equals(attributes);
     }
 
-    Optional<ObjectNode> get(String userId, Collection c, String id) {
+    Optional<ObjectNode> get(UserId userId, Collection c, String id) {
         try {
             var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
             return response.hasItem() && !response.item().isEmpty() ? Optional.of(ItemCodec.toJson(response.item())) : Optional.empty();
@@ -103,12 +104,12 @@ final class RecordStore implements UserDataOwner {
     }
 
     /** Replaces the item's client attributes, keeping created_at; {@code ifMatch} pins the version. */
-    WriteOutcome replace(String userId, Collection c, String id, ObjectNode body, Optional<Long> ifMatch) {
+    WriteOutcome replace(UserId userId, Collection c, String id, ObjectNode body, Optional<Long> ifMatch) {
         return update(userId, c, id, ifMatch, current -> body);
     }
 
     /** Applies an RFC 7396 merge patch to the item's client attributes. */
-    WriteOutcome patch(String userId, Collection c, String id, ObjectNode patch, Optional<Long> ifMatch) {
+    WriteOutcome patch(UserId userId, Collection c, String id, ObjectNode patch, Optional<Long> ifMatch) {
         return update(userId, c, id, ifMatch, current -> {
             ObjectNode client = current.deepCopy();
             RecordsRoutes.SERVER_SET.forEach(client::remove);
@@ -118,7 +119,7 @@ final class RecordStore implements UserDataOwner {
         });
     }
 
-    private WriteOutcome update(String userId, Collection c, String id, Optional<Long> ifMatch,
+    private WriteOutcome update(UserId userId, Collection c, String id, Optional<Long> ifMatch,
                                 java.util.function.UnaryOperator<ObjectNode> change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<ObjectNode> current = get(userId, c, id);
@@ -135,7 +136,7 @@ final class RecordStore implements UserDataOwner {
             item.put(CREATED, current.get().path(CREATED).asText());
             item.put(UPDATED, now());
             item.put(VERSION, version + 1);
-            item.put(Collection.USER_ID, userId);
+            item.put(Collection.USER_ID, userId.value());
             Map<String, AttributeValue> attributes = checkedItem(item);
             try {
                 dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("#v = :v")
@@ -169,7 +170,7 @@ final class RecordStore implements UserDataOwner {
         }
     }
 
-    WriteOutcome delete(String userId, Collection c, String id, Optional<Long> ifMatch) {
+    WriteOutcome delete(UserId userId, Collection c, String id, Optional<Long> ifMatch) {
         var names = new HashMap<String, String>();
         names.put("#pk", Collection.USER_ID);
         var values = new HashMap<String, AttributeValue>();
@@ -197,7 +198,7 @@ final class RecordStore implements UserDataOwner {
     }
 
     /** One page of the caller's items; the cursor continues exactly where this page ended. */
-    Page query(String userId, Collection c, QuerySpec spec) {
+    Page query(UserId userId, Collection c, QuerySpec spec) {
         String indexName = spec.index().orElse("");
         Optional<dev.coffer.config.CollectionConfig.IndexConfig> index = spec.index().flatMap(c::index);
         String keyAttribute = index.map(dev.coffer.config.CollectionConfig.IndexConfig::key).orElse(c.sortKey());
@@ -205,7 +206,7 @@ final class RecordStore implements UserDataOwner {
         var names = new LinkedHashMap<String, String>();
         names.put("#pk", Collection.USER_ID);
         var values = new LinkedHashMap<String, AttributeValue>();
-        values.put(":pk", AttributeValue.fromS(userId));
+        values.put(":pk", AttributeValue.fromS(userId.value()));
         StringBuilder condition = new StringBuilder("#pk = :pk");
         if (spec.eq().isPresent() || spec.prefix().isPresent() || spec.from().isPresent() || spec.to().isPresent()) {
             names.put("#k", keyAttribute);
@@ -239,7 +240,7 @@ final class RecordStore implements UserDataOwner {
         if (index.isEmpty()) {
             request.consistentRead(true);
         }
-        spec.cursor().ifPresent(cursor -> request.exclusiveStartKey(cursors.decode(cursor, userId, c.name(), indexName)));
+        spec.cursor().ifPresent(cursor -> request.exclusiveStartKey(cursors.decode(cursor, userId.value(), c.name(), indexName)));
         QueryResponse response;
         try {
             response = dynamoDb.query(request.build());
@@ -248,7 +249,7 @@ final class RecordStore implements UserDataOwner {
         }
         List<ObjectNode> items = response.items().stream().map(ItemCodec::toJson).toList();
         Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? Optional.of(cursors.encode(userId, c.name(), indexName, response.lastEvaluatedKey())) : Optional.empty();
+                ? Optional.of(cursors.encode(userId.value(), c.name(), indexName, response.lastEvaluatedKey())) : Optional.empty();
         return new Page(items, next);
     }
 
@@ -258,7 +259,7 @@ final class RecordStore implements UserDataOwner {
 
     /** Deletes every item of the user in every collection; safe to run again after a failure. */
     @Override
-    public void deleteAllFor(String userId) {
+    public void deleteAllFor(UserId userId) {
         for (Collection c : collections.values()) {
             Map<String, AttributeValue> start = null;
             do {
@@ -268,7 +269,7 @@ final class RecordStore implements UserDataOwner {
                     page = dynamoDb.query(b -> {
                         b.tableName(c.table()).keyConditionExpression("#pk = :pk")
                                 .expressionAttributeNames(Map.of("#pk", Collection.USER_ID, "#sk", c.sortKey()))
-                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(userId)))
+                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(userId.value())))
                                 .projectionExpression("#pk, #sk").consistentRead(true);
                         if (exclusiveStart != null) {
                             b.exclusiveStartKey(exclusiveStart);
@@ -316,8 +317,8 @@ final class RecordStore implements UserDataOwner {
         return attributes;
     }
 
-    private static Map<String, AttributeValue> key(String userId, Collection c, String id) {
-        return Map.of(Collection.USER_ID, AttributeValue.fromS(userId), c.sortKey(), AttributeValue.fromS(id));
+    private static Map<String, AttributeValue> key(UserId userId, Collection c, String id) {
+        return Map.of(Collection.USER_ID, AttributeValue.fromS(userId.value()), c.sortKey(), AttributeValue.fromS(id));
     }
 
     private static AttributeValue typed(String value, boolean numeric, String parameter) {

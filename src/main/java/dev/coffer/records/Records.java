@@ -1,10 +1,9 @@
 package dev.coffer.records;
 
-import dev.coffer.auth.UserDataOwner;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
-import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
+import dev.coffer.identity.UserDataOwner;
 import dev.coffer.provision.TableSpec;
 import dev.coffer.support.Secret;
 import java.time.Clock;
@@ -37,8 +36,8 @@ public final class Records {
         return tables;
     }
 
-    public ApiModule routes(Authenticated authenticated, JsonBodies bodies) {
-        return new RecordsRoutes(store, authenticated, bodies);
+    public ApiModule routes(JsonBodies bodies) {
+        return new RecordsRoutes(store, bodies);
     }
 
     public UserDataOwner owner() {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.http.ApiModule;
-import dev.coffer.http.Authenticated;
+import dev.coffer.http.Access;
 import dev.coffer.http.Exchange;
+import dev.coffer.identity.Caller;
+import dev.coffer.identity.UserId;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.http.Routes;
 import java.util.LinkedHashMap;
@@ -29,27 +31,25 @@ final class RecordsRoutes implements ApiModule {
     private static final String BASE = "/api/v1/collections/{collection}/items";
 
     private final RecordStore store;
-    private final Authenticated authenticated;
     private final JsonBodies bodies;
 
-    RecordsRoutes(RecordStore store, Authenticated authenticated, JsonBodies bodies) {
+    RecordsRoutes(RecordStore store, JsonBodies bodies) {
         this.store = store;
-        this.authenticated = authenticated;
         this.bodies = bodies;
     }
 
     @Override
     public void register(Routes routes) {
-        routes.post(BASE, this::create);
-        routes.get(BASE, this::list);
-        routes.get(BASE + "/{id}", this::read);
-        routes.put(BASE + "/{id}", this::replace);
-        routes.patch(BASE + "/{id}", this::patch);
-        routes.delete(BASE + "/{id}", this::delete);
+        routes.post(BASE, Access.ANY_CALLER, this::create);
+        routes.get(BASE, Access.ANY_CALLER, this::list);
+        routes.get(BASE + "/{id}", Access.ANY_CALLER, this::read);
+        routes.put(BASE + "/{id}", Access.ANY_CALLER, this::replace);
+        routes.patch(BASE + "/{id}", Access.ANY_CALLER, this::patch);
+        routes.delete(BASE + "/{id}", Access.ANY_CALLER, this::delete);
     }
 
-    private void create(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void create(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         ObjectNode body = object(ctx);
         rejectServerAttributes(body, c, Optional.empty());
@@ -64,8 +64,8 @@ final class RecordsRoutes implements ApiModule {
         }
     }
 
-    private void read(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void read(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         ObjectNode item = store.get(user, c, id(ctx)).orElseThrow(() -> notFound(c));
         String etag = etag(item);
@@ -76,8 +76,8 @@ final class RecordsRoutes implements ApiModule {
         itemResponse(ctx, item);
     }
 
-    private void replace(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void replace(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         String id = id(ctx);
         ObjectNode body = object(ctx);
@@ -86,8 +86,8 @@ final class RecordsRoutes implements ApiModule {
         written(ctx, c, store.replace(user, c, id, body, ifMatch(ctx)));
     }
 
-    private void patch(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void patch(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         String id = id(ctx);
         String type = ctx.contentType() == null ? "" : ctx.contentType();
@@ -100,8 +100,8 @@ final class RecordsRoutes implements ApiModule {
         written(ctx, c, store.patch(user, c, id, patch, ifMatch(ctx)));
     }
 
-    private void delete(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void delete(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         switch (store.delete(user, c, id(ctx), ifMatch(ctx))) {
             case WriteOutcome.Written w -> ctx.status(204);
@@ -110,8 +110,8 @@ final class RecordsRoutes implements ApiModule {
         }
     }
 
-    private void list(Exchange ctx) {
-        String user = authenticated.caller(ctx).userId();
+    private void list(Exchange ctx, Caller caller) {
+        UserId user = caller.userId();
         Collection c = collection(ctx);
         QuerySpec spec = querySpec(ctx, c);
         RecordStore.Page page = store.query(user, c, spec);

@@ -1,5 +1,7 @@
 package dev.coffer.auth;
 
+import dev.coffer.identity.UserId;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.support.Secret;
@@ -18,10 +20,10 @@ class AccessTokensTest {
     void verify_sameTokenAgain_acceptedUntilExpiryThenRefused() {
         MutableClock clock = MutableClock.atNow();
         var tokens = new AccessTokens(KEY, Duration.ofMinutes(15), clock);
-        String token = tokens.issue("user-1");
+        String token = tokens.issue(new UserId("user-1"));
 
-        assertThat(tokens.verify(token)).contains("user-1");
-        assertThat(tokens.verify(token)).contains("user-1");
+        assertThat(tokens.verify(token)).contains(new UserId("user-1"));
+        assertThat(tokens.verify(token)).contains(new UserId("user-1"));
         clock.advance(Duration.ofMinutes(16));   // past expiry and the 30 s leeway
         assertThat(tokens.verify(token)).isEmpty();
         assertThat(tokens.verify(token)).isEmpty();
@@ -30,15 +32,15 @@ class AccessTokensTest {
     @Test
     void verify_afterAcceptingAToken_aTamperedCopyIsStillRefused() {
         var tokens = new AccessTokens(KEY, Duration.ofMinutes(15), MutableClock.atNow());
-        String token = tokens.issue("user-1");
-        assertThat(tokens.verify(token)).contains("user-1");
+        String token = tokens.issue(new UserId("user-1"));
+        assertThat(tokens.verify(token)).contains(new UserId("user-1"));
 
         // The first character of the signature carries six full bits (the last one has padding bits).
         int at = token.lastIndexOf('.') + 1;
         String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
         assertThat(tokens.verify(tampered)).isEmpty();
         String otherKey = new AccessTokens(Secret.of("another-signing-key-of-sufficient-length-987654"), Duration.ofMinutes(15),
-                MutableClock.atNow()).issue("user-1");
+                MutableClock.atNow()).issue(new UserId("user-1"));
         assertThat(tokens.verify(otherKey)).isEmpty();
     }
 
@@ -46,7 +48,7 @@ class AccessTokensTest {
     void verify_tokenOfAnotherInstanceWithTheSameKey_accepted() {
         // A restarted server with the same key accepts the tokens it issued before.
         MutableClock clock = MutableClock.atNow();
-        String token = new AccessTokens(KEY, Duration.ofMinutes(15), clock).issue("user-2");
-        assertThat(new AccessTokens(KEY, Duration.ofMinutes(15), clock).verify(token)).contains("user-2");
+        String token = new AccessTokens(KEY, Duration.ofMinutes(15), clock).issue(new UserId("user-2"));
+        assertThat(new AccessTokens(KEY, Duration.ofMinutes(15), clock).verify(token)).contains(new UserId("user-2"));
     }
 }

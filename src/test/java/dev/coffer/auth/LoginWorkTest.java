@@ -55,7 +55,7 @@ class LoginWorkTest {
             var hasher = new CountingHasher(new Argon2Hasher(config.auth()));
             var clock = MutableClock.atNow();
             var store = new AccountStore(dynamoDb, config.storage().usersTable());
-            var service = new AuthService(store, hasher,
+            var service = new AuthService(store, new DeletedUsers(store, clock), hasher,
                     new AccessTokens(Secret.of("login-work-test-signing-key-0123456789ab"), Duration.ofMinutes(15), clock),
                     config.auth(), List::of, clock);
             service.register("known@example.com", "right-password", "K");

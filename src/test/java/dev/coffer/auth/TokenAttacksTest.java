@@ -15,6 +15,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coffer.identity.UserId;
 import dev.coffer.local.LocalStack;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.SharedLocalStack;
@@ -24,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,7 +145,12 @@ class TokenAttacksTest {
         String token = rs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).subject("cognito-sub-1").build(), idpKey);
         Http.Response created = http.request("POST", "/api/v1/collections/notes/items").bearer(token).json(Map.of("t", 1)).send();
         assertThat(created.status()).isEqualTo(201);
-        assertThat(created.json().path("user_id").asText()).isEqualTo("cognito-sub-1");
+        assertThat(created.json().path("user_id").asText()).isEqualTo(UserId.external(issuer, "cognito-sub-1").value())
+                .startsWith("ext-");
+        JsonNode whoami = http.get("/api/v1/auth/whoami", token).json();
+        assertThat(whoami.path("kind").asText()).isEqualTo("external");
+        assertThat(whoami.path("subject").asText()).isEqualTo("cognito-sub-1");
+        assertThat(whoami.path("issuer").asText()).isEqualTo(issuer);
         // Cognito access tokens carry client_id instead of aud.
         String access = rs256(new JWTClaimsSet.Builder().issuer(issuer).subject("cognito-sub-1").claim("client_id", AUDIENCE)
                 .claim("token_use", "access").expirationTime(Date.from(Instant.now().plusSeconds(300))).build(), idpKey);
@@ -173,7 +181,10 @@ class TokenAttacksTest {
                 .header("X-Coffer-User", "backend-user-7").json(Map.of("t", 1)).send();
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().path("user_id").asText()).isEqualTo("backend-user-7");
-        assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer(serviceKey).send().status()).isEqualTo(401);
+        Http.Response unnamed = http.request("GET", "/api/v1/collections/notes/items").bearer(serviceKey).send();
+        assertThat(unnamed.status()).isEqualTo(400);
+        assertThat(unnamed.json().path("code").asText()).isEqualTo("validation_failed");
+        assertThat(unnamed.json().path("detail").asText()).contains("X-Coffer-User");
         assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer("ck_not-a-real-key")
                 .header("X-Coffer-User", "backend-user-7").send().status()).isEqualTo(401);
         assertThat(http.request("GET", "/api/v1/auth/me").bearer(serviceKey).header("X-Coffer-User", "backend-user-7").send().status())
@@ -185,5 +196,42 @@ class TokenAttacksTest {
         String token = hs256(claims("coffer", "coffer-api", Instant.now().plusSeconds(300)).build(), SECRET.getBytes(StandardCharsets.UTF_8));
         assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer(token).header("X-Coffer-User", "someone").send().status())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void oidcSubjectEqualToALocalAccountsId_neverReachesThatAccountsData() throws Exception {
+        Map<String, String> credentials = Map.of("email", "namespace-victim@example.com", "password", "correct horse battery");
+        String victimId = http.request("POST", "/api/v1/auth/register").json(credentials).send().json().path("user_id").asText();
+        String victimToken = http.request("POST", "/api/v1/auth/login").json(credentials).send().json().path("access_token").asText();
+        assertThat(http.request("POST", "/api/v1/collections/notes/items").bearer(victimToken).json(Map.of("secret", "v"))
+                .send().status()).isEqualTo(201);
+        assertThat(http.request("PUT", "/api/v1/files/private.txt").bearer(victimToken).body("victim".getBytes(StandardCharsets.UTF_8),
+                "text/plain").send().status()).isEqualTo(200);
+
+        // The issuer's admin chooses a sub equal to the local account's id.
+        String forgedSub = rs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).subject(victimId).build(), idpKey);
+        Http.Response items = http.get("/api/v1/collections/notes/items", forgedSub);
+        assertThat(items.status()).isEqualTo(200);
+        assertThat(items.body()).doesNotContain("\"secret\"").doesNotContain(victimId);
+        assertThat(http.get("/api/v1/files/private.txt", forgedSub).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/files", forgedSub).body()).doesNotContain("private.txt");
+        assertThat(http.get("/api/v1/collections/notes/items", victimToken).body()).contains("\"secret\"");
+    }
+
+    @Test
+    void serviceKey_userIdsThatCouldLeaveTheirPrefix_refusedBeforeAnyStorageCall() {
+        assertThat(http.request("PUT", "/api/v1/files/mine.txt").bearer(serviceKey).header("X-Coffer-User", "prefix-victim")
+                .body("victim".getBytes(StandardCharsets.UTF_8), "text/plain").send().status()).isEqualTo(200);
+        for (String bad : List.of(".", "..", "...", "a/b", "a\\b", "a b", "tab\tx", "x".repeat(UserId.MAX_LENGTH + 1), "%2e%2e",
+                "\u00e9")) {
+            for (String[] request : new String[][] {{"GET", "/api/v1/files"}, {"GET", "/api/v1/files/prefix-victim/mine.txt"},
+                    {"DELETE", "/api/v1/files/prefix-victim/mine.txt"}, {"GET", "/api/v1/collections/notes/items"}}) {
+                Http.Response response = http.request(request[0], request[1]).bearer(serviceKey).header("X-Coffer-User", bad).send();
+                assertThat(response.status()).as(bad + " " + request[1] + ": " + response.body()).isEqualTo(400);
+                assertThat(response.json().path("code").asText()).isEqualTo("validation_failed");
+            }
+        }
+        assertThat(http.request("GET", "/api/v1/files/mine.txt").bearer(serviceKey).header("X-Coffer-User", "prefix-victim")
+                .send().body()).isEqualTo("victim");
     }
 }

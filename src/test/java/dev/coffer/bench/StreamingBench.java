@@ -95,7 +95,7 @@ final class StreamingBench {
     private static String mintToken(long pid) {
         var tokens = new dev.coffer.auth.AccessTokens(dev.coffer.support.Secret.of("bench-signing-key-0123456789abcdefghijklmnop"),
                 Duration.ofHours(1), java.time.Clock.systemUTC());
-        return tokens.issue("bench-user-" + pid);
+        return tokens.issue(new dev.coffer.identity.UserId("bench-user-" + pid));
     }
 
     private static void waitReady(HttpClient http, URI ready, Process process) throws Exception {

@@ -105,7 +105,7 @@ class FilesLimitsAndFailuresTest {
             }
             http.request("PUT", "/api/v1/files/d/0").bearer(stays).body(new byte[] {1}, "application/octet-stream").send();
 
-            coffer.server().userDataOwners().forEach(owner -> owner.deleteAllFor("gone"));
+            coffer.server().userDataOwners().forEach(owner -> owner.deleteAllFor(new dev.coffer.identity.UserId("gone")));
 
             assertThat(http.get("/api/v1/files", gone).json().path("files").size()).isZero();
             assertThat(http.get("/api/v1/files", stays).json().path("files").size()).isEqualTo(1);

@@ -1,5 +1,7 @@
 package dev.coffer.http;
 
+import dev.coffer.identity.Authentication;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,23 +33,23 @@ class ProblemResponsesTest {
     static void start() {
         JsonBodies bodies = new JsonBodies(1024);
         ApiModule testRoutes = routes -> {
-            routes.post("/echo", ctx -> ctx.json(bodies.read(ctx, Echo.class)));
-            routes.get("/boom", ctx -> {
+            routes.post("/echo", Access.PUBLIC, ctx -> ctx.json(bodies.read(ctx, Echo.class)));
+            routes.get("/boom", Access.PUBLIC, ctx -> {
                 throw new IllegalStateException(INTERNAL_DETAIL);
             });
-            routes.get("/conflict", ctx -> {
+            routes.get("/conflict", Access.PUBLIC, ctx -> {
                 throw new CofferException(ErrorCode.CONFLICT, "the item changed", "reload it");
             });
-            routes.get("/big", ctx -> ctx.json(Map.of("text", "coffer ".repeat(1000))));
-            routes.get("/echo/{id}", ctx -> ctx.json(Map.of("id", ctx.pathParam("id"))));
-            routes.get("/slow", ctx -> {
+            routes.get("/big", Access.PUBLIC, ctx -> ctx.json(Map.of("text", "coffer ".repeat(1000))));
+            routes.get("/echo/{id}", Access.PUBLIC, ctx -> ctx.json(Map.of("id", ctx.pathParam("id"))));
+            routes.get("/slow", Access.PUBLIC, ctx -> {
                 ENTERED.countDown();
                 RELEASE.await(30, TimeUnit.SECONDS);
                 ctx.json(Map.of("done", true));
             });
         };
         server = HttpServer.start(new ServerConfig("127.0.0.1", 0, 1024, 1, ServerConfig.DEFAULT_IDLE_TIMEOUT),
-                List.of(testRoutes));
+                (authorization, onBehalfOf) -> new Authentication.Refused("no callers in this test"), List.of(testRoutes));
         http = new Http(URI.create("http://127.0.0.1:" + server.port() + "/"));
     }
 

@@ -58,7 +58,7 @@ class RecordsLayoutAndDeletionTest {
             coffer.http().request("POST", "/api/v1/collections/notes/items").bearer(erin).json(Map.of("text", "hi")).send();
             coffer.http().request("POST", "/api/v1/collections/notes/items").bearer(finn).json(Map.of("text", "mine")).send();
 
-            coffer.server().userDataOwners().forEach(owner -> owner.deleteAllFor("erin"));
+            coffer.server().userDataOwners().forEach(owner -> owner.deleteAllFor(new dev.coffer.identity.UserId("erin")));
 
             assertThat(coffer.http().get("/api/v1/collections/scans/items?limit=1000", erin).json().path("items").size()).isZero();
             assertThat(coffer.http().get("/api/v1/collections/notes/items", erin).json().path("items").size()).isZero();

@@ -3,6 +3,7 @@ package dev.coffer.testing;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigLoader;
+import dev.coffer.identity.UserId;
 import dev.coffer.local.LocalStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,7 +120,7 @@ public final class TestCoffer implements AutoCloseable {
 
     /** A valid access token for {@code userId}, as login would issue. */
     public String tokenFor(String userId) {
-        return server.accessTokens().issue(userId);
+        return server.accessTokens().issue(new UserId(userId));
     }
 
     public Path dataDir() {

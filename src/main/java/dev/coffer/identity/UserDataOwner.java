@@ -1,4 +1,4 @@
-package dev.coffer.auth;
+package dev.coffer.identity;
 
 /**
  * A piece that keeps data belonging to users (records, files). When an account is deleted, auth
@@ -7,5 +7,5 @@ package dev.coffer.auth;
  */
 public interface UserDataOwner {
     /** Deletes everything this piece keeps for {@code userId}. */
-    void deleteAllFor(String userId);
+    void deleteAllFor(UserId userId);
 }
