@@ -182,7 +182,7 @@ class ExampleAppsTest {
             assertThat(put(http, token, "conversations.json", merged, current.header("ETag").orElseThrow()).status()).isEqualTo(200);
             assertThat(http.get("/api/v1/files/conversations.json", token).body()).contains("c-1").contains("c-2");
             assertThat(http.get("/api/v1/files/conversations/c-2.json", token).body()).isEqualTo("{\"title\":\"second\"}");
-            assertThat(s3Ls(stack, "s3://archpal-documents/users/sub-archie/")).contains("info.json").contains("conversations.json")
+            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + dev.coffer.identity.UserId.external(issuer, "sub-archie").value() + "/")).contains("info.json").contains("conversations.json")
                     .contains("conversations/c-1.json");
         } finally {
             idp.stop(0);

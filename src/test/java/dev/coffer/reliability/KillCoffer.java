@@ -210,11 +210,13 @@ final class KillCoffer {
                     r = http.get("/api/v1/files?limit=5", token);
                 } else {
                     String victim = mine.remove(0);
+                    // In doubt until answered: a delete that gets no answer may or may not have landed.
+                    String text = ackedItems.remove(victim);
                     r = http.request("DELETE", "/api/v1/collections/notes/items/" + victim.split("/")[1]).bearer(token).send();
                     if (r.status() == 204 || r.status() == 404) {
-                        ackedItems.remove(victim);
                         deleted.add(victim);
                     } else {
+                        ackedItems.put(victim, text);
                         mine.add(0, victim);
                     }
                 }
