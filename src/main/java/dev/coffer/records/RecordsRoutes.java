@@ -226,7 +226,7 @@ final class RecordsRoutes implements ApiModule {
         return (ObjectNode) node;
     }
 
-    static void rejectServerAttributes(ObjectNode body, Collection c, Optional<String> pathId) {
+    private static void rejectServerAttributes(ObjectNode body, Collection c, Optional<String> pathId) {
         for (String name : SERVER_SET) {
             if (body.has(name)) {
                 throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is set by the server; leave it out");
