@@ -150,6 +150,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_maxFileSizeBeyondTenThousandParts_namesTheKeyAndTheFix() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_FILES_MAX_SIZE_BYTES", "100000000000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("files.max_size_bytes (from environment): 100000000000 bytes need more than S3's 10000 parts of 8388608"
+                        + " bytes (files.part_size_bytes); raise the part size to at least 10000000 or lower the limit");
+    }
+
+    @Test
     void load_badRegion_namesTheKey() {
         assertThatThrownBy(() -> load("", Map.of("AWS_REGION", "Frankfurt")))
                 .isInstanceOf(ConfigException.class)

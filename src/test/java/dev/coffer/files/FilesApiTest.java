@@ -186,7 +186,7 @@ class FilesApiTest {
         assertThat(get.path("expires_in").asLong()).isEqualTo(60);
 
         JsonNode putUrl = http.postJson("/api/v1/files/presign", alice,
-                Map.of("path", "share/upload.txt", "method", "PUT", "content_type", "text/plain")).json();
+                Map.of("path", "share/upload.txt", "method", "PUT", "content_type", "text/plain", "size", 11)).json();
         HttpResponse<String> uploaded = plain.send(HttpRequest.newBuilder(URI.create(putUrl.path("url").asText()))
                 .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("via presign")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -149,7 +149,7 @@ class RecordsQueryAndIsolationTest {
         Http.Response forged = http.get("/api/v1/collections/scans/items?limit=2&cursor=" + enc(tampered), alice);
 
         assertThat(stolen.status()).isEqualTo(400);
-        assertThat(stolen.json().path("detail").asText()).isEqualTo("the cursor is not valid for this query");
+        assertThat(stolen.json().path("detail").asText()).isEqualTo("'cursor' is not valid for this query: a cursor continues only the query that returned it");
         assertThat(otherIndex.status()).isEqualTo(400);
         assertThat(forged.status()).isEqualTo(400);
         assertThat(http.get("/api/v1/collections/scans/items?cursor=garbage", alice).status()).isEqualTo(400);
