@@ -115,7 +115,11 @@ final class KillCoffer {
                     String outcome;
                     try {
                         up.get().await();
-                        outcome = operate(http, token, client, i, mine, ackedItems, ackedFiles, deletedItems);
+                        Http.Response r = operate(http, token, client, i, mine, ackedItems, ackedFiles, deletedItems);
+                        outcome = Integer.toString(r.status());
+                        if (r.status() == 503 && (r.header("Retry-After").isEmpty() || !r.body().contains("\"code\""))) {
+                            violations.add("503 without Retry-After or problem body: " + r.body());
+                        }
                     } catch (UncheckedIOException | InterruptedException e) {
                         outcome = "no answer";   // killed mid-request: not acknowledged
                     }
@@ -182,7 +186,7 @@ final class KillCoffer {
                 ackedFiles.size(), lost, resurrected, halfWritten, filesSeen, List.copyOf(violations));
     }
 
-    private static String operate(Http http, String token, int client, int i, List<String> mine,
+    private static Http.Response operate(Http http, String token, int client, int i, List<String> mine,
                                   Map<String, String> ackedItems, Map<String, Integer> ackedFiles, java.util.Set<String> deleted) {
         Http.Response r;
         switch (i % 4) {
@@ -222,7 +226,7 @@ final class KillCoffer {
                 }
             }
         }
-        return Integer.toString(r.status());
+        return r;
     }
 
     /** The bytes an upload of {@code path} sends: a pattern seeded by the path, so any mix-up shows. */
