@@ -4,7 +4,7 @@ import dev.coffer.aws.AwsClients;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.credentials.CredentialsResolver;
 import dev.coffer.credentials.ResolvedCredentials;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.util.Optional;
 
 /**
@@ -14,11 +14,11 @@ import java.util.Optional;
  */
 public final class AwsEnvironment implements AutoCloseable {
     private final CofferConfig config;
-    private final Optional<LocalStack> local;
+    private final Optional<EmbeddedServers> local;
     private final ResolvedCredentials credentials;
     private final AwsClients clients;
 
-    private AwsEnvironment(CofferConfig config, Optional<LocalStack> local, ResolvedCredentials credentials,
+    private AwsEnvironment(CofferConfig config, Optional<EmbeddedServers> local, ResolvedCredentials credentials,
                            AwsClients clients) {
         this.config = config;
         this.local = local;
@@ -27,10 +27,10 @@ public final class AwsEnvironment implements AutoCloseable {
     }
 
     public static AwsEnvironment open(CofferConfig config) throws Exception {
-        Optional<LocalStack> local = Optional.empty();
+        Optional<EmbeddedServers> local = Optional.empty();
         CofferConfig effective = config;
         if (config.local()) {
-            LocalStack stack = LocalStack.onDisk(config.dataDir()).start("data in " + config.dataDir().toAbsolutePath().normalize());
+            EmbeddedServers stack = EmbeddedServers.onDisk(config.dataDir()).start("data in " + config.dataDir().toAbsolutePath().normalize());
             local = Optional.of(stack);
             effective = CofferServer.pointAt(config, stack);
         }

@@ -5,7 +5,7 @@ import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
 import dev.coffer.auth.UserDataOwner;
 import dev.coffer.http.JsonBodies;
-import dev.coffer.files.Files;
+import dev.coffer.files.FilesFeature;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
 import dev.coffer.aws.AwsClients;
@@ -22,7 +22,7 @@ import dev.coffer.health.HealthService;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.HealthRoutes;
 import dev.coffer.http.HttpServer;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.provision.TableSpec;
 import java.time.Clock;
@@ -42,7 +42,7 @@ public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 
     private final CofferConfig config;
-    private final Optional<LocalStack> local;
+    private final Optional<EmbeddedServers> local;
     private final AwsClients clients;
     private final HttpServer http;
     private final HealthService health;
@@ -50,7 +50,7 @@ public final class CofferServer implements AutoCloseable {
     private final List<UserDataOwner> owners;
     private final CredentialsMonitor credentials;
 
-    private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
+    private CofferServer(CofferConfig config, Optional<EmbeddedServers> local, AwsClients clients, HttpServer http,
                          HealthService health, AccessTokens tokens, List<UserDataOwner> owners, CredentialsMonitor credentials) {
         this.credentials = credentials;
         this.tokens = tokens;
@@ -64,9 +64,9 @@ public final class CofferServer implements AutoCloseable {
 
     /** Starts the embedded servers on disk under the configured data dir (local mode), then Coffer. */
     public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
-        Optional<LocalStack> local = Optional.empty();
+        Optional<EmbeddedServers> local = Optional.empty();
         if (config.local()) {
-            local = Optional.of(LocalStack.onDisk(config.dataDir())
+            local = Optional.of(EmbeddedServers.onDisk(config.dataDir())
                     .start("data in " + config.dataDir().toAbsolutePath().normalize()));
         }
         try {
@@ -80,15 +80,15 @@ public final class CofferServer implements AutoCloseable {
     }
 
     /**
-     * Starts Coffer against an already running {@link LocalStack} (tests share one per suite) or,
+     * Starts Coffer against an already running {@link EmbeddedServers} (tests share one per suite) or,
      * when empty, against the configured AWS endpoints. The stack is not closed by this server
      * unless it was started by {@link #start(CofferConfig, Clock)}.
      */
-    public static CofferServer start(CofferConfig config, Optional<LocalStack> local, Clock clock) {
+    public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> local, Clock clock) {
         return launch(config, local, false, clock);
     }
 
-    private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
+    private static CofferServer launch(CofferConfig config, Optional<EmbeddedServers> local, boolean ownsLocal, Clock clock) {
         CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
         Secret signingKey = SigningKeys.resolve(effective);
         AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
@@ -138,7 +138,7 @@ public final class CofferServer implements AutoCloseable {
             modules.add(records.routes(authenticated, bodies));
             owners.add(records.owner());
             // -- files routes --
-            Files files = Files.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
+            FilesFeature files = FilesFeature.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
             modules.add(files.routes(authenticated, bodies));
             owners.add(files.owner());
             HttpServer http = HttpServer.start(effective.server(), modules);
@@ -168,10 +168,10 @@ public final class CofferServer implements AutoCloseable {
     }
 
     /** The configuration with AWS endpoints aimed at the embedded servers of {@code stack}. */
-    public static CofferConfig pointAt(CofferConfig config, LocalStack stack) {
+    public static CofferConfig pointAt(CofferConfig config, EmbeddedServers stack) {
         AwsConfig aws = config.aws();
         CredentialsConfig c = aws.credentials();
-        return config.withAws(new AwsConfig(LocalStack.REGION, Optional.of(stack.dynamoDb().endpoint()),
+        return config.withAws(new AwsConfig(EmbeddedServers.REGION, Optional.of(stack.dynamoDb().endpoint()),
                 Optional.of(stack.s3().endpoint()), Optional.empty(), true, Optional.empty(),
                 aws.apiCallTimeout(), aws.maxRetries(), c));
     }

@@ -4,7 +4,7 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public final class CredentialsResolver {
         CredentialsConfig c = config.aws().credentials();
         if (config.local()) {
             return guarded("local", "embedded", StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY)), LocalStack.ACCESS_KEY_ID,
+                    AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY)), EmbeddedServers.ACCESS_KEY_ID,
                     Optional.empty(), clock);
         }
         c.expiration().ifPresent(expiry -> refuseExpired(expiry, clock));

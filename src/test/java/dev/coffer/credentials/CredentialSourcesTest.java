@@ -8,7 +8,7 @@ import dev.coffer.aws.AwsErrors;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import java.net.InetAddress;
@@ -143,7 +143,7 @@ class CredentialSourcesTest {
 
     @Test
     void s3Proxy_wrongSecretAndUnknownKey_translatedWithFix() throws Exception {
-        try (LocalStack stack = LocalStack.inMemory("AKIAREALKEY000000001", "realSecret0123456789abcdefghijklmnopqrst").start("test")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory("AKIAREALKEY000000001", "realSecret0123456789abcdefghijklmnopqrst").start("test")) {
             CofferException wrongSecret = s3Failure(stack, "AKIAREALKEY000000001", "wrongSecret0123456789abcdefghijklmnopqr");
             CofferException unknownKey = s3Failure(stack, "AKIAUNKNOWN000000001", "realSecret0123456789abcdefghijklmnopqrst");
 
@@ -156,7 +156,7 @@ class CredentialSourcesTest {
         }
     }
 
-    private static CofferException s3Failure(LocalStack stack, String key, String secret) {
+    private static CofferException s3Failure(EmbeddedServers stack, String key, String secret) {
         try (S3Client s3 = S3Client.builder().endpointOverride(stack.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(() -> AwsBasicCredentials.create(key, secret)).build()) {
             s3.listBuckets();

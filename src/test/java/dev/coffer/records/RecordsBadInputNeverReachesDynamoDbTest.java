@@ -2,21 +2,21 @@ package dev.coffer.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad requests are refused by Coffer itself: a counting proxy in front of DynamoDB sees none of them. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsBadInputNeverReachesDynamoDbTest {
 
     @Test
-    void badRequests_zeroDynamoDbCalls(LocalStack stack) throws Exception {
+    void badRequests_zeroDynamoDbCalls(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint())) {
             var env = TestCoffer.remoteEnv(ddb.endpoint(), stack.s3().endpoint());
             String toml = RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime()));
