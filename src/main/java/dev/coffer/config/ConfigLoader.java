@@ -124,9 +124,11 @@ public final class ConfigLoader {
                 || s.has(ConfigKeys.ACCESS_KEY_ID) || s.has(ConfigKeys.SECRET_ACCESS_KEY)
                 || s.has(ConfigKeys.CONTAINER_FULL_URI) || s.has(ConfigKeys.CONTAINER_RELATIVE_URI)
                 || s.has(ConfigKeys.WEB_IDENTITY_TOKEN_FILE);
-        String requestedMode = s.oneOf(ConfigKeys.CREDENTIALS_MODE, awsConfigured ? "auto" : "local",
-                Set.of("local", "auto", "static", "session", "role", "profile", "sso", "assume-role"));
-        DeploymentMode mode = requestedMode.equals("local") ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
+        CredentialsMode requestedMode = CredentialsMode.parse(s.oneOf(ConfigKeys.CREDENTIALS_MODE,
+                awsConfigured ? CredentialsMode.AUTO.label() : CredentialsMode.LOCAL.label(),
+                java.util.Arrays.stream(CredentialsMode.values()).map(CredentialsMode::label)
+                        .collect(java.util.stream.Collectors.toSet()))).orElseThrow();
+        DeploymentMode mode = requestedMode == CredentialsMode.LOCAL ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
         if (mode == DeploymentMode.LOCAL && awsConfigured) {
             throw s.invalid(ConfigKeys.CREDENTIALS_MODE,
                     "'local' runs the embedded servers, but AWS keys or endpoints are configured too; remove one of them");
@@ -181,6 +183,8 @@ public final class ConfigLoader {
                 s.duration(ConfigKeys.HEALTH_CACHE_TTL, CofferConfig.DEFAULT_HEALTH_CACHE_TTL,
                         java.time.Duration.ZERO, java.time.Duration.ofMinutes(5)),
                 s.bool(ConfigKeys.PROVISION_ON_START, true),
+                s.duration(ConfigKeys.HEALTH_PROBE_INTERVAL, CofferConfig.DEFAULT_HEALTH_PROBE_INTERVAL,
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)),
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 CollectionConfig.parseAll(collections));

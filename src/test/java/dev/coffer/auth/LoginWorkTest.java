@@ -50,7 +50,7 @@ class LoginWorkTest {
         CofferConfig config = TestCoffer.config("", Map.of("COFFER_AUTH_ARGON2_MEMORY_KIB", "19456", "COFFER_AUTH_ARGON2_ITERATIONS", "2"));
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(() -> AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY)).build()) {
-            var provisioner = new Provisioner(dynamoDb, null, "us-east-1");
+            var provisioner = new Provisioner(dynamoDb, null, "us-east-1", Provisioner.BucketSecurity.SKIP);
             AccountStore.tables(config.storage().usersTable()).forEach(provisioner::ensureTable);
             var hasher = new CountingHasher(new Argon2Hasher(config.auth()));
             var clock = MutableClock.atNow();

@@ -64,10 +64,10 @@ class CredentialSourcesTest {
         });
         ecs.start();
         try {
-            ResolvedCredentials credentials = CredentialsResolver.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            ResolvedCredentials credentials = TestCredentials.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
                     "http://127.0.0.1:" + ecs.getAddress().getPort() + "/v2/credentials/abc")));
 
-            assertThat(credentials.mode()).isEqualTo("role");
+            assertThat(credentials.mode().label()).isEqualTo("role");
             assertThat(credentials.source()).isEqualTo("container");
             assertThat(credentials.maskedAccessKeyId()).isEqualTo("ASIA****0001");
             assertThat(credentials.expiration()).contains(Instant.parse(expiry));
@@ -79,7 +79,7 @@ class CredentialSourcesTest {
 
     @Test
     void auto_nothingAvailable_failsListingEverySourceTried() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of())))
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of())))
                 .isInstanceOf(CofferException.class)
                 .hasMessageStartingWith("no AWS credentials found; tried environment keys: AWS_ACCESS_KEY_ID not set; "
                         + "container: AWS_CONTAINER_CREDENTIALS_FULL_URI/_RELATIVE_URI not set; web identity: AWS_WEB_IDENTITY_TOKEN_FILE "
@@ -95,9 +95,9 @@ class CredentialSourcesTest {
         String before = System.getProperty("aws.sharedCredentialsFile");
         System.setProperty("aws.sharedCredentialsFile", file.toString());
         try {
-            assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of())))
+            assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of())))
                     .isInstanceOf(CofferException.class).hasMessageStartingWith("no AWS credentials found");
-            ResolvedCredentials chosen = CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "profile",
+            ResolvedCredentials chosen = TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "profile",
                     "AWS_PROFILE", "default")));
             assertThat(chosen.source()).isEqualTo("profile:default");
             assertThat(chosen.maskedAccessKeyId()).isEqualTo("AKIA****0001");
@@ -112,21 +112,21 @@ class CredentialSourcesTest {
 
     @Test
     void mixedSignals_keysAndProfile_refusedNamingBoth() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_PROFILE", "dev"))))
                 .hasMessage("conflicting credential settings: AWS_ACCESS_KEY_ID (from environment) and AWS_PROFILE=dev are both set; "
                         + "SDKs disagree on which wins");
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x"))))
                 .hasMessageContaining("AWS_ACCESS_KEY_ID (from environment) and platform credentials (AWS_CONTAINER_CREDENTIALS_*)");
     }
 
     @Test
     void staticModeWithSessionToken_refused_sessionModeWithoutToken_refused() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "static",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "static",
                 "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token"))))
                 .hasMessage("mode static is for long-lived IAM user keys, but AWS_SESSION_TOKEN is set");
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "session",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "session",
                 "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret"))))
                 .hasMessage("mode session needs AWS_SESSION_TOKEN with the temporary keys");
     }
@@ -134,7 +134,7 @@ class CredentialSourcesTest {
     @Test
     void expiredSessionKeys_refusedBeforeAnyAwsCall() {
         String expired = Instant.now().minusSeconds(60).toString();
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE00000001",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE00000001",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token", "AWS_CREDENTIAL_EXPIRATION", expired))))
                 .isInstanceOf(CofferException.class)
                 .hasMessage("the AWS credentials expired at " + Instant.parse(expired) + " (AWS_CREDENTIAL_EXPIRATION)")
@@ -192,7 +192,7 @@ class CredentialSourcesTest {
 
             assertThat(denied.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
             assertThat(denied.fix()).hasValueSatisfying(f -> assertThat(f).contains("coffer policy"));
-            assertThatThrownBy(() -> IdentityCheck.verify(unknown, CredentialsResolver.resolve(unknown)))
+            assertThatThrownBy(() -> TestCredentials.verify(unknown))
                     .isInstanceOf(CofferException.class)
                     .satisfies(e -> assertThat(((CofferException) e).code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY))
                     .hasMessageContaining("InvalidClientTokenId");

@@ -51,9 +51,9 @@ class InstanceProfileAndWhoamiTest {
             var config = TestCoffer.config("", Map.of("AWS_DYNAMODB_ENDPOINT", "http://127.0.0.1:9",
                     "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + imds.getAddress().getPort()));
 
-            ResolvedCredentials credentials = CredentialsResolver.resolve(config);
+            ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-            assertThat(credentials.mode()).isEqualTo("role");
+            assertThat(credentials.mode().label()).isEqualTo("role");
             assertThat(credentials.source()).isEqualTo("instance-profile");
             assertThat(credentials.maskedAccessKeyId()).isEqualTo("ASIA****0001");
             assertThat(credentials.expiration()).contains(Instant.parse(expiry));

@@ -2,7 +2,8 @@ package dev.coffer.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.app.AwsEnvironment;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.local.EmbeddedServers;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DoctorFailuresTest {
 
     private static List<CheckResult> doctor(CofferConfig config) throws Exception {
-        try (AwsEnvironment env = AwsEnvironment.open(config)) {
-            return new Doctor(Clock.systemUTC()).run(env);
+        try (Backends env = Backends.open(config, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            return new Doctor(Clock.systemUTC()).run(env, dev.coffer.app.CofferServer.tables(env.config()));
         }
     }
 
@@ -119,8 +120,8 @@ class DoctorFailuresTest {
                     "AWS_DYNAMODB_ENDPOINT", moto.endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
                     "AWS_ENDPOINT_URL_STS", moto.endpoint().toString(), "COFFER_USERS_TABLE", "doc-users");
             CofferConfig adminConfig = TestCoffer.config("", adminEnv);
-            try (AwsEnvironment env = AwsEnvironment.open(adminConfig)) {
-                var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), "us-east-1");
+            try (Backends env = Backends.open(adminConfig, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+                var provisioner = Provisioner.of(env);
                 CofferServer.tables(env.config()).forEach(provisioner::ensureTable);
             }
             var appEnv = new HashMap<>(adminEnv);
