@@ -140,7 +140,7 @@ class CredentialsWithMotoTest {
 
         ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-        assertThat(credentials.mode().label()).isEqualTo("auto".equals(config.aws().credentials().mode()) ? "role" : credentials.mode());
+        assertThat(credentials.mode().label()).isEqualTo("role");
         assertThat(credentials.source()).isEqualTo("web-identity");
         assertThat(credentials.expiration()).isPresent();
     }
