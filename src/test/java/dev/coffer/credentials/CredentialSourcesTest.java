@@ -3,25 +3,22 @@ package dev.coffer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.CredentialEndpoints;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,30 +48,26 @@ class CredentialSourcesTest {
 
     @Test
     void containerCredentials_fixtureEndpoint_keysAndExpiryPickedUp() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        String expiry = Instant.now().plusSeconds(3600).toString();
-        HttpServer ecs = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ecs.createContext("/v2/credentials/abc", ex -> {
-            calls.incrementAndGet();
-            byte[] body = ("{\"AccessKeyId\":\"ASIACONTAINERKEY0001\",\"SecretAccessKey\":\"containerSecret0123456789abcdefghijklmnop\","
-                    + "\"Token\":\"containerToken\",\"Expiration\":\"" + expiry + "\"}").getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        ecs.start();
-        try {
+        Instant expiry = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (var ecs = CredentialEndpoints.container("/v2/credentials/abc", "ASIACONTAINERKEY0001", expiry)) {
             ResolvedCredentials credentials = TestCredentials.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                    "http://127.0.0.1:" + ecs.getAddress().getPort() + "/v2/credentials/abc")));
+                    ecs.uri("/v2/credentials/abc").toString())));
 
             assertThat(credentials.mode().label()).isEqualTo("role");
             assertThat(credentials.source()).isEqualTo("container");
             assertThat(credentials.maskedAccessKeyId()).isEqualTo("ASIA****0001");
-            assertThat(credentials.expiration()).contains(Instant.parse(expiry));
-            assertThat(calls.get()).isPositive();
-        } finally {
-            ecs.stop(0);
+            assertThat(credentials.expiration()).contains(expiry);
+            assertThat(ecs.credentialRequests()).isPositive();
         }
+    }
+
+    @Test
+    void containerCredentials_plainHttpToAnotherHost_refusedBeforeAnyRequest() {
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://example.com/v2/credentials/abc"))))
+                .isInstanceOf(CofferException.class)
+                .hasMessage("the container credentials URI http://example.com/v2/credentials/abc is neither HTTPS nor on "
+                        + "loopback or the ECS/EKS credentials address");
     }
 
     @Test
