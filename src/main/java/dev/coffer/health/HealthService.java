@@ -145,7 +145,8 @@ public final class HealthService {
             return new DependencyHealth(s3Health.status(), details, s3Health.error(), s3Health.fix());
         }
         CofferException mismatch = AwsErrors.regionMismatch(targets.bucket(), checks.bucketRegion().get(), targets.region());
-        return new DependencyHealth(Connection.CONNECTION_FAILED, details, mismatch.oneLine(), mismatch.fix().orElse(null));
+        return new DependencyHealth(Connection.CONNECTION_FAILED, details, mismatch.code().code() + ": " + mismatch.detail(),
+                mismatch.fix().orElse(null));
     }
 
     /** Denied permissions leave the dependency connected (reads may work) but named, with the statement to add. */
