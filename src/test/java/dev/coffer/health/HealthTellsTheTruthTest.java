@@ -58,7 +58,6 @@ class HealthTellsTheTruthTest {
                         + " is in eu-west-1, Coffer is configured for us-east-1");
                 assertThat(s3.path("fix").asText()).isEqualTo("set AWS_REGION=eu-west-1 (its tables must be in that region too), "
                         + "or use a bucket in us-east-1");
-                assertThat(health.json().path("dynamodb").path("status").asText()).isEqualTo("connected");
             }
         }
     }
