@@ -23,7 +23,7 @@ import dev.coffer.http.HttpServer;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.local.EmbeddedServers;
 import dev.coffer.provision.Provisioner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
 import java.time.Clock;

@@ -158,6 +158,10 @@ public final class ConfigLoader {
         boolean customWithoutSts = (s.has(ConfigKeys.AWS_DYNAMODB_ENDPOINT) || s.has(ConfigKeys.AWS_S3_ENDPOINT))
                 && stsEndpoint.isEmpty();
         var credentials = CredentialsConfig.from(s, requestedMode, customWithoutSts);
+        if (requestedMode == CredentialsMode.ASSUME_ROLE && credentials.assumeRoleArn().isEmpty()) {
+            throw s.invalid(ConfigKeys.CREDENTIALS_MODE, "'assume-role' needs the role to assume in "
+                    + "aws.credentials.assume_role_arn (COFFER_AWS_CREDENTIALS_ASSUME_ROLE_ARN)");
+        }
         var aws = new AwsConfig(region, dynamodbEndpoint, s3Endpoint, stsEndpoint,
                 s.bool(ConfigKeys.AWS_S3_PATH_STYLE, s3Endpoint.isPresent()),
                 expectedAccount,

@@ -10,7 +10,7 @@ import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.provision.Provisioner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.health.PeriodicChecks;
 import dev.coffer.policy.PolicyGenerator;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.coffer.provision;
 
+import dev.coffer.schema.TableSpec;
 import java.util.List;
 
 /**

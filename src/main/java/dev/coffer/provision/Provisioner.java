@@ -1,5 +1,6 @@
 package dev.coffer.provision;
 
+import dev.coffer.schema.TableSpec;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.backends.Backends;
 import dev.coffer.config.CofferConfig;

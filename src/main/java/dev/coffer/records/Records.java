@@ -5,7 +5,7 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.Authenticated;
 import dev.coffer.http.JsonBodies;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import dev.coffer.support.Secret;
 import java.time.Clock;
 import java.util.LinkedHashMap;
