@@ -8,6 +8,7 @@ import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.CredentialSource.Found;
 import dev.coffer.credentials.IdentityCheck.Identity;
 import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
 import dev.coffer.health.HealthReport;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +32,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * reports expiry and refresh failures.
  *
  * <p>Owns one STS client (and its HTTP client) for identity checks, web identity and
- * assume-role, built once and kept across reloads; {@link #close()} closes it and the current
- * source. Thread-safe.
+ * assume-role, built once against AWS (none on the embedded default) and kept across reloads;
+ * {@link #close()} closes it and the current source. Thread-safe.
  */
 public final class Credentials implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
@@ -49,19 +50,18 @@ public final class Credentials implements AutoCloseable {
     private record Active(ResolvedCredentials resolved, Found found) {
     }
 
-    private final SdkHttpClient http;
-    private final StsClient sts;
-    private final IdentityCheck identityCheck;
+    /** Empty on the embedded default: no source there talks to STS, and there is no identity to ask about. */
+    private final Optional<SdkHttpClient> http;
+    private final Optional<StsClient> sts;
     private final SwappableCredentialsProvider provider;
     private final AtomicReference<Active> active;
     private final Duration warning;
     private final Clock clock;
     private volatile Optional<Identity> identity = Optional.empty();
 
-    private Credentials(SdkHttpClient http, StsClient sts, Active initial, Duration warning, Clock clock) {
+    private Credentials(Optional<SdkHttpClient> http, Optional<StsClient> sts, Active initial, Duration warning, Clock clock) {
         this.http = http;
         this.sts = sts;
-        this.identityCheck = new IdentityCheck(sts);
         this.provider = new SwappableCredentialsProvider(initial.resolved().provider());
         this.active = new AtomicReference<>(initial);
         this.warning = warning;
@@ -80,15 +80,16 @@ public final class Credentials implements AutoCloseable {
      * @throws CofferException when none are found, they are refused, or the check fails
      */
     public static Credentials open(CofferConfig config, Clock clock, SdkHttpClients http, Verification verification) {
-        SdkHttpClient httpClient = http.create();
-        StsClient sts = AwsClients.sts(config.aws(), httpClient);
+        // Not built for the embedded default: it keeps local start-up free of an STS client nobody calls.
+        Optional<SdkHttpClient> httpClient = config.local() ? Optional.empty() : Optional.of(http.create());
+        Optional<StsClient> sts = httpClient.map(client -> AwsClients.sts(config.aws(), client));
         Credentials credentials;
         try {
-            credentials = new Credentials(httpClient, sts, resolve(config.aws().credentials(), sts, clock),
+            credentials = new Credentials(httpClient, sts, resolve(config.aws().credentials(), sts.orElse(null), clock),
                     config.aws().credentials().expiryWarning(), clock);
         } catch (RuntimeException e) {
-            sts.close();
-            httpClient.close();
+            sts.ifPresent(StsClient::close);
+            httpClient.ifPresent(SdkHttpClient::close);
             throw e;
         }
         try {
@@ -101,6 +102,7 @@ public final class Credentials implements AutoCloseable {
         }
     }
 
+    /** {@code sts} is null only on the embedded default, whose one source never uses it. */
     private static Active resolve(CredentialsConfig config, StsClient sts, Clock clock) {
         Found found = SourceChain.find(config, sts, clock);
         var guard = new GuardedCredentialsProvider(found.provider(), found.configuredExpiry(), clock);
@@ -156,17 +158,22 @@ public final class Credentials implements AutoCloseable {
      * pin as a check of its own).
      */
     public Identity checkIdentity() {
-        Identity who = identityCheck.ask(current().provider());
+        Identity who = identityCheck().ask(current().provider());
         identity = Optional.of(who);
         return who;
     }
 
     /** Asks STS now and refuses another account than {@code expectedAccount}. */
     public Identity verifyIdentity(Optional<String> expectedAccount) {
-        Identity who = identityCheck.ask(current().provider());
+        Identity who = identityCheck().ask(current().provider());
         IdentityCheck.requirePinned(expectedAccount, who);
         identity = Optional.of(who);
         return who;
+    }
+
+    private IdentityCheck identityCheck() {
+        return new IdentityCheck(sts.orElseThrow(() -> new CofferException(ErrorCode.NO_CREDENTIALS,
+                "the embedded default uses local keys and has no AWS identity", "configure AWS credentials to check them")));
     }
 
     /**
@@ -176,12 +183,12 @@ public final class Credentials implements AutoCloseable {
      * region are those of start-up: the reload is about credentials.
      */
     public synchronized ResolvedCredentials reload(CofferConfig config) {
-        Active next = resolve(config.aws().credentials(), sts, clock);
+        Active next = resolve(config.aws().credentials(), sts.orElse(null), clock);
         String checked;
         try {
             checked = "";
             if (!config.local() && config.aws().credentials().validate()) {
-                Identity who = identityCheck.ask(next.resolved().provider());
+                Identity who = identityCheck().ask(next.resolved().provider());
                 IdentityCheck.requirePinned(config.aws().expectedAccountId(), who);
                 identity = Optional.of(who);
                 checked = " account=" + who.account() + " arn=" + who.arn();
@@ -225,9 +232,9 @@ public final class Credentials implements AutoCloseable {
             active.get().found().close();
         } finally {
             try {
-                sts.close();
+                sts.ifPresent(StsClient::close);
             } finally {
-                http.close();
+                http.ifPresent(SdkHttpClient::close);
             }
         }
     }
