@@ -5,7 +5,7 @@ import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.Authenticator;
 import dev.coffer.identity.UserDataOwner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

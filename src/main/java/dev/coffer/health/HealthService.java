@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -34,17 +35,23 @@ public final class HealthService {
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final Supplier<CredentialsHealth> credentials;
+    private final Optional<PeriodicChecks> periodic;
     private final Clock clock;
     private final Duration cacheTtl;
     private HealthReport cached;
     private Instant cachedAt = Instant.MIN;
 
+    /**
+     * @param periodic the region and permission checks run every few minutes (against AWS; none on
+     *     the embedded default, whose servers check no permissions and have one region)
+     */
     public HealthService(Targets targets, DynamoDbClient dynamoDb, S3Client s3,
-                         Supplier<CredentialsHealth> credentials, Clock clock, Duration cacheTtl) {
+                         Supplier<CredentialsHealth> credentials, Optional<PeriodicChecks> periodic, Clock clock, Duration cacheTtl) {
         this.targets = targets;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.credentials = credentials;
+        this.periodic = periodic;
         this.clock = clock;
         this.cacheTtl = cacheTtl;
     }
@@ -63,8 +70,16 @@ public final class HealthService {
         CredentialsHealth creds = credentials.get();
         DependencyHealth ddb = checkDynamoDb();
         DependencyHealth bucket = checkS3();
+        boolean denied = false;
+        if (periodic.isPresent()) {
+            PeriodicChecks.Result checks = periodic.get().current();
+            bucket = withRegion(bucket, checks);
+            ddb = withDenied(ddb, checks, PeriodicChecks.Dependency.DYNAMODB);
+            bucket = withDenied(bucket, checks, PeriodicChecks.Dependency.S3);
+            denied = !checks.denied().isEmpty();
+        }
         HealthReport.Status status = HealthReport.Status.HEALTHY;
-        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed")) {
+        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed") || denied) {
             status = HealthReport.Status.DEGRADED;
         }
         if (creds.status().equals("expired") || creds.status().equals("invalid")
@@ -117,6 +132,38 @@ public final class HealthService {
             return new DependencyHealth(Connection.CONNECTION_FAILED, details, translated.oneLine(),
                     translated.fix().orElse(null));
         }
+    }
+
+    /** A bucket in another region than configured fails every request: the S3 check fails with the region to set. */
+    private DependencyHealth withRegion(DependencyHealth s3Health, PeriodicChecks.Result checks) {
+        if (checks.bucketRegion().isEmpty()) {
+            return s3Health;
+        }
+        var details = new LinkedHashMap<>(s3Health.details());
+        details.put("bucket_region", checks.bucketRegion().get());
+        if (checks.bucketRegion().get().equals(targets.region()) || s3Health.status() != Connection.CONNECTED) {
+            return new DependencyHealth(s3Health.status(), details, s3Health.error(), s3Health.fix());
+        }
+        CofferException mismatch = AwsErrors.regionMismatch(targets.bucket(), checks.bucketRegion().get(), targets.region());
+        return new DependencyHealth(Connection.CONNECTION_FAILED, details, mismatch.code().code() + ": " + mismatch.detail(),
+                mismatch.fix().orElse(null));
+    }
+
+    /** Denied permissions leave the dependency connected (reads may work) but named, with the statement to add. */
+    private static DependencyHealth withDenied(DependencyHealth health, PeriodicChecks.Result checks,
+                                               PeriodicChecks.Dependency dependency) {
+        var details = new LinkedHashMap<>(health.details());
+        details.put("permissions_checked_at", checks.at().toString());
+        List<PeriodicChecks.Denied> denied = checks.denied().stream().filter(d -> d.dependency() == dependency).toList();
+        if (denied.isEmpty()) {
+            return new DependencyHealth(health.status(), details, health.error(), health.fix());
+        }
+        details.put("denied", denied.stream().map(d -> d.action() + " on " + d.resource()).toList());
+        if (health.error() != null) {
+            return new DependencyHealth(health.status(), details, health.error(), health.fix());
+        }
+        PeriodicChecks.Denied first = denied.getFirst();
+        return new DependencyHealth(health.status(), details, first.error(), first.fix());
     }
 
     private static AwsRequestOverrideConfiguration probe() {

@@ -17,9 +17,9 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.identity.UserId;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Forged tokens of every kind are refused with 401 and nothing leaks; service keys and an external
  * OIDC issuer (keys and discovery document made by the test, served on loopback) work as designed.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class TokenAttacksTest {
     static final String SECRET = "attack-test-signing-key-0123456789abcdefghij";
     static final String AUDIENCE = "app-client-123";
@@ -49,7 +49,7 @@ class TokenAttacksTest {
     static String serviceKey;
 
     @BeforeAll
-    static void start(LocalStack stack) throws Exception {
+    static void start(EmbeddedServers stack) throws Exception {
         idpKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
         idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/pool";

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
         assertThat(config.storage().usersTable()).isEqualTo("coffer-users");
         assertThat(config.storage().bucket()).isEqualTo("coffer-files");
         assertThat(config.storage().prefix()).isEqualTo("users/");
-        assertThat(config.aws().credentials().mode()).isEqualTo("local");
+        assertThat(config.aws().credentials().mode()).isEqualTo(CredentialsMode.LOCAL);
     }
 
     @Test
@@ -88,7 +88,7 @@ class ConfigLoaderTest {
 
         assertThat(config.mode()).isEqualTo(DeploymentMode.REMOTE);
         assertThat(config.server().host()).isEqualTo("0.0.0.0");
-        assertThat(config.aws().credentials().mode()).isEqualTo("auto");
+        assertThat(config.aws().credentials().mode()).isEqualTo(CredentialsMode.AUTO);
         assertThat(config.aws().dynamodbEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
         assertThat(config.aws().stsEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
     }
@@ -155,6 +155,22 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("files.max_size_bytes (from environment): 100000000000 bytes need more than S3's 10000 parts of 8388608"
                         + " bytes (files.part_size_bytes); raise the part size to at least 10000000 or lower the limit");
+    }
+
+    @Test
+    void load_assumeRoleModeWithoutTheRole_refusedNamingTheKeyToSet() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_AWS_CREDENTIALS_MODE", "assume-role", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("aws.credentials.mode (from environment): 'assume-role' needs the role to assume in "
+                        + "aws.credentials.assume_role_arn (COFFER_AWS_CREDENTIALS_ASSUME_ROLE_ARN)");
+    }
+
+    @Test
+    void load_badProbeInterval_namesTheKey() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_HEALTH_PROBE_INTERVAL", "1s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("health.probe_interval (from environment):");
     }
 
     @Test

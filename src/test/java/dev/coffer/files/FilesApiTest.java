@@ -3,9 +3,9 @@ package dev.coffer.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Files end to end over HTTP on the embedded S3Proxy. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class FilesApiTest {
     static TestCoffer coffer;
     static Http http;
@@ -32,7 +32,7 @@ class FilesApiTest {
     static String bob;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, "", Map.of());
         http = coffer.http();
         alice = coffer.tokenFor("alice");

@@ -2,12 +2,12 @@ package dev.coffer.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.ApiScenario;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MutableClock;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * S3 sees none of them. S3's own limits (1024-byte keys, including the user's folder) and the
  * files configuration (allow-list, size limit) hold for presigned uploads too.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class FilesBadInputNeverReachesS3Test {
     static final String FILES = "/api/v1/files";
     /** 1020 bytes: a valid path, but with "users/erin/" in front a key of 1031 bytes. */
@@ -35,7 +35,7 @@ class FilesBadInputNeverReachesS3Test {
     static String albumCursor;
 
     @BeforeAll
-    static void start(LocalStack stack) throws Exception {
+    static void start(EmbeddedServers stack) throws Exception {
         s3 = FaultProxy.in(stack.s3().endpoint());
         var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), s3.endpoint());
         env.put("COFFER_FILES_ALLOWED_CONTENT_TYPES", "image/*,text/plain");

@@ -3,9 +3,9 @@ package dev.coffer.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * headers as S3 does) enforces; stored files are never served as pages; preconditions on files
  * follow RFC 9110 (If-Match strong, If-None-Match weak, lists and '*').
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class FilesPresignAndPreconditionsTest {
     static final HttpClient PLAIN = HttpClient.newHttpClient();
     static TestCoffer coffer;
@@ -32,7 +32,7 @@ class FilesPresignAndPreconditionsTest {
     static String frank;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, "", Map.of());
         http = coffer.http();
         frank = coffer.tokenFor("frank");

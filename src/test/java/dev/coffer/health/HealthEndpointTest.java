@@ -3,19 +3,19 @@ package dev.coffer.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class HealthEndpointTest {
 
     @Test
-    void health_bothBackendsUp_reportsHealthyLocalModeAndConnected(LocalStack stack) throws Exception {
+    void health_bothBackendsUp_reportsHealthyLocalModeAndConnected(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             Http.Response response = coffer.http().get("/health");
 
@@ -37,7 +37,7 @@ class HealthEndpointTest {
     }
 
     @Test
-    void liveAndReady_backendsUp_answer200(LocalStack stack) throws Exception {
+    void liveAndReady_backendsUp_answer200(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             assertThat(coffer.http().get("/health/live").json().path("status").asText()).isEqualTo("alive");
             Http.Response ready = coffer.http().get("/health/ready");

@@ -2,13 +2,13 @@ package dev.coffer.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.ApiScenario;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MutableClock;
 import dev.coffer.testing.LogCapture;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nesting, names, numbers, empty keys, BETWEEN order) has a row, as has every request that could
  * otherwise reach DynamoDB unchecked (login's email, a cursor of another query, an empty eq).
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsBadInputNeverReachesDynamoDbTest {
     static final String ITEMS = "/api/v1/collections/scans/items";
     /** 513 two-byte characters: 1026 bytes of UTF-8, though only 513 characters. */
@@ -39,7 +39,7 @@ class RecordsBadInputNeverReachesDynamoDbTest {
     static String otherQueryCursor;
 
     @BeforeAll
-    static void start(LocalStack stack) throws Exception {
+    static void start(EmbeddedServers stack) throws Exception {
         ddb = FaultProxy.in(stack.dynamoDb().endpoint());
         var env = TestCoffer.remoteEnv(ddb.endpoint(), stack.s3().endpoint());
         // A clock that stands still: the caller's account check, read by the first request, stays

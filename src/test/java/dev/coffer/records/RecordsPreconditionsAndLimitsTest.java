@@ -3,9 +3,9 @@ package dev.coffer.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * HTTP semantics under concurrency (RFC 9110 preconditions, last writer wins without them), and
  * that DynamoDB's limits are enforced exactly: values right at each limit are stored.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsPreconditionsAndLimitsTest {
     static final String ITEMS = "/api/v1/collections/scans/items";
     static TestCoffer coffer;
@@ -30,7 +30,7 @@ class RecordsPreconditionsAndLimitsTest {
     static String dana;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime())), Map.of());
         http = coffer.http();
         dana = coffer.tokenFor("dana");

@@ -2,7 +2,7 @@ package dev.coffer.reliability;
 
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.identity.UserId;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Secret;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.TestCoffer;
@@ -58,7 +58,7 @@ final class KillCoffer {
         Path data = Files.createTempDirectory("coffer-kill");
         // In memory: only Coffer is killed here, the servers live on in this JVM. (S3Proxy's
         // filesystem store also refuses the SSE headers remote mode sends.)
-        try (LocalStack stack = LocalStack.inMemory().start("kill run")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("kill run")) {
             var child = new Child(stack, data);
             child.start();
             try {
@@ -253,12 +253,12 @@ final class KillCoffer {
 
     /** Coffer as a separate JVM in remote mode, started the way {@code coffer serve} starts. */
     private static final class Child {
-        private final LocalStack stack;
+        private final EmbeddedServers stack;
         private final Path dir;
         private final int port;
         private Process process;
 
-        Child(LocalStack stack, Path dir) throws IOException {
+        Child(EmbeddedServers stack, Path dir) throws IOException {
             this.stack = stack;
             this.dir = dir;
             try (var socket = new ServerSocket(0)) {
