@@ -90,7 +90,8 @@ public final class CofferServer implements AutoCloseable {
     private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
         CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
         Secret signingKey = SigningKeys.resolve(effective);
-        AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
+        AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), effective.auth().clockLeeway(),
+                clock);
         ResolvedCredentials credentials = CredentialsResolver.resolve(effective, clock);
         String identity = "";
         if (!effective.local() && effective.aws().credentials().validate()) {
@@ -116,20 +117,21 @@ public final class CofferServer implements AutoCloseable {
                         bucketSecurity(effective)));
                 Provisioner.requireMatching(outcomes);
             }
+            // Auth before health: /health reports the external issuer's keys.
+            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),
                     effective.aws().region(),
                     effective.aws().dynamodbEndpoint().map(Object::toString).orElse("aws"),
                     tables.stream().map(TableSpec::name).toList(),
                     effective.storage().bucket(), effective.storage().prefix(),
                     environmentFacts(config.aws().credentials())),
-                    clients.dynamoDb(), clients.s3(), monitor::health, clock,
+                    clients.dynamoDb(), clients.s3(), monitor::health, auth::health, clock,
                     effective.healthCacheTtl());
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
             var owners = new ArrayList<UserDataOwner>();
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
             modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
             // -- records routes --
             Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);

@@ -34,14 +34,17 @@ public final class HealthService {
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final Supplier<CredentialsHealth> credentials;
+    private final Supplier<HealthReport.AuthHealth> auth;
     private final Clock clock;
     private final Duration cacheTtl;
     private HealthReport cached;
     private Instant cachedAt = Instant.MIN;
 
     public HealthService(Targets targets, DynamoDbClient dynamoDb, S3Client s3,
-                         Supplier<CredentialsHealth> credentials, Clock clock, Duration cacheTtl) {
+                         Supplier<CredentialsHealth> credentials, Supplier<HealthReport.AuthHealth> auth, Clock clock,
+                         Duration cacheTtl) {
         this.targets = targets;
+        this.auth = auth;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.credentials = credentials;
@@ -63,15 +66,18 @@ public final class HealthService {
         CredentialsHealth creds = credentials.get();
         DependencyHealth ddb = checkDynamoDb();
         DependencyHealth bucket = checkS3();
+        HealthReport.AuthHealth identity = auth.get();
         HealthReport.Status status = HealthReport.Status.HEALTHY;
-        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed")) {
+        // An issuer whose keys cannot be refreshed fails only its own users' new keys: degraded, not unhealthy.
+        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed")
+                || identity.oidc().status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.DEGRADED;
         }
         if (creds.status().equals("expired") || creds.status().equals("invalid")
                 || ddb.status() == Connection.CONNECTION_FAILED || bucket.status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.UNHEALTHY;
         }
-        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment());
+        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment(), identity);
     }
 
     private DependencyHealth checkDynamoDb() {
