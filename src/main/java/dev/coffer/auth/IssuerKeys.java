@@ -6,13 +6,14 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -21,7 +22,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -126,7 +133,7 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
         this.timing = timing;
         this.background = background;
         this.client = HttpClient.newBuilder().connectTimeout(timing.fetchTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** A background executor that starts one named virtual thread per refresh. */
@@ -167,7 +174,8 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
             now = clock.instant();
             current = state;
             if (current.mayFetch(now, timing)) {
-                current = replace(current, fetch(current, now));
+                current = replace(current, fetch(current));
+                now = clock.instant();
             }
             found = selector.select(current.usableKeys(now, timing));
             if (found.isEmpty() && current.lastFetch().isPresent() && !current.lastFetch().get().ok()) {
@@ -191,7 +199,7 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
         try {
             Instant now = clock.instant();
             if (state.refreshDue(now, timing)) {
-                replace(state, fetch(state, now));
+                replace(state, fetch(state));
             }
             return status();
         } finally {
@@ -219,39 +227,97 @@ final class IssuerKeys implements JWKSource<SecurityContext> {
         return next;
     }
 
-    /** One GET of the JWKS; on failure the previous keys stay and the failure is recorded. */
-    private State fetch(State previous, Instant now) {
+    /**
+     * One GET of the JWKS; on failure the previous keys stay and the failure is recorded. The whole
+     * exchange, body included, is bounded by the fetch timeout (a request timeout alone ends at the
+     * headers, and a body that trickles in would hold the fetch lock). The fetch is dated when it
+     * ends, so requests that queued behind a slow failing fetch do not each start another one.
+     */
+    private State fetch(State previous) {
+        var request = HttpRequest.newBuilder(jwksUri).timeout(timing.fetchTimeout()).header("Accept", "application/json").build();
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, info -> new LimitedBody());
         try {
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(jwksUri).timeout(timing.fetchTimeout())
-                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    return failed(previous, now, "HTTP " + response.statusCode());
-                }
-                byte[] bytes = body.readNBytes(MAX_JWKS_BYTES + 1);
-                if (bytes.length > MAX_JWKS_BYTES) {
-                    return failed(previous, now, "larger than " + MAX_JWKS_BYTES + " bytes");
-                }
-                // Only public parts: a JWKS that wrongly carries private keys must not make them usable here.
-                JWKSet keys = JWKSet.parse(new String(bytes, StandardCharsets.UTF_8)).toPublicJWKSet();
-                if (keys.isEmpty()) {
-                    return failed(previous, now, "no keys in the key set");
-                }
-                return new State(keys, Optional.of(now), Optional.of(new Fetch(now, true, Optional.empty())));
+            HttpResponse<byte[]> response = exchange.get(timing.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() != 200) {
+                return failed(previous, "HTTP " + response.statusCode());
             }
-        } catch (HttpTimeoutException e) {
-            return failed(previous, now, "no answer within " + timing.fetchTimeout().toMillis() + " ms");
-        } catch (IOException e) {
-            return failed(previous, now, "cannot connect (" + e.getClass().getSimpleName() + ")");
+            // Only public parts: a JWKS that wrongly carries private keys must not make them usable here.
+            JWKSet keys = JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8)).toPublicJWKSet();
+            if (keys.isEmpty()) {
+                return failed(previous, "no keys in the key set");
+            }
+            Instant now = clock.instant();
+            return new State(keys, Optional.of(now), Optional.of(new Fetch(now, true, Optional.empty())));
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return failed(previous, "no answer within " + timing.fetchTimeout().toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return failed(previous, "no answer within " + timing.fetchTimeout().toMillis() + " ms");
+            }
+            if (cause instanceof BodyTooLarge) {
+                return failed(previous, "larger than " + MAX_JWKS_BYTES + " bytes");
+            }
+            return failed(previous, "cannot connect (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")");
         } catch (ParseException e) {
-            return failed(previous, now, "not a JSON Web Key Set");
+            return failed(previous, "not a JSON Web Key Set");
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
-            return failed(previous, now, "interrupted");
+            return failed(previous, "interrupted");
         }
     }
 
-    private static State failed(State previous, Instant now, String error) {
-        return new State(previous.keys(), previous.fetchedAt(), Optional.of(new Fetch(now, false, Optional.of(error))));
+    private State failed(State previous, String error) {
+        return new State(previous.keys(), previous.fetchedAt(), Optional.of(new Fetch(clock.instant(), false, Optional.of(error))));
+    }
+
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("larger than " + MAX_JWKS_BYTES + " bytes");
+        }
+    }
+
+    /** Collects the body up to {@link #MAX_JWKS_BYTES}; a larger one fails instead of filling memory. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + buffer.remaining() > MAX_JWKS_BYTES) {
+                    subscription.cancel();
+                    body.completeExceptionally(new BodyTooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
+        }
     }
 }

@@ -165,8 +165,14 @@ final class OidcVerifier {
             // Logged once per outage by IssuerKeys, not once per request.
             return new Outcome.Unavailable("the identity provider's signing keys cannot be fetched; retry later", RETRY_AFTER);
         } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
-            return new Outcome.Invalid(String.valueOf(e.getMessage()));
+            return new Outcome.Invalid(loggable(e.getMessage()));
         }
+    }
+
+    /** A refusal reason for the debug log: library messages may quote the token, so no control characters and short. */
+    private static String loggable(String message) {
+        String flat = String.valueOf(message).replaceAll("\\p{Cntrl}", "?");
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
     }
 
     /**
@@ -197,7 +203,7 @@ final class OidcVerifier {
             name = name.substring("application/".length());
         }
         if (!name.equals(JOSEObjectType.JWT.getType().toLowerCase(Locale.ROOT)) && !name.equals("at+jwt")) {
-            throw new BadJOSEException("JOSE typ '" + type + "' is not an access token type");
+            throw new BadJOSEException("JOSE typ is not an access token type");
         }
     };
 
@@ -211,11 +217,11 @@ final class OidcVerifier {
             }
             Object tokenUse = claims.getClaim("token_use");
             if (tokenUse != null && !"access".equals(tokenUse)) {
-                throw new BadJWTException("token_use '" + tokenUse + "': not an access token");
+                throw new BadJWTException("token_use is not 'access': not an access token");
             }
             Object payloadType = claims.getClaim("typ");
             if (payloadType != null && !"bearer".equals(payloadType.toString().toLowerCase(Locale.ROOT))) {
-                throw new BadJWTException("typ claim '" + payloadType + "': not an access token");
+                throw new BadJWTException("typ claim is not 'Bearer': not an access token");
             }
             if (claims.getClaim("at_hash") != null || claims.getClaim("c_hash") != null) {
                 throw new BadJWTException("at_hash/c_hash: an ID token, not an access token");

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Checks every dependency for real (one cheap call each) and caches the report for
+ * Checks every dependency for real (one cheap call each; the external OIDC issuer's keys are
+ * fetched again by the {@code auth} supplier only when stale or failing) and caches the report for
  * {@code cacheTtl}, so load on /health cannot hammer AWS. Thread-safe: concurrent callers with a
  * stale cache wait for one computation.
  */

@@ -104,4 +104,33 @@ class IssuerKeysTest {
         assertThat(status.lastFetch().orElseThrow().at()).isEqualTo(clock.instant());
         assertThat(status.fetchedAt()).contains(clock.instant().minus(Duration.ofMinutes(5)));
     }
+
+    @Test
+    void refreshIfDue_issuerSendsABodyThatNeverEnds_failsWithinTheFetchTimeoutAndKeepsTheKeys() {
+        var quick = new IssuerKeys(URI.create(idp.issuer() + "/jwks.json"), clock,
+                new IssuerKeys.Timing(Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofMillis(300)),
+                Runnable::run);
+        assertThat(quick.refreshIfDue().current()).isTrue();
+        idp.hangJwks(true);
+        clock.advance(Duration.ofMinutes(5));
+
+        IssuerKeys.Status status = quick.refreshIfDue();
+        assertThat(status.lastFetch().orElseThrow().error()).contains("no answer within 300 ms");
+        assertThat(status.keysCached()).isEqualTo(1);
+        idp.hangJwks(false);
+    }
+
+    @Test
+    void refreshIfDue_keySetLargerThan1MiB_refused() {
+        idp.serveJwksAs("{\"keys\":[]}" + " ".repeat(IssuerKeys.MAX_JWKS_BYTES));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(keys.refreshIfDue().lastFetch().orElseThrow().error()).contains("larger than 1048576 bytes");
+        idp.serveJwksAs("{\"keys\":[]}");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(keys.refreshIfDue().lastFetch().orElseThrow().error()).contains("no keys in the key set");
+        idp.serveJwksAs("not json");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(keys.refreshIfDue().lastFetch().orElseThrow().error()).contains("not a JSON Web Key Set");
+        assertThat(keys.status().keysCached()).isEqualTo(1);
+    }
 }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,8 @@ public final class TestIdentityProvider implements AutoCloseable {
     private final List<RSAKey> everUsed = new CopyOnWriteArrayList<>();
     private volatile RSAKey signingKey;
     private final AtomicBoolean jwksFailing = new AtomicBoolean();
+    private volatile String jwksOverride;
+    private volatile CountDownLatch hanging = new CountDownLatch(0);
     private final AtomicInteger jwksRequests = new AtomicInteger();
 
     private TestIdentityProvider(HttpServer server, String issuer, RSAKey first) {
@@ -105,6 +108,23 @@ public final class TestIdentityProvider implements AutoCloseable {
             respond(exchange, 500, "{\"message\":\"internal error\"}");
             return;
         }
+        if (hanging.getCount() > 0) {
+            // Headers and the start of a body, then nothing until released: a stuck issuer.
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("{\"keys\":[".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                hanging.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
+        if (jwksOverride != null) {
+            respond(exchange, 200, jwksOverride);
+            return;
+        }
         respond(exchange, 200, new JWKSet(published.stream().<JWK>map(RSAKey::toPublicJWK).toList()).toString());
     }
 
@@ -144,6 +164,20 @@ public final class TestIdentityProvider implements AutoCloseable {
         jwksFailing.set(failing);
     }
 
+    /** While true the JWKS endpoint sends headers and part of a body, then nothing (until false or closed). */
+    public void hangJwks(boolean hang) {
+        if (hang) {
+            hanging = new CountDownLatch(1);
+        } else {
+            hanging.countDown();
+        }
+    }
+
+    /** The JWKS endpoint answers 200 with {@code body} instead of the key set (null: the key set again). */
+    public void serveJwksAs(String body) {
+        jwksOverride = body;
+    }
+
     /** How many times the JWKS was requested, failed requests included. */
     public int jwksRequests() {
         return jwksRequests.get();
@@ -177,6 +211,7 @@ public final class TestIdentityProvider implements AutoCloseable {
 
     @Override
     public void close() {
+        hanging.countDown();
         server.stop(0);
     }
 }
