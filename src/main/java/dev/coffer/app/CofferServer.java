@@ -22,6 +22,7 @@ import dev.coffer.http.HealthRoutes;
 import dev.coffer.http.HttpServer;
 import dev.coffer.identity.UserDataOwner;
 import dev.coffer.local.LocalStack;
+import dev.coffer.openapi.OpenApiRoutes;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.provision.TableSpec;
 import java.time.Clock;
@@ -141,6 +142,8 @@ public final class CofferServer implements AutoCloseable {
             Files files = Files.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
+            // Last: the document describes every route registered before it.
+            modules.add(new OpenApiRoutes(effective, Version.current()));
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,

@@ -31,7 +31,7 @@ class RouteProtectionTest {
     /** The only routes anyone may call without credentials. */
     private static final Set<String> PUBLIC = Set.of("GET /health", "GET /health/live", "GET /health/ready",
             "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
-            "POST /api/v1/auth/logout");
+            "POST /api/v1/auth/logout", "GET /api/openapi.json");
 
     static TestCoffer coffer;
     static Http http;

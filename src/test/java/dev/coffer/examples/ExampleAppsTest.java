@@ -182,9 +182,7 @@ class ExampleAppsTest {
             assertThat(put(http, token, "conversations.json", merged, current.header("ETag").orElseThrow()).status()).isEqualTo(200);
             assertThat(http.get("/api/v1/files/conversations.json", token).body()).contains("c-1").contains("c-2");
             assertThat(http.get("/api/v1/files/conversations/c-2.json", token).body()).isEqualTo("{\"title\":\"second\"}");
-            // An OIDC user's files live under the id derived from issuer and subject, never the bare sub.
-            String userId = dev.coffer.identity.UserId.external(issuer, "sub-archie").value();
-            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + userId + "/")).contains("info.json").contains("conversations.json")
+            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + dev.coffer.identity.UserId.external(issuer, "sub-archie").value() + "/")).contains("info.json").contains("conversations.json")
                     .contains("conversations/c-1.json");
         } finally {
             idp.stop(0);

@@ -18,9 +18,27 @@ import java.util.Optional;
 public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final boolean checked;
+    private volatile ApiContract contract;
 
     public Http(URI base) {
+        this(base, false);
+    }
+
+    /**
+     * @param checkAgainstContract check every answer against the server's own OpenAPI document
+     *     ({@link ApiContract}); for Coffer servers
+     */
+    public Http(URI base, boolean checkAgainstContract) {
         this.base = base;
+        this.checked = checkAgainstContract;
+    }
+
+    private ApiContract contract() {
+        if (contract == null) {
+            contract = ApiContract.of(base);
+        }
+        return contract;
     }
 
     public URI base() {
@@ -122,6 +140,10 @@ public final class Http {
             headers.forEach(builder::header);
             try {
                 HttpResponse<byte[]> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (checked) {
+                    contract().check(method, response.uri(), response.statusCode(), response.headers().firstValue("Content-Type"),
+                            response.body());
+                }
                 return new Response(response.statusCode(), response.body(), response);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
