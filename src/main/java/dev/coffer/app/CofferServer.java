@@ -86,25 +86,27 @@ public final class CofferServer implements AutoCloseable {
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
-            AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
+            AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), effective.auth().clockLeeway(),
+                    clock);
             List<TableSpec> tables = tables(effective);
             if (effective.provisionOnStart()) {
                 Provisioner.of(backends).applyOrRefuse(tables, effective.storage());
             }
+            // Auth before health: /health reports the external issuer's keys.
+            Auth auth = Auth.create(effective, backends.dynamoDb(), tokens, clock);
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),
                     effective.aws().region(),
                     effective.aws().dynamodbEndpoint().map(Object::toString).orElse("aws"),
                     tables.stream().map(TableSpec::name).toList(),
                     effective.storage().bucket(), effective.storage().prefix(),
                     environmentFacts(effective.aws().credentials())),
-                    backends.dynamoDb(), backends.s3(), backends.credentials()::health, periodicChecks(backends, tables, clock), clock,
+                    backends.dynamoDb(), backends.s3(), backends.credentials()::health, auth::health, periodicChecks(backends, tables, clock), clock,
                     effective.healthCacheTtl());
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
             var owners = new ArrayList<UserDataOwner>();
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            Auth auth = Auth.create(effective, backends.dynamoDb(), tokens, clock);
             modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
             // -- records routes --
             Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);

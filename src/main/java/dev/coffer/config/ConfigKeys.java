@@ -141,6 +141,9 @@ public final class ConfigKeys {
             "External OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID) whose tokens are accepted.");
     public static final ConfigKey OIDC_AUDIENCE = ConfigKey.of("auth.oidc.audience",
             "Required audience of OIDC tokens (the Cognito app client id).");
+    public static final ConfigKey CLOCK_LEEWAY = ConfigKey.of("auth.clock_leeway",
+            "Tolerance for clocks that differ when checking token expiry and not-before (Coffer's and OIDC tokens), "
+                    + "e.g. 30s. Default 30s, at most 5m.");
     // -- records --
     // -- files --
     public static final ConfigKey FILES_MAX_SIZE = ConfigKey.of("files.max_size_bytes",
@@ -170,7 +173,7 @@ public final class ConfigKeys {
             IMDS_TIMEOUT, ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_DURATION, EXPIRY_WARNING, VALIDATE_CREDENTIALS,
             // -- auth --
             PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
-            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE,
+            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE, CLOCK_LEEWAY,
             // -- records --
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,

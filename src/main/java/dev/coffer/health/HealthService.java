@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Checks every dependency for real (one cheap call each) and caches the report for
+ * Checks every dependency for real (one cheap call each; the external OIDC issuer's keys are
+ * fetched again by the {@code auth} supplier only when stale or failing) and caches the report for
  * {@code cacheTtl}, so load on /health cannot hammer AWS. Thread-safe: concurrent callers with a
  * stale cache wait for one computation.
  */
@@ -35,6 +36,7 @@ public final class HealthService {
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final Supplier<CredentialsHealth> credentials;
+    private final Supplier<HealthReport.AuthHealth> auth;
     private final Optional<PeriodicChecks> periodic;
     private final Clock clock;
     private final Duration cacheTtl;
@@ -46,8 +48,10 @@ public final class HealthService {
      *     the embedded default, whose servers check no permissions and have one region)
      */
     public HealthService(Targets targets, DynamoDbClient dynamoDb, S3Client s3,
-                         Supplier<CredentialsHealth> credentials, Optional<PeriodicChecks> periodic, Clock clock, Duration cacheTtl) {
+                         Supplier<CredentialsHealth> credentials, Supplier<HealthReport.AuthHealth> auth,
+                         Optional<PeriodicChecks> periodic, Clock clock, Duration cacheTtl) {
         this.targets = targets;
+        this.auth = auth;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.credentials = credentials;
@@ -78,15 +82,18 @@ public final class HealthService {
             bucket = withDenied(bucket, checks, PeriodicChecks.Dependency.S3);
             denied = !checks.denied().isEmpty();
         }
+        HealthReport.AuthHealth identity = auth.get();
         HealthReport.Status status = HealthReport.Status.HEALTHY;
-        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed") || denied) {
+        // An issuer whose keys cannot be refreshed fails only its own users' new keys: degraded, not unhealthy.
+        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed") || denied
+                || identity.oidc().status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.DEGRADED;
         }
         if (creds.status().equals("expired") || creds.status().equals("invalid")
                 || ddb.status() == Connection.CONNECTION_FAILED || bucket.status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.UNHEALTHY;
         }
-        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment());
+        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment(), identity);
     }
 
     private DependencyHealth checkDynamoDb() {

@@ -122,6 +122,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_authClockLeeway_default30s_fromTomlOrEnvironment_0sTo5mAndNamedWhenWrong() throws IOException {
+        assertThat(load("", Map.of()).auth().clockLeeway()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("[auth]\nclock_leeway = \"0s\"\n", Map.of()).auth().clockLeeway()).isEqualTo(Duration.ZERO);
+        assertThat(load("", Map.of("COFFER_AUTH_CLOCK_LEEWAY", "5m")).auth().clockLeeway()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> load("", Map.of("COFFER_AUTH_CLOCK_LEEWAY", "301s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("auth.clock_leeway (from environment): 301s is out of range PT0S..PT5M");
+        assertThatThrownBy(() -> load("[auth]\nclock_leeway = \"-5s\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("auth.clock_leeway (from coffer.toml): '-5s' is not a duration like 500ms, 10s, 15m, 1h");
+    }
+
+    @Test
     void load_unknownTomlKey_namesTheKey() {
         assertThatThrownBy(() -> load("[server]\nprot = 8080\n", Map.of()))
                 .isInstanceOf(ConfigException.class)

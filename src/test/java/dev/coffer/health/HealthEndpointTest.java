@@ -33,6 +33,7 @@ class HealthEndpointTest {
                     .isEqualTo(coffer.server().config().storage().bucket());
             assertThat(body.path("s3").path("details").path("prefix").asText()).isEqualTo("users/");
             assertThat(body.path("environment").path("has_aws_access_key").asBoolean(true)).isFalse();
+            assertThat(body.path("auth").path("oidc").path("status").asText()).isEqualTo("not_configured");
         }
     }
 
