@@ -112,6 +112,18 @@ public final class Trickle implements AutoCloseable {
         return out;
     }
 
+    /** For a bench: waits until every connection has ended or {@code atMost} has passed, and returns those that ended. */
+    public List<Ending> endingsWithin(Duration atMost) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(connections.stream().map(c -> c.ending).toArray(CompletableFuture[]::new))
+                    .get(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException stillOpen) {
+            // Those still open are what the caller counts as not ended.
+        }
+        return connections.stream().map(c -> c.ending).filter(f -> f.isDone() && !f.isCompletedExceptionally())
+                .map(CompletableFuture::join).toList();
+    }
+
     @Override
     public void close() {
         writer.shutdownNow();
