@@ -24,7 +24,7 @@ public final class ConfigKeys {
     public static final ConfigKey SERVER_TRUSTED_PROXIES = ConfigKey.of("server.trusted_proxies",
             "Comma-separated address blocks (CIDRs) of proxies whose X-Forwarded-For is believed, e.g. 10.0.0.0/16. Default: none.");
     public static final ConfigKey SERVER_REQUEST_TIMEOUT = ConfigKey.of("server.request_timeout",
-            "How long a request may take to arrive (headers and body), plus a second per min_request_data_rate bytes of body. Default 20s.");
+            "How long request headers may take to arrive, and a body keep Coffer waiting (plus a second per min_request_data_rate bytes). Default 20s.");
     public static final ConfigKey SERVER_MIN_REQUEST_DATA_RATE = ConfigKey.of("server.min_request_data_rate",
             "Bytes per second of request body that extend server.request_timeout by a second. Default 1024.");
     public static final ConfigKey SERVER_MAX_CONNECTIONS_PER_ADDRESS = ConfigKey.of("server.max_connections_per_address",

@@ -8,8 +8,8 @@ import java.util.List;
  * The HTTP listener and its limits.
  *
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed; empty trusts nobody
- * @param requestTimeout how long a request may take to arrive: its headers, and its body beyond
- *     what {@code minRequestDataRate} buys (see README, "Slow clients")
+ * @param requestTimeout how long a request's headers may take to arrive, and its body keep the
+ *     server waiting beyond what {@code minRequestDataRate} earns (see README, "Slow clients")
  * @param minRequestDataRate bytes per second of body that extend {@code requestTimeout} by one second
  * @param maxConnectionsPerAddress connections open at once from one client address (requests in
  *     flight for a client behind a trusted proxy)

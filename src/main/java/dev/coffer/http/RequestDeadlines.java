@@ -13,15 +13,16 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces {@link ArrivalDeadline} on every request: one task on Jetty's scheduler looks at the
- * open connections a few times per timeout, closes those still receiving headers past the
- * deadline, and fails the bodies still arriving past theirs. The idle timeout alone cannot do this:
- * each trickled byte restarts it.
+ * Enforces {@link ArrivalTimeLimit}: one task on Jetty's scheduler looks at the open connections a
+ * few times per timeout, closes those whose request headers have been arriving for longer than
+ * the timeout, and fails the bodies that have kept their route waiting for longer than their
+ * bytes allow. The idle timeout alone cannot do this: each trickled byte restarts it.
  *
  * <p>Failing a body (not closing its connection) wakes the thread blocked reading it at once: the
  * read throws, the route gives up, and the edge still answers 408 before the connection closes.
@@ -32,20 +33,18 @@ final class RequestDeadlines {
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Duration timeout;
-    private final long minBytesPerSecond;
+    private final ArrivalTimeLimit limit;
     private final long tickNanos;
     private final Set<Body> arriving = ConcurrentHashMap.newKeySet();
     private volatile ServerConnector connector;
     private volatile Scheduler scheduler;
 
     RequestDeadlines(Duration timeout, long minBytesPerSecond) {
-        this.timeout = timeout;
-        this.minBytesPerSecond = minBytesPerSecond;
+        this.limit = new ArrivalTimeLimit(timeout, minBytesPerSecond);
         this.tickNanos = Math.clamp(timeout.toNanos() / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
     }
 
-    /** Starts watching {@code connector}'s connections; stops by itself when the scheduler stops. */
+    /** Starts watching {@code connector}'s connections; stops by itself when the connector stops. */
     void start(ServerConnector connector) {
         this.connector = connector;
         this.scheduler = connector.getScheduler();
@@ -53,14 +52,14 @@ final class RequestDeadlines {
     }
 
     /**
-     * The request as the routes should see it: when it has a body, a view that counts the bytes
-     * read and is failed past its deadline; otherwise the request itself.
+     * The request as the routes should see it: when it has a body, a view that measures how long
+     * its reads wait and is failed when they have waited too long; otherwise the request itself.
      */
     Request track(Request request) {
         if (!Exchange.hasBody(request)) {
             return request;
         }
-        var body = new Body(request, new ArrivalDeadline(request.getBeginNanoTime(), timeout, minBytesPerSecond));
+        var body = new Body(request);
         arriving.add(body);
         return body;
     }
@@ -109,26 +108,29 @@ final class RequestDeadlines {
             // safely: a stale read only delays the close to the next sweep).
             if (endPoint.getConnection() instanceof HttpConnection http) {
                 HttpParser parser = http.getParser();
-                if (!parser.isStart() && parser.inHeaderState()
-                        && new ArrivalDeadline(parser.getBeginNanoTime(), timeout, minBytesPerSecond).passed(now, 0)) {
+                if (!parser.isStart() && parser.inHeaderState() && limit.exceeded(now - parser.getBeginNanoTime(), 0)) {
                     LOG.debug("closing a connection from {}: its request headers took longer than {}",
-                            endPoint.getRemoteSocketAddress(), timeout);
+                            endPoint.getRemoteSocketAddress(), limit.timeout());
                     endPoint.close();
                 }
             }
         }
     }
 
-    /** A request body on its way in: counts what the route has read, and is failed when late. */
+    /**
+     * A request body on its way in: counts the bytes the route has read and the time its reads
+     * have waited for more, and is failed when that wait is more than the bytes allow.
+     */
     private final class Body extends Request.Wrapper {
-        private final ArrivalDeadline deadline;
+        private static final long NOT_WAITING = Long.MIN_VALUE;
         private final AtomicLong received = new AtomicLong();
+        private long waitedNanos;
+        private long waitingSince = NOT_WAITING;
         private volatile boolean complete;
         private volatile boolean expired;
 
-        Body(Request request, ArrivalDeadline deadline) {
+        Body(Request request) {
             super(request);
-            this.deadline = deadline;
         }
 
         @Override
@@ -144,13 +146,41 @@ final class RequestDeadlines {
             return chunk;
         }
 
+        @Override
+        public void demand(Runnable onAvailable) {
+            startWaiting();
+            // Keeps the callback's invocation type, so Jetty may still run a non-blocking one in place.
+            super.demand(Invocable.from(Invocable.getInvocationType(onAvailable), () -> {
+                stopWaiting();
+                onAvailable.run();
+            }));
+        }
+
+        private synchronized void startWaiting() {
+            if (waitingSince == NOT_WAITING) {
+                waitingSince = NanoTime.now();
+            }
+        }
+
+        private synchronized void stopWaiting() {
+            if (waitingSince != NOT_WAITING) {
+                waitedNanos += NanoTime.now() - waitingSince;
+                waitingSince = NOT_WAITING;
+            }
+        }
+
+        /** Only while a read waits: a route busy with its own work between reads is not the client's doing. */
+        private synchronized boolean late(long now) {
+            return waitingSince != NOT_WAITING && limit.exceeded(waitedNanos + (now - waitingSince), received.get());
+        }
+
         void failIfLate(long now) {
-            if (complete || expired || !deadline.passed(now, received.get())) {
+            if (complete || expired || !late(now)) {
                 return;
             }
             expired = true;
             arriving.remove(this);
-            // Makes the blocked read (and every later one) fail now; the route's thread is free.
+            // Makes the waiting read (and every later one) fail now; the route's thread is free.
             fail(new TimeoutException("the request body did not arrive in time"));
         }
     }
