@@ -19,10 +19,10 @@ import java.util.Optional;
  * address. RFC 7239 {@code Forwarded} is not read (the proxies Coffer is deployed behind send
  * {@code X-Forwarded-For}). Immutable and thread-safe.
  */
-public final class TrustedProxies {
+final class TrustedProxies {
     private final List<Cidr> blocks;
 
-    public TrustedProxies(List<Cidr> blocks) {
+    TrustedProxies(List<Cidr> blocks) {
         this.blocks = List.copyOf(blocks);
     }
 
