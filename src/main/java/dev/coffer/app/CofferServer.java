@@ -1,6 +1,7 @@
 package dev.coffer.app;
 
 import dev.coffer.auth.AccessTokens;
+import dev.coffer.auth.AccountDeletions;
 import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
 import dev.coffer.http.JsonBodies;
@@ -48,10 +49,15 @@ public final class CofferServer implements AutoCloseable {
     private final AccessTokens tokens;
     private final List<UserDataOwner> owners;
     private final CredentialsMonitor credentials;
+    private final AccountDeletions deletions;
+    private final AutoCloseable deletionSweep;
 
     private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
-                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners, CredentialsMonitor credentials) {
+                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners, CredentialsMonitor credentials,
+                         AccountDeletions deletions, AutoCloseable deletionSweep) {
         this.credentials = credentials;
+        this.deletions = deletions;
+        this.deletionSweep = deletionSweep;
         this.tokens = tokens;
         this.owners = owners;
         this.config = config;
@@ -129,8 +135,8 @@ public final class CofferServer implements AutoCloseable {
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
-            modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
+            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock, () -> List.copyOf(owners));
+            modules.add(auth.routes(bodies));
             // -- records routes --
             Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);
             modules.add(records.routes(bodies));
@@ -142,7 +148,7 @@ public final class CofferServer implements AutoCloseable {
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,
-                    List.copyOf(owners), monitor);
+                    List.copyOf(owners), monitor, auth.deletions(), auth.startDeletionSweep());
         } catch (RuntimeException e) {
             clients.close();
             throw e;
@@ -222,6 +228,11 @@ public final class CofferServer implements AutoCloseable {
         return health;
     }
 
+    /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
+    public AccountDeletions accountDeletions() {
+        return deletions;
+    }
+
     /** Blocks until the JVM is asked to stop. */
     public void awaitShutdown() throws InterruptedException {
         Thread.currentThread().join();
@@ -230,6 +241,7 @@ public final class CofferServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            deletionSweep.close();
             http.close();
         } finally {
             clients.close();
