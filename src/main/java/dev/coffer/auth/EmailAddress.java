@@ -76,9 +76,12 @@ record EmailAddress(String typed, String key, String legacyKey) {
         return at < 0 ? trimmed : trimmed.substring(0, at) + "@" + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Characters that do not show, or change how the rest shows: never part of an address. */
+    /**
+     * Characters that do not show, or change how the rest shows, or look like a plain space
+     * without being one: never part of an address. (A plain space is simply malformed.)
+     */
     private static boolean invisible(int codePoint) {
-        return switch (Character.getType(codePoint)) {
+        return codePoint != ' ' && switch (Character.getType(codePoint)) {
             case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.LINE_SEPARATOR,
                  Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> true;
             default -> false;
