@@ -21,12 +21,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "doctor", description = "Check everything a deployment needs; one line per check. Exit 0 when fit to serve, 1 when not.")
+@Command(name = "doctor",
+        description = {"Check everything a deployment needs, one line per check.",
+            "Configuration, credentials, expiry, identity, clock, region, tables, bucket and every runtime permission "
+                + "(probed harmlessly). Exit 0 when fit to serve, 1 when not."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer doctor",
+            "  coffer doctor --config coffer.toml --env-file prod.env",
+            "  coffer doctor --json | jq '.checks[] | select(.status == \"fail\")'"})
 final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--json", description = "Machine-readable output for CI pipelines.")
+    @Option(names = "--json", description = "Machine-readable output for CI pipelines: fit_to_serve and one object per check.")
     boolean json;
 
     @Override
