@@ -3,6 +3,7 @@ package dev.coffer.cli;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
+import dev.coffer.config.ConfigLoader;
 import dev.coffer.config.ConfigKeys;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
@@ -69,12 +70,16 @@ final class ServeCommand implements Callable<Integer> {
         putIf(flags, ConfigKeys.SERVER_HOST.name(), host);
         putIf(flags, ConfigKeys.LOCAL_DATA_DIR.name(), dataDir == null ? null : dataDir.toString());
         putIf(flags, ConfigKeys.LOG_FORMAT.name(), logFormat);
-        var loaded = configOptions.loadOrReport(flags);
-        if (loaded.isEmpty()) {
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = configOptions.load(flags);
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
             return Main.EXIT_CONFIG;
         }
-        CofferConfig config = loaded.get();
+        CofferConfig config = loaded.config();
         LogSetup.configure(config.log().json(), config.log().level());
+        logWarnings(loaded);
         CofferServer server;
         try {
             server = CofferServer.start(config, Clock.systemUTC());
@@ -117,7 +122,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().name("credentials-reload").start(() -> {
                 try {
-                    server.reloadCredentials(configOptions.load(flags));
+                    ConfigLoader.Loaded reloaded = configOptions.load(flags);
+                    logWarnings(reloaded);
+                    server.reloadCredentials(reloaded.config());
                 } catch (ConfigException e) {
                     log.error("credentials not reloaded: configuration error: {}", e.getMessage());
                 } catch (CofferException e) {
@@ -127,6 +134,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException unsupported) {
             log.debug("SIGHUP is not available on this platform; credentials reload needs a restart");
         }
+    }
+
+    /** One line each, on the {@code config} logger (the log shows it as {@code WARN config - ...}). */
+    private static void logWarnings(ConfigLoader.Loaded loaded) {
+        var log = org.slf4j.LoggerFactory.getLogger("dev.coffer.config");
+        loaded.warnings().forEach(w -> log.warn(w.message()));
     }
 
     /** Exit code 3 for credential failures, 1 for the rest. */
