@@ -214,6 +214,35 @@ class CliTest {
                 + "(case-insensitive) but was 'runtme'. See 'coffer policy --help'.\n");
     }
 
+    @Test
+    void serve_unusedVariableInDotEnv_loggedOnceAsWarningNamingTheClosest_startsAnyway() throws Exception {
+        Path env = dir.resolve("app.env");
+        Files.writeString(env, "COFFER_SEVER_PORT=9000\nDYNAMODB_USERS_TABLE=app-users\n");
+
+        CliRun run = run("serve", "--exit-when-ready", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--env-file", env.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String warning = "WARN  config - environment variable COFFER_SEVER_PORT (from .env) is not used by Coffer; "
+                + "did you mean COFFER_SERVER_PORT?";
+        assertThat(run.err().lines().filter(line -> line.endsWith(warning)).count()).as(run.err()).isEqualTo(1);
+        // DYNAMODB_USERS_TABLE is read: no warning, and provisioning created that table.
+        assertThat(run.err()).doesNotContain("DYNAMODB_USERS_TABLE").contains("app-users");
+    }
+
+    @Test
+    void policy_unusedVariable_warningOnStderr_jsonStaysClean() throws Exception {
+        Path env = dir.resolve("app.env");
+        Files.writeString(env, "AWS_S3_BUKCET=app-files\n");
+
+        CliRun run = run("policy", "--env-file", env.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("coffer: warning: environment variable AWS_S3_BUKCET (from .env) is not used by Coffer; "
+                + "did you mean AWS_S3_BUCKET?\n");
+        assertThat(dev.coffer.support.Json.mapper().readTree(run.out()).path("Version").asText()).isEqualTo("2012-10-17");
+    }
+
     private Path writeEmptyEnv() throws Exception {
         Path env = dir.resolve("empty.env");
         Files.writeString(env, "");

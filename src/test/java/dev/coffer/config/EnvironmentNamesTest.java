@@ -2,6 +2,8 @@ package dev.coffer.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +53,29 @@ class EnvironmentNamesTest {
         assertThat(EnvironmentNames.READ_BY_SDK).doesNotContainAnyElementsOf(EnvironmentNames.USE_INSTEAD.keySet());
         // Every suggested replacement is a name Coffer reads.
         assertThat(coffer).containsAll(EnvironmentNames.USE_INSTEAD.values());
+    }
+
+    @Test
+    void readme_tablesNameEveryAliasAndEveryNamePassedBy() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String apps = readme.substring(readme.indexOf("**Environment names apps already use.**"),
+                readme.indexOf("**Nothing configured is silently ignored.**"));
+        for (ConfigKey key : ConfigKeys.all()) {
+            for (String alias : key.envNames().subList(1, key.envNames().size())) {
+                assertThat(apps).as("the apps' names table lists " + alias).contains("`" + alias + "`");
+            }
+        }
+        String passedBy = readme.substring(readme.indexOf("**Nothing configured is silently ignored.**"));
+        var documented = new ArrayList<String>();
+        documented.addAll(EnvironmentNames.READ_BY_SDK);
+        documented.addAll(EnvironmentNames.SET_BY_PLATFORM);
+        documented.addAll(EnvironmentNames.COFFER_TOOLING);
+        documented.addAll(EnvironmentNames.USE_INSTEAD.keySet());
+        documented.addAll(EnvironmentNames.OVERRIDDEN_BY_COFFER);
+        EnvironmentNames.SET_BY_PLATFORM_PREFIXES.forEach(prefix -> documented.add(prefix + "*"));
+        for (String name : documented) {
+            assertThat(passedBy).as("README documents " + name).contains("`" + name + "`");
+        }
     }
 
     @Test
