@@ -4,6 +4,8 @@ import dev.coffer.auth.ServiceKeyMaker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "keys", description = "Service keys for back ends that act for their users.", subcommands = KeysCommand.New.class,
         footerHeading = "%nExamples:%n",
@@ -12,9 +14,12 @@ final class KeysCommand implements Runnable {
     @Mixin
     HelpOption help;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     @Command(name = "new",

@@ -420,4 +420,18 @@ class ConfigLoaderTest {
                         + "AWS_S3_BUCKET)"));
         assertThat(warnings("", "", Map.of("S3_BUCKET", "same", "AWS_S3_BUCKET", "same"))).isEmpty();
     }
+
+    @Test
+    void read_warnings_nameVariablesNeverValues() throws IOException {
+        List<String> warnings = warnings("", "", Map.of("COFFER_AWS_CREDENTIALS_SECRET_ACCESS_KEY", "first-secret-value",
+                "AWS_SECRET_ACCESS_KEY", "second-secret-value", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCES_KEY", "third-secret-value"));
+
+        assertThat(warnings).hasSize(2).noneMatch(w -> w.contains("secret-value"));
+        // Sorted by the variable reported: the ignored AWS_SECRET_ACCESS_KEY, then AWS_SECRET_ACCES_KEY.
+        assertThat(warnings.get(0)).startsWith("environment variables COFFER_AWS_CREDENTIALS_SECRET_ACCESS_KEY and "
+                + "AWS_SECRET_ACCESS_KEY set aws.credentials.secret_access_key to different values");
+        assertThat(warnings.get(1)).isEqualTo("environment variable AWS_SECRET_ACCES_KEY is not used by Coffer; did you mean "
+                + "AWS_SECRET_ACCESS_KEY?");
+    }
 }
