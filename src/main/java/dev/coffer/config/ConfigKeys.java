@@ -70,9 +70,9 @@ public final class ConfigKeys {
             "Named profile (used only in profile/sso mode).", "AWS_PROFILE");
 
     public static final ConfigKey USERS_TABLE = ConfigKey.of("dynamodb.users_table",
-            "DynamoDB table of users. Default coffer-users.", "COFFER_USERS_TABLE");
+            "DynamoDB table of users. Default coffer-users.", "COFFER_USERS_TABLE", "DYNAMODB_USERS_TABLE");
     public static final ConfigKey S3_BUCKET = ConfigKey.of("s3.bucket",
-            "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME");
+            "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME", "AWS_S3_BUCKET");
     public static final ConfigKey S3_PREFIX = ConfigKey.of("s3.prefix",
             "Leading part of every object key. Default users/.", "S3_PREFIX");
     public static final ConfigKey S3_VERSIONING = ConfigKey.of("s3.versioning",
