@@ -46,12 +46,17 @@ final class FilePaths {
 
     /** Validates an already decoded path (from a JSON body or a query parameter) for a key under {@code folder}. */
     static String validate(String path, String folder) {
+        return validate(path, folder, "path");
+    }
+
+    /** As {@link #validate(String, String)}, naming {@code field} (e.g. a listing's {@code prefix}) when too long. */
+    static String validate(String path, String folder, String field) {
         if (path == null || path.isEmpty()) {
             throw invalid("the path is empty");
         }
         int room = MAX_KEY_BYTES - folder.getBytes(StandardCharsets.UTF_8).length;
         if (path.getBytes(StandardCharsets.UTF_8).length > room) {
-            throw invalid("the path is longer than " + room + " bytes (S3 keys are at most " + MAX_KEY_BYTES
+            throw invalid("'" + field + "' is longer than " + room + " bytes (S3 keys are at most " + MAX_KEY_BYTES
                     + " bytes, the user's folder included)");
         }
         if (path.startsWith("/")) {

@@ -175,7 +175,7 @@ final class FilesRoutes implements ApiModule {
         String prefix = Optional.ofNullable(ctx.queryParam("prefix")).orElse("");
         if (!prefix.isEmpty()) {
             // A prefix is a path, or a path with a trailing '/', or a partial last segment.
-            FilePaths.validate(prefix.endsWith("/") ? prefix + "x" : prefix, store.folder(user));
+            FilePaths.validate(prefix.endsWith("/") ? prefix + "x" : prefix, store.folder(user), "prefix");
         }
         int limit = DEFAULT_PAGE;
         String rawLimit = ctx.queryParam("limit");

@@ -77,14 +77,14 @@ class FilePathsTest {
         assertThat(fits.length()).isEqualTo(room);
         assertThat(FilePaths.validate(fits, FOLDER)).isEqualTo(fits);
         assertThatThrownBy(() -> FilePaths.validate(fits + "a", FOLDER))
-                .hasMessage("the path is longer than 981 bytes (S3 keys are at most 1024 bytes, the user's folder included)");
+                .hasMessage("'path' is longer than 981 bytes (S3 keys are at most 1024 bytes, the user's folder included)");
         // A longer prefix leaves less room for the path.
         assertThatThrownBy(() -> FilePaths.validate(fits, "tenant-a/" + FOLDER))
-                .hasMessage("the path is longer than 972 bytes (S3 keys are at most 1024 bytes, the user's folder included)");
+                .hasMessage("'path' is longer than 972 bytes (S3 keys are at most 1024 bytes, the user's folder included)");
         // Counted in bytes of UTF-8: 334 characters, but 994 bytes (the euro sign takes 3).
         String euros = ("\u20ac".repeat(66) + "/").repeat(4) + "\u20ac".repeat(66);
         assertThat(euros.length()).isEqualTo(334);
-        assertThatThrownBy(() -> FilePaths.validate(euros, FOLDER)).hasMessageStartingWith("the path is longer than 981 bytes");
+        assertThatThrownBy(() -> FilePaths.validate(euros, FOLDER)).hasMessageStartingWith("'path' is longer than 981 bytes");
     }
 
     @Test
