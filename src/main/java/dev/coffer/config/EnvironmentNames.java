@@ -149,12 +149,16 @@ final class EnvironmentNames {
         if (appTable.matches()) {
             boolean canonical = appTable.group(2) != null;
             String collection = canonical ? appTable.group(2) : appTable.group(1);
+            Optional<String> meant = collection == null ? Optional.empty() : nearestTable(collection, canonical, collections);
+            if (meant.isPresent() && meant.get().equals(exactTable(collection, canonical, collections))) {
+                // The collection exists, the name is only written another way (e.g. DYNAMODB_SCANS_TABLE_NAME).
+                return new ConfigWarning(name, subject + " is not used by Coffer" + guess(meant));
+            }
             String declared = collections.isEmpty() ? "none is declared"
                     : "declared: " + collections.stream().sorted().collect(Collectors.joining(", "));
             String what = collection == null
                     ? "a collection's table is set by DYNAMODB_<COLLECTION>_TABLE or its table in coffer.toml"
                     : "coffer.toml declares no collection " + collection.toLowerCase(Locale.ROOT);
-            Optional<String> meant = collection == null ? Optional.empty() : nearestTable(collection, canonical, collections);
             return new ConfigWarning(name, subject + " is not used by Coffer: " + what + " (" + declared + ")" + guess(meant));
         }
         Optional<String> meant = USE_INSTEAD.containsKey(name) ? Optional.of(USE_INSTEAD.get(name)) : nearest(name, known);
@@ -171,6 +175,19 @@ final class EnvironmentNames {
      * {@code DYNAMODB_ITEMS_TABLE} is not taken for a misspelt {@code DYNAMODB_USERS_TABLE}.
      */
     private static Optional<String> nearestTable(String token, boolean canonical, Collection<String> collections) {
+        Map<String, String> byToken = tablesByToken(canonical, collections);
+        if (byToken.containsKey(token)) {
+            return Optional.of(byToken.get(token));
+        }
+        return Spelling.closest(token, byToken.keySet()).map(byToken::get);
+    }
+
+    /** The table name of exactly the collection (or users table) {@code token} names, or null. */
+    private static String exactTable(String token, boolean canonical, Collection<String> collections) {
+        return tablesByToken(canonical, collections).get(token);
+    }
+
+    private static Map<String, String> tablesByToken(boolean canonical, Collection<String> collections) {
         var byToken = new HashMap<String, String>();
         for (String collection : collections) {
             List<String> names = collectionTable(collection);
@@ -179,7 +196,7 @@ final class EnvironmentNames {
         if (!canonical) {
             byToken.putIfAbsent("USERS", "DYNAMODB_USERS_TABLE");
         }
-        return Spelling.closest(token, byToken.keySet()).map(byToken::get);
+        return byToken;
     }
 
     /**

@@ -439,6 +439,10 @@ class ConfigLoaderTest {
                         + "(declared: my-notes, scans); did you mean DYNAMODB_SCANS_TABLE?",
                 "environment variable DYNAMODB_TABLE_NAME is not used by Coffer: a collection's table is set by "
                         + "DYNAMODB_<COLLECTION>_TABLE or its table in coffer.toml (declared: my-notes, scans)");
+        assertThat(warnings(SCANS, "", Map.of("DYNAMODB_SCANS_TABLE_NAME", "app-scans", "DYNAMODB_USERS_TABLE_NAME", "app-users")))
+                .containsExactly(
+                        "environment variable DYNAMODB_SCANS_TABLE_NAME is not used by Coffer; did you mean DYNAMODB_SCANS_TABLE?",
+                        "environment variable DYNAMODB_USERS_TABLE_NAME is not used by Coffer; did you mean DYNAMODB_USERS_TABLE?");
         assertThat(warnings("", "", Map.of("DYNAMODB_SCANS_TABLE", "app-scans"))).containsExactly(
                 "environment variable DYNAMODB_SCANS_TABLE is not used by Coffer: coffer.toml declares no collection scans "
                         + "(none is declared)");
