@@ -11,7 +11,8 @@
  *   ./coffer serve --config examples/archpal.toml &
  *   node target/clients-build/examples/clients/archpal_flow.js
  *
- * BASE (default http://127.0.0.1:8080) names the server, as for the curl scripts.
+ * BASE (default http://127.0.0.1:8080) names the server, as for the curl scripts. With SERVICE_KEY set
+ * to a service key the server accepts, the flow also calls as a back end on the user's behalf.
  */
 import {
     AuthApi, Configuration, FilesApi, type FileInfo, type Middleware, ProblemFromJSON, ResponseError,
@@ -21,6 +22,7 @@ import {
 declare const process: { env: Record<string, string | undefined>; exit(code: number): never };
 
 const BASE = process.env.BASE ?? "http://127.0.0.1:8080";
+const SERVICE_KEY = process.env.SERVICE_KEY;   // optional: a service key the server accepts (auth.service_keys)
 
 // File paths keep their '/': the API refuses %2F, which the generated client makes of every '/'
 // in a path parameter. A middleware is the client's own hook for it (no generated code edited).
@@ -101,6 +103,15 @@ async function main(): Promise<void> {
     const listed = await files.listFiles({ prefix: "conversations/" });
     expect([listed.files.map((f) => f.path), listed.nextCursor], [["conversations/c-1.json", "conversations/c-2.json"], null],
         "files under conversations/");
+
+    if (SERVICE_KEY) {
+        step("a back end's service key acting for this user (Authorization and X-Coffer-User)");
+        const backend = new Configuration({ basePath: BASE, accessToken: SERVICE_KEY, apiKey: profile.userId, middleware: [keepSlashesInFilePaths] });
+        const identity = await new AuthApi(backend).whoami();
+        expect([identity.userId, identity.kind], [profile.userId, "service"], "service key caller");
+        expect(JSON.parse(await (await new FilesApi(backend).downloadFile({ path: "conversations/c-2.json" })).text()), { title: "second" },
+            "c-2 read by the service key");
+    }
 
     step("no token, no files");
     expect(await problemOf(new FilesApi(anonymous).listFiles({})), { status: 401, code: "unauthorized" }, "listing without a token");

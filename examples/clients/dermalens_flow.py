@@ -8,7 +8,8 @@ account deleted. Asserts every answer; exits 1 on the first mismatch.
     ./coffer serve --config examples/dermalens.toml &
     PYTHONPATH=target/generated-clients/python-dermalens python3 examples/clients/dermalens_flow.py
 
-BASE (default http://127.0.0.1:8080) names the server, as for the curl scripts.
+BASE (default http://127.0.0.1:8080) names the server, as for the curl scripts. With SERVICE_KEY set
+to a service key the server accepts, the flow also calls as a back end on the user's behalf.
 """
 import os
 import sys
@@ -19,6 +20,7 @@ from coffer_dermalens import (ApiClient, AuthApi, Configuration, FilesApi, Login
 from coffer_dermalens.exceptions import NotFoundException, UnauthorizedException
 
 BASE = os.environ.get("BASE", "http://127.0.0.1:8080")
+SERVICE_KEY = os.environ.get("SERVICE_KEY")   # optional: a service key the server accepts (auth.service_keys)
 
 
 def step(what):
@@ -84,6 +86,13 @@ def main():
     step("treatment plan")
     plan = records.create_plans_item(PlansItemInput.from_dict({"steps": ["sunscreen daily"]}))
     expect(plan.additional_properties["steps"], ["sunscreen daily"], "plan steps")
+
+    if SERVICE_KEY:
+        step("a back end's service key acting for this user (Authorization and X-Coffer-User)")
+        backend = ApiClient(Configuration(host=BASE, access_token=SERVICE_KEY, api_key={"onBehalfOf": profile.user_id}))
+        identity = AuthApi(backend).whoami()
+        expect((identity.user_id, identity.kind), (profile.user_id, "service"), "service key caller")
+        expect(len(RecordsApi(backend).list_scans_items().items), 3, "scans the service key sees for the user")
 
     step("a missing scan is an RFC 9457 problem")
     try:

@@ -32,6 +32,8 @@ class GeneratedClientsTest {
     static final Path PYTHON_CLIENT = Path.of("target/generated-clients/python-dermalens");
     static final Path TYPESCRIPT_CLIENT = Path.of("target/generated-clients/typescript-archpal");
     static final Path TYPESCRIPT_BUILD = Path.of("target/clients-build/examples/clients/archpal_flow.js");
+    /** The MAI example's demo key and its hash: the flows also call as a back end on a user's behalf. */
+    static final Map<String, String> SERVICE_KEYS = Map.of("COFFER_SERVICE_KEYS", "mai-demo=d45b0b60a1added84dd9a92cbf776c64e457b7fa979901a357e9ef8ee5f5b27f");
     static final long PROCESS_LIMIT_MINUTES = 5;   // a hung child must not hang the suite; not a timing assertion
 
     record Run(int exitCode, String output) {
@@ -41,9 +43,9 @@ class GeneratedClientsTest {
     void pythonClient_dermalensFlow_againstLiveCoffer(LocalStack stack) throws Exception {
         assertGenerated(PYTHON_CLIENT);
         String python = tool("COFFER_CLIENTS_PYTHON", "a python3 with pydantic, urllib3, python-dateutil and typing-extensions");
-        try (var coffer = TestCoffer.startExample(stack, Path.of("examples/dermalens.toml"), Map.of())) {
+        try (var coffer = TestCoffer.startExample(stack, Path.of("examples/dermalens.toml"), SERVICE_KEYS)) {
             Run run = run(List.of(python, "examples/clients/dermalens_flow.py"), Map.of("BASE", base(coffer),
-                    "PYTHONPATH", PYTHON_CLIENT.toAbsolutePath().toString()));
+                    "SERVICE_KEY", ExampleAppsTest.MAI_DEMO_KEY, "PYTHONPATH", PYTHON_CLIENT.toAbsolutePath().toString()));
 
             assertThat(run.exitCode()).as(run.output()).isZero();
             assertThat(run.output()).as(run.output())
@@ -52,6 +54,8 @@ class GeneratedClientsTest {
                     .contains("ok scan dates: ['2026-01-20', '2026-01-10']")
                     .contains("ok next cursor of the last page: None")
                     .contains("ok session s-1 texts: ['s-1 message 1', 's-1 message 2']")
+                    .containsPattern("ok service key caller: \\('[0-9a-f-]{36}', 'service'\\)")
+                    .contains("ok scans the service key sees for the user: 3")
                     .contains("ok missing scan problem: (404, 'not_found')")
                     .contains("ok deleted account's token: (401, 'unauthorized')")
                     .contains("ok login after deletion: (401, 'unauthorized')")
@@ -68,8 +72,8 @@ class GeneratedClientsTest {
         Run compile = run(List.of(tsc, "-p", "examples/clients"), Map.of());
         assertThat(compile.exitCode()).as("tsc -p examples/clients:%n%s", compile.output()).isZero();
 
-        try (var coffer = TestCoffer.startExample(stack, Path.of("examples/archpal.toml"), Map.of())) {
-            Run run = run(List.of(node, TYPESCRIPT_BUILD.toString()), Map.of("BASE", base(coffer)));
+        try (var coffer = TestCoffer.startExample(stack, Path.of("examples/archpal.toml"), SERVICE_KEYS)) {
+            Run run = run(List.of(node, TYPESCRIPT_BUILD.toString()), Map.of("BASE", base(coffer), "SERVICE_KEY", ExampleAppsTest.MAI_DEMO_KEY));
 
             assertThat(run.exitCode()).as(run.output()).isZero();
             assertThat(run.output()).as(run.output())
@@ -78,6 +82,8 @@ class GeneratedClientsTest {
                     .contains("ok If-None-Match on an existing file: {\"status\":412,\"code\":\"precondition_failed\"}")
                     .contains("ok index: [\"c-1\",\"c-2\"]")
                     .contains("ok files under conversations/: [[\"conversations/c-1.json\",\"conversations/c-2.json\"],null]")
+                    .containsPattern("ok service key caller: \\[\"[0-9a-f-]{36}\",\"service\"\\]")
+                    .contains("ok c-2 read by the service key: {\"title\":\"second\"}")
                     .contains("ok listing without a token: {\"status\":401,\"code\":\"unauthorized\"}")
                     .doesNotContain("MISMATCH")
                     .endsWith("done\n");
