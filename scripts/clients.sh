@@ -8,7 +8,14 @@ COFFER_TYPESCRIPT_VERSION=5.9.3
 
 coffer_ensure_client_tools() {
   local ok=0 py modules='import pydantic, urllib3, dateutil, typing_extensions'
-  for py in "$HOME/.pyenv/shims/python3" python3; do
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/coffer"
+  local venv="$cache/python-clients"
+  for py in "$HOME/.pyenv/shims/python3" python3 venv; do
+    if [ "$py" = venv ]; then
+      # Last resort, e.g. a system Python that refuses pip installs (PEP 668): a venv in the cache.
+      [ -x "$venv/bin/python3" ] || python3 -m venv "$venv" >&2 2>/dev/null || continue
+      py="$venv/bin/python3"
+    fi
     command -v "$py" >/dev/null 2>&1 || continue
     if ! "$py" -c "$modules" >/dev/null 2>&1; then
       if [ -d /opt/pypi/files ]; then
@@ -27,7 +34,7 @@ coffer_ensure_client_tools() {
     ok=1
   fi
 
-  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/coffer/typescript-$COFFER_TYPESCRIPT_VERSION"
+  local dir="$cache/typescript-$COFFER_TYPESCRIPT_VERSION"
   if [ ! -x "$dir/node_modules/.bin/tsc" ] && command -v npm >/dev/null 2>&1; then
     mkdir -p "$dir"
     npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "typescript@$COFFER_TYPESCRIPT_VERSION" >&2 || true
