@@ -3,31 +3,30 @@ package dev.coffer.app;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
-import dev.coffer.http.JsonBodies;
-import dev.coffer.files.Files;
-import dev.coffer.records.Records;
-import dev.coffer.support.Secret;
 import dev.coffer.aws.AwsClients;
-import dev.coffer.config.AwsConfig;
+import dev.coffer.aws.SdkHttpClients;
+import dev.coffer.backends.Backends;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
-import dev.coffer.credentials.CredentialsResolver;
-import dev.coffer.credentials.CredentialsMonitor;
-import dev.coffer.credentials.IdentityCheck;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.credentials.ResolvedCredentials;
+import dev.coffer.doctor.PermissionProbes;
+import dev.coffer.files.FilesFeature;
 import dev.coffer.health.HealthReport;
 import dev.coffer.health.HealthService;
+import dev.coffer.health.PeriodicChecks;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.HealthRoutes;
 import dev.coffer.http.HttpServer;
+import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.openapi.OpenApiRoutes;
 import dev.coffer.provision.Provisioner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
+import dev.coffer.records.Records;
+import dev.coffer.support.Secret;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,121 +34,120 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Coffer: embedded servers (in local mode), AWS clients, provisioned tables and
- * bucket, and the HTTP server. Built in dependency order by {@link #start}; closed in reverse.
+ * One running Coffer: its {@link Backends} (embedded servers or AWS, credentials, SDK clients),
+ * provisioned tables and bucket, and the HTTP server. Built in dependency order by {@link #start};
+ * closed in reverse.
  */
 public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 
-    private final CofferConfig config;
-    private final Optional<LocalStack> local;
-    private final AwsClients clients;
+    private final Backends backends;
     private final HttpServer http;
     private final HealthService health;
     private final AccessTokens tokens;
     private final List<UserDataOwner> owners;
-    private final CredentialsMonitor credentials;
 
-    private CofferServer(CofferConfig config, Optional<LocalStack> local, AwsClients clients, HttpServer http,
-                         HealthService health, AccessTokens tokens, List<UserDataOwner> owners, CredentialsMonitor credentials) {
-        this.credentials = credentials;
+    private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
+                         List<UserDataOwner> owners) {
+        this.backends = backends;
         this.tokens = tokens;
         this.owners = owners;
-        this.config = config;
-        this.local = local;
-        this.clients = clients;
         this.http = http;
         this.health = health;
     }
 
-    /** Starts the embedded servers on disk under the configured data dir (local mode), then Coffer. */
+    /** Starts the embedded servers on disk under the configured data dir (local mode), or reaches AWS, then Coffer. */
     public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
-        Optional<LocalStack> local = Optional.empty();
-        if (config.local()) {
-            local = Optional.of(LocalStack.onDisk(config.dataDir())
-                    .start("data in " + config.dataDir().toAbsolutePath().normalize()));
-        }
-        try {
-            return launch(config, local, true, clock);
-        } catch (Exception | Error e) {
-            if (local.isPresent()) {
-                local.get().close();
-            }
-            throw e;
-        }
+        return launch(Backends.open(config, clock, Credentials.Verification.AS_CONFIGURED), clock);
     }
 
     /**
-     * Starts Coffer against an already running {@link LocalStack} (tests share one per suite) or,
-     * when empty, against the configured AWS endpoints. The stack is not closed by this server
-     * unless it was started by {@link #start(CofferConfig, Clock)}.
+     * Starts Coffer against already running {@link EmbeddedServers} (tests share one per suite),
+     * which this server does not close, or, when empty, as {@link #start(CofferConfig, Clock)}.
      */
-    public static CofferServer start(CofferConfig config, Optional<LocalStack> local, Clock clock) {
-        return launch(config, local, false, clock);
+    public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock) {
+        return start(config, shared, clock, SdkHttpClients.apache());
     }
 
-    private static CofferServer launch(CofferConfig config, Optional<LocalStack> local, boolean ownsLocal, Clock clock) {
-        CofferConfig effective = local.map(stack -> pointAt(config, stack)).orElse(config);
-        Secret signingKey = SigningKeys.resolve(effective);
-        AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), clock);
-        ResolvedCredentials credentials = CredentialsResolver.resolve(effective, clock);
-        String identity = "";
-        if (!effective.local() && effective.aws().credentials().validate()) {
-            IdentityCheck.Identity who = IdentityCheck.verify(effective, credentials);
-            identity = " account=" + who.account() + " arn=" + who.arn();
-        } else if (!effective.local()) {
-            identity = " account=unchecked (aws.validate_credentials=false)";
-        }
-        LOG.info("credentials: mode={} source={} key={}{}{}", credentials.mode(), credentials.source(),
-                credentials.maskedAccessKeyId(), identity, credentials.expiration().map(e -> " expires=" + e + " ("
-                        + java.time.Duration.between(clock.instant(), e).toMinutes() + " min left)").orElse(""));
-        var monitor = new CredentialsMonitor(credentials, effective.aws().credentials().expiryWarning(), clock);
-        AwsClients clients = AwsClients.create(effective.aws(), monitor.provider());
+    /** As above, with the HTTP clients of every SDK client made by {@code http} (tests count them). */
+    public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http) {
+        Backends backends;
         try {
+            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded servers: " + e.getMessage(), e);
+        }
+        return launch(backends, clock);
+    }
+
+    private static CofferServer launch(Backends backends, Clock clock) {
+        try {
+            CofferConfig effective = backends.config();
+            Secret signingKey = SigningKeys.resolve(effective);
+            AccessTokens tokens = new AccessTokens(signingKey, effective.auth().accessTokenTtl(), effective.auth().clockLeeway(),
+                    clock);
             List<TableSpec> tables = tables(effective);
             if (effective.provisionOnStart()) {
-                var provisioner = new Provisioner(clients.dynamoDb(), clients.s3(), effective.aws().region());
-                var outcomes = new ArrayList<Provisioner.Outcome>();
-                for (TableSpec table : tables) {
-                    outcomes.add(provisioner.ensureTable(table));
-                }
-                outcomes.add(provisioner.ensureBucket(effective.storage().bucket(), effective.storage().prefix(),
-                        bucketSecurity(effective)));
-                Provisioner.requireMatching(outcomes);
+                Provisioner.of(backends).applyOrRefuse(tables, effective.storage());
             }
+            // Auth before health: /health reports the external issuer's keys.
+            Auth auth = Auth.create(effective, backends.dynamoDb(), tokens, clock);
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),
                     effective.aws().region(),
                     effective.aws().dynamodbEndpoint().map(Object::toString).orElse("aws"),
                     tables.stream().map(TableSpec::name).toList(),
                     effective.storage().bucket(), effective.storage().prefix(),
-                    environmentFacts(config.aws().credentials())),
-                    clients.dynamoDb(), clients.s3(), monitor::health, clock,
+                    environmentFacts(effective.aws().credentials())),
+                    backends.dynamoDb(), backends.s3(), backends.credentials()::health, auth::health, periodicChecks(backends, tables, clock), clock,
                     effective.healthCacheTtl());
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
             var owners = new ArrayList<UserDataOwner>();
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            Auth auth = Auth.create(effective, clients.dynamoDb(), tokens, clock);
             modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
             // -- records routes --
-            Records records = Records.create(effective, clients.dynamoDb(), signingKey, clock);
+            Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
             modules.add(records.routes(bodies));
             owners.add(records.owner());
             // -- files routes --
-            Files files = Files.create(effective, clients, signingKey, () -> monitor.current().expiration(), clock);
+            FilesFeature files = FilesFeature.create(effective, backends.clients(), signingKey,
+                    () -> backends.credentials().current().expiration(), clock);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
-            return new CofferServer(effective, ownsLocal ? local : Optional.empty(), clients, http, health, tokens,
-                    List.copyOf(owners), monitor);
-        } catch (RuntimeException e) {
-            clients.close();
+            return new CofferServer(backends, http, health, tokens, List.copyOf(owners));
+        } catch (RuntimeException | Error e) {
+            try {
+                backends.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Against AWS: the bucket-region check and doctor's harmless permission probes, run now (a
+     * denied permission is logged at start-up) and again by /health every
+     * {@code health.probe_interval}. None on the embedded default, which checks no permissions.
+     */
+    private static Optional<PeriodicChecks> periodicChecks(Backends backends, List<TableSpec> tables, Clock clock) {
+        CofferConfig config = backends.config();
+        if (config.local()) {
+            return Optional.empty();
+        }
+        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
+        String bucket = config.storage().bucket();
+        var checks = new PeriodicChecks(backends.s3(), bucket, () -> probes.denied(tables, bucket, config.storage().prefix()),
+                config.healthProbeInterval(), clock);
+        checks.runNow();
+        return Optional.of(checks);
     }
 
     /** Every table this configuration needs (provisioning, health, policy). */
@@ -157,24 +155,6 @@ public final class CofferServer implements AutoCloseable {
         var all = new ArrayList<TableSpec>(Auth.tables(config));
         all.addAll(Records.tables(config));
         return all;
-    }
-
-    /** How strictly new buckets are secured for this configuration (see {@link Provisioner#ensureBucket}). */
-    public static Provisioner.BucketSecurity bucketSecurity(CofferConfig config) {
-        if (config.local()) {
-            return Provisioner.BucketSecurity.SKIP;
-        }
-        return config.aws().s3Endpoint().isPresent() ? Provisioner.BucketSecurity.BEST_EFFORT
-                : Provisioner.BucketSecurity.REQUIRED;
-    }
-
-    /** The configuration with AWS endpoints aimed at the embedded servers of {@code stack}. */
-    public static CofferConfig pointAt(CofferConfig config, LocalStack stack) {
-        AwsConfig aws = config.aws();
-        CredentialsConfig c = aws.credentials();
-        return config.withAws(new AwsConfig(LocalStack.REGION, Optional.of(stack.dynamoDb().endpoint()),
-                Optional.of(stack.s3().endpoint()), Optional.empty(), true, Optional.empty(),
-                aws.apiCallTimeout(), aws.maxRetries(), c));
     }
 
     private static HealthReport.EnvironmentFacts environmentFacts(CredentialsConfig c) {
@@ -192,11 +172,15 @@ public final class CofferServer implements AutoCloseable {
     }
 
     public CofferConfig config() {
-        return config;
+        return backends.config();
     }
 
     public AwsClients clients() {
-        return clients;
+        return backends.clients();
+    }
+
+    public Backends backends() {
+        return backends;
     }
 
     /** Issues and verifies access tokens (tests mint tokens with it). */
@@ -209,11 +193,11 @@ public final class CofferServer implements AutoCloseable {
      * them in once checked; the old ones stay on failure, which is thrown.
      */
     public ResolvedCredentials reloadCredentials(CofferConfig reloaded) {
-        return credentials.reload(reloaded);
+        return backends.credentials().reload(reloaded);
     }
 
-    public CredentialsMonitor credentials() {
-        return credentials;
+    public Credentials credentials() {
+        return backends.credentials();
     }
 
     /** Every piece that keeps user data (account deletion calls each). */
@@ -235,10 +219,7 @@ public final class CofferServer implements AutoCloseable {
         try {
             http.close();
         } finally {
-            clients.close();
-            if (local.isPresent()) {
-                local.get().close();
-            }
+            backends.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.coffer.config.AuthConfig;
 import dev.coffer.identity.UserId;
 import dev.coffer.support.Secret;
 import java.nio.charset.StandardCharsets;
@@ -42,13 +43,15 @@ public final class AccessTokens {
     public static final String AUDIENCE = "coffer-api";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     public static final int MIN_KEY_BYTES = 32;
-    private static final Duration CLOCK_LEEWAY = Duration.ofSeconds(30);
+    /** Tolerance for clocks that differ, on expiry and not-before; {@code auth.clock_leeway} sets it. */
+    public static final Duration DEFAULT_CLOCK_LEEWAY = AuthConfig.DEFAULT_CLOCK_LEEWAY;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Enough for every active token of a busy deployment; a few MB at most. */
     static final int MAX_REMEMBERED = 10_000;
 
     private final byte[] key;
     private final Duration ttl;
+    private final Duration clockLeeway;
     private final Clock clock;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
@@ -57,12 +60,20 @@ public final class AccessTokens {
     }
 
     public AccessTokens(Secret secretKey, Duration ttl, Clock clock) {
+        this(secretKey, ttl, DEFAULT_CLOCK_LEEWAY, clock);
+    }
+
+    public AccessTokens(Secret secretKey, Duration ttl, Duration clockLeeway, Clock clock) {
+        if (clockLeeway.isNegative()) {
+            throw new IllegalArgumentException("clock leeway must not be negative");
+        }
         byte[] bytes = secretKey.reveal().getBytes(StandardCharsets.UTF_8);
         if (bytes.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("secret key must be at least " + MIN_KEY_BYTES + " bytes");
         }
         this.key = bytes;
         this.ttl = ttl;
+        this.clockLeeway = clockLeeway;
         this.clock = clock;
     }
 
@@ -111,11 +122,11 @@ public final class AccessTokens {
             }
             verified.put(token, known);
         }
-        if (!now.isBefore(known.expiresAt().plus(CLOCK_LEEWAY))) {
+        if (!now.isBefore(known.expiresAt().plus(clockLeeway))) {
             verified.remove(token);
             return Optional.empty();
         }
-        if (known.notBefore().isPresent() && now.plus(CLOCK_LEEWAY).isBefore(known.notBefore().get())) {
+        if (known.notBefore().isPresent() && now.plus(clockLeeway).isBefore(known.notBefore().get())) {
             return Optional.empty();
         }
         return Optional.of(known.subject());

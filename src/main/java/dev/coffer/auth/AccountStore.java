@@ -4,7 +4,7 @@ import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.identity.UserId;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

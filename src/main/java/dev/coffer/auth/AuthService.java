@@ -67,13 +67,15 @@ final class AuthService {
     }
 
     Tokens login(String rawEmail, String password, String clientAddress) {
-        String email = rawEmail == null ? "" : normaliseQuietly(rawEmail);
+        // The same validation as register: an address no account can have is a 400 naming the
+        // field, and never reaches the users table (an over-long one would exceed its key limit).
+        String email = normaliseEmail(rawEmail);
         Optional<Duration> wait = limiter.blocked(email, clientAddress);
         if (wait.isPresent()) {
             throw new CofferException(ErrorCode.RATE_LIMITED, "too many failed logins; try again later", null,
                     wait.get().plusSeconds(1), null);
         }
-        Optional<Account> account = email.isEmpty() ? Optional.empty() : store.byEmail(email);
+        Optional<Account> account = store.byEmail(email);
         boolean valid = hasher.verify(password == null ? "" : password, account.map(Account::passwordHash).orElse(dummyHash))
                 && account.isPresent();
         if (!valid) {

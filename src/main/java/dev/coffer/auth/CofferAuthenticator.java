@@ -55,9 +55,12 @@ final class CofferAuthenticator implements Authenticator {
             return new Authentication.Refused("only service keys may name a user in " + ON_BEHALF_OF_HEADER);
         }
         if (oidc.isPresent() && issuedBy(token, oidc.get().issuer())) {
-            return oidc.get().verify(token)
-                    .<Authentication>map(sub -> new Authentication.Verified(Caller.external(oidc.get().issuer(), sub)))
-                    .orElseGet(() -> new Authentication.Refused("external token not valid"));
+            return switch (oidc.get().verify(token)) {
+                case OidcVerifier.Outcome.Valid valid -> new Authentication.Verified(Caller.external(oidc.get().issuer(), valid.subject()));
+                case OidcVerifier.Outcome.Invalid invalid -> new Authentication.Refused("external token not valid: " + invalid.reason());
+                case OidcVerifier.Outcome.Unavailable unavailable -> new Authentication.Unavailable(unavailable.reason(),
+                        unavailable.retryAfter());
+            };
         }
         return accessTokens.verify(token)
                 .<Authentication>map(id -> new Authentication.Verified(Caller.account(id)))

@@ -1,6 +1,7 @@
 package dev.coffer.aws;
 
 import dev.coffer.config.AwsConfig;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import java.net.URI;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,37 +17,23 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * The SDK clients for the whole process: one per service, blocking, over a shared Apache HTTP
- * client. Built once at start-up from configuration and credentials; thread-safe; closed by
- * {@link #close()} (the owner of the process).
+ * The SDK clients that reach the data: DynamoDB, S3 and the S3 presigner, one per service for the
+ * whole process, blocking, over one HTTP client from {@link SdkHttpClients}. Also builds the STS
+ * client the credentials use ({@link #sts}), so every SDK client Coffer makes is configured here.
+ * Built once from configuration and a credentials provider; thread-safe; {@link #close()} closes
+ * the clients and their HTTP client.
  */
 public final class AwsClients implements AutoCloseable {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
-    private static final int MAX_CONNECTIONS = 256;
-
     private final SdkHttpClient http;
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final S3Presigner presigner;
-    private final StsClient sts;
     private final AwsConfig config;
 
-    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials) {
+    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients) {
         this.config = config;
-        this.http = ApacheHttpClient.builder()
-                .maxConnections(MAX_CONNECTIONS)
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT)
-                // No "Expect: 100-continue" round trip before each S3 PUT: Coffer signs for its own
-                // bucket, so a refusal before the body is rare, and a 1 KB upload through Coffer went
-                // from 0.60 to 0.80 of the direct SDK's throughput at one client (0.82 -> 1.00 at 16).
-                .expectContinueEnabled(false)
-                .build();
-        var overrides = noProfileFiles().toBuilder()
-                .apiCallTimeout(config.apiCallTimeout())
-                .retryStrategy(b -> b.maxAttempts(config.maxRetries() + 1))
-                .build();
+        this.http = httpClients.create();
+        var overrides = overrides(config);
         Region region = Region.of(config.region());
         var ddb = DynamoDbClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
@@ -70,15 +56,31 @@ public final class AwsClients implements AutoCloseable {
                 .serviceConfiguration(s3Config);
         config.s3Endpoint().ifPresent(presign::endpointOverride);
         this.presigner = presign.build();
-
-        var stsb = StsClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).overrideConfiguration(overrides);
-        config.stsEndpoint().ifPresent(stsb::endpointOverride);
-        this.sts = stsb.build();
     }
 
-    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials) {
-        return new AwsClients(config, credentials);
+    /** The data clients of {@code config}, signing with {@code credentials}, over one HTTP client from {@code http}. */
+    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http) {
+        return new AwsClients(config, credentials, http);
+    }
+
+    /**
+     * The STS client of {@code config} over {@code http}. It has no credentials of its own
+     * (anonymous): each call names the credentials it checks or builds on in its request's
+     * override, so one client serves identity checks, web identity and assume-role across
+     * reloads. The caller closes it (and {@code http}).
+     */
+    public static StsClient sts(AwsConfig config, SdkHttpClient http) {
+        var builder = StsClient.builder().httpClient(http).region(Region.of(config.region()))
+                .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(overrides(config));
+        config.stsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static ClientOverrideConfiguration overrides(AwsConfig config) {
+        return noProfileFiles().toBuilder()
+                .apiCallTimeout(config.apiCallTimeout())
+                .retryStrategy(b -> b.maxAttempts(config.maxRetries() + 1))
+                .build();
     }
 
     public DynamoDbClient dynamoDb() {
@@ -91,10 +93,6 @@ public final class AwsClients implements AutoCloseable {
 
     public S3Presigner presigner() {
         return presigner;
-    }
-
-    public StsClient sts() {
-        return sts;
     }
 
     public String region() {
@@ -134,7 +132,6 @@ public final class AwsClients implements AutoCloseable {
         dynamoDb.close();
         s3.close();
         presigner.close();
-        sts.close();
         http.close();
     }
 }

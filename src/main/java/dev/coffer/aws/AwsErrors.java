@@ -21,6 +21,12 @@ public final class AwsErrors {
     private AwsErrors() {
     }
 
+    /**
+     * Starts the message of the failure Coffer's credentials guard raises for keys past their
+     * expiry (before any AWS call); {@link #translate} turns it into {@code expired_credentials}.
+     */
+    public static final String EXPIRED_CREDENTIALS_MARKER = "Coffer: AWS credentials expired at ";
+
     /** Translates {@code e}, which happened while doing {@code operation} (e.g. "GetItem on table users"). */
     public static CofferException translate(SdkException e, String operation) {
         if (e instanceof AwsServiceException service) {
@@ -33,7 +39,7 @@ public final class AwsErrors {
         }
         if (e instanceof SdkClientException client) {
             String message = String.valueOf(client.getMessage());
-            if (message.contains(dev.coffer.credentials.GuardedCredentialsProvider.EXPIRED_MARKER)) {
+            if (message.contains(EXPIRED_CREDENTIALS_MARKER)) {
                 return new CofferException(ErrorCode.EXPIRED_CREDENTIALS, operation + ": the AWS credentials expired at "
                         + message.substring(message.indexOf(" at ") + 4).trim(),
                         "renew the temporary keys (aws sso login, aws-vault, or your platform's role), then send SIGHUP or restart",
@@ -54,6 +60,13 @@ public final class AwsErrors {
         }
         return new CofferException(ErrorCode.AWS_ERROR, operation + " failed",
                 "see the server log for the request id", null, e);
+    }
+
+    /** A bucket in another region than Coffer is configured for (doctor's line and /health's S3 error). */
+    public static CofferException regionMismatch(String bucket, String bucketRegion, String configuredRegion) {
+        return new CofferException(ErrorCode.REGION_MISMATCH, "bucket " + bucket + " is in " + bucketRegion
+                + ", Coffer is configured for " + configuredRegion, "set AWS_REGION=" + bucketRegion
+                + " (its tables must be in that region too), or use a bucket in " + configuredRegion);
     }
 
     /** The region S3 names for the bucket in {@code x-amz-bucket-region} (sent with 301, 400 and 403 answers too). */

@@ -2,7 +2,9 @@ package dev.coffer.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coffer.app.AwsEnvironment;
+import dev.coffer.app.CofferServer;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
 import dev.coffer.doctor.CheckResult;
@@ -38,8 +40,9 @@ final class DoctorCommand implements Callable<Integer> {
             results.add(new CheckResult.Failed("config", "config_invalid", e.getMessage(), "correct the value named"));
             return print(results);
         }
-        try (AwsEnvironment env = AwsEnvironment.open(config)) {
-            results.addAll(new Doctor(Clock.systemUTC()).run(env));
+        // The credentials are opened unchecked: the identity check is one of doctor's own lines.
+        try (Backends backends = Backends.open(config, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            results.addAll(new Doctor(Clock.systemUTC()).run(backends, CofferServer.tables(backends.config())));
         } catch (CofferException e) {
             results.add(new CheckResult.Ok("config", config.local() ? "embedded default" : "remote"));
             results.add(new CheckResult.Failed("credentials", e.code().code(), e.detail(), e.fix().orElse(null)));

@@ -1,8 +1,9 @@
 package dev.coffer.cli;
 
-import dev.coffer.app.AwsEnvironment;
 import dev.coffer.app.CofferServer;
+import dev.coffer.backends.Backends;
 import dev.coffer.config.CofferConfig;
+import dev.coffer.credentials.Credentials;
 
 import dev.coffer.error.CofferException;
 import dev.coffer.provision.PlanStep;
@@ -33,12 +34,11 @@ final class InitCommand implements Callable<Integer> {
             return Main.EXIT_CONFIG;
         }
         CofferConfig config = loaded.get();
-        try (AwsEnvironment env = AwsEnvironment.open(config)) {
-            CofferConfig effective = env.config();
-            var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), effective.aws().region());
-            boolean inspect = !effective.local();
-            List<PlanStep> plan = provisioner.plan(CofferServer.tables(effective), effective.storage().bucket(),
-                    effective.storage().prefix(), effective.storage().versioning(), inspect);
+        try (Backends backends = Backends.open(config, java.time.Clock.systemUTC(), Credentials.Verification.AS_CONFIGURED)) {
+            CofferConfig effective = backends.config();
+            var provisioner = Provisioner.of(backends);
+            // The same plan serve carries out at start-up (provision.on_start).
+            List<PlanStep> plan = provisioner.plan(CofferServer.tables(effective), effective.storage());
             out.println("plan (" + (effective.local() ? "embedded default in " + effective.dataDir() : "region "
                     + effective.aws().region()) + "):");
             plan.forEach(step -> out.println((step.changes() ? "  + " : "  = ") + step.describe()));
@@ -47,9 +47,9 @@ final class InitCommand implements Callable<Integer> {
                 out.println("dry run: " + changes + " change(s) planned, nothing done");
                 return Main.EXIT_OK;
             }
-            provisioner.apply(plan, CofferServer.bucketSecurity(effective), effective.storage().prefix());
+            provisioner.apply(plan);
             out.println(changes == 0 ? "nothing to do" : "done: " + changes + " change(s) made");
-            boolean differs = plan.stream().anyMatch(s -> s instanceof PlanStep.TableDiffers || s instanceof PlanStep.BucketDiffers);
+            boolean differs = plan.stream().anyMatch(PlanStep::differs);
             return differs ? Main.EXIT_FAILURE : Main.EXIT_OK;
         } catch (CofferException e) {
             System.err.println("coffer: init failed: " + e.oneLine());

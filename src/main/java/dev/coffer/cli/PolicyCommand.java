@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 
-import dev.coffer.credentials.CredentialsResolver;
-import dev.coffer.credentials.IdentityCheck;
-import dev.coffer.credentials.ResolvedCredentials;
+import dev.coffer.aws.SdkHttpClients;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.error.CofferException;
 import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.policy.PolicyTargets;
@@ -69,9 +68,9 @@ final class PolicyCommand implements Callable<Integer> {
         if (config.aws().expectedAccountId().isPresent() || config.local()) {
             return config.aws().expectedAccountId();
         }
-        try {
-            ResolvedCredentials credentials = CredentialsResolver.resolve(config, Clock.systemUTC());
-            return Optional.of(IdentityCheck.verify(config, credentials).account());
+        try (Credentials credentials = Credentials.open(config, Clock.systemUTC(), SdkHttpClients.apache(),
+                Credentials.Verification.BY_CALLER)) {
+            return Optional.of(credentials.verifyIdentity(config.aws().expectedAccountId()).account());
         } catch (CofferException e) {
             System.err.println("# caller identity unknown (" + e.oneLine() + ")");
             return Optional.empty();

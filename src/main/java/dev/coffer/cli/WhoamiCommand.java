@@ -3,7 +3,8 @@ package dev.coffer.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.config.CofferConfig;
 
-import dev.coffer.credentials.CredentialsResolver;
+import dev.coffer.aws.SdkHttpClients;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.credentials.IdentityCheck;
 import dev.coffer.credentials.ResolvedCredentials;
 import dev.coffer.error.CofferException;
@@ -38,14 +39,15 @@ final class WhoamiCommand implements Callable<Integer> {
             System.err.println("coffer: whoami: the embedded default uses local keys and no AWS account; configure AWS credentials to check them");
             return Main.EXIT_OK;
         }
-        try {
-            Clock clock = Clock.systemUTC();
-            ResolvedCredentials credentials = CredentialsResolver.resolve(config, clock);
-            IdentityCheck.Identity identity = IdentityCheck.verify(config, credentials);
+        Clock clock = Clock.systemUTC();
+        // Checked here whatever aws.validate_credentials says: asking STS is what whoami is for.
+        try (Credentials running = Credentials.open(config, clock, SdkHttpClients.apache(), Credentials.Verification.BY_CALLER)) {
+            IdentityCheck.Identity identity = running.verifyIdentity(config.aws().expectedAccountId());
+            ResolvedCredentials credentials = running.current();
             String expires = credentials.expiration().map(Instant::toString).orElse(null);
             if (json) {
                 ObjectNode out = Json.mapper().createObjectNode();
-                out.put("mode", credentials.mode());
+                out.put("mode", credentials.mode().label());
                 out.put("source", credentials.source());
                 out.put("access_key_id", credentials.maskedAccessKeyId());
                 out.put("account", identity.account());

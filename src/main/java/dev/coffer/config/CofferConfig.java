@@ -17,11 +17,14 @@ public record CofferConfig(
         StorageConfig storage,
         Duration healthCacheTtl,
         boolean provisionOnStart,
+        Duration healthProbeInterval,
         AuthConfig auth,
         FilesConfig files,
         Map<String, CollectionConfig> collections) {
 
     public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
+    /** How often /health re-runs the harmless permission probes and the bucket-region check. */
+    public static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofMinutes(5);
 
     public CofferConfig {
         collections = Map.copyOf(collections);
@@ -33,7 +36,7 @@ public record CofferConfig(
 
     /** A copy whose AWS endpoints and credentials point at the embedded servers. */
     public CofferConfig withAws(AwsConfig newAws) {
-        return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, auth, files,
+        return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, healthProbeInterval, auth, files,
                 collections);
     }
 }

@@ -49,7 +49,7 @@ public final class ConfigKeys {
             "Retries of a failed AWS call (throttling, 5xx). Default 3.");
 
     public static final ConfigKey CREDENTIALS_MODE = ConfigKey.of("aws.credentials.mode",
-            "local, auto, static, session, role, profile, sso. Default: local when nothing AWS is configured, else auto.");
+            "local, auto, static, session, role, profile, sso, assume-role. Default: local when nothing AWS is configured, else auto.");
     public static final ConfigKey ACCESS_KEY_ID = ConfigKey.of("aws.credentials.access_key_id",
             "Access key id.", "AWS_ACCESS_KEY_ID");
     public static final ConfigKey SECRET_ACCESS_KEY = ConfigKey.secret("aws.credentials.secret_access_key",
@@ -71,6 +71,9 @@ public final class ConfigKeys {
             "Turn on versioning when creating the bucket. Default false.");
     public static final ConfigKey HEALTH_CACHE_TTL = ConfigKey.of("health.cache_ttl",
             "How long a /health result is reused, e.g. 2s. Default 2s.");
+    public static final ConfigKey HEALTH_PROBE_INTERVAL = ConfigKey.of("health.probe_interval",
+            "How often /health re-runs the harmless permission probes and the bucket-region check against AWS, e.g. 5m. "
+                    + "Default 5m.");
     public static final ConfigKey PROVISION_ON_START = ConfigKey.of("provision.on_start",
             "Create missing tables and bucket at start-up. Default true.");
     public static final ConfigKey SECRET_KEY = ConfigKey.secret("auth.secret_key",
@@ -85,6 +88,12 @@ public final class ConfigKeys {
             "ECS/EKS container credentials endpoint (full URI).", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
     public static final ConfigKey CONTAINER_RELATIVE_URI = ConfigKey.of("aws.credentials.container_relative_uri",
             "ECS container credentials path on 169.254.170.2.", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    public static final ConfigKey CONTAINER_AUTHORIZATION_TOKEN = ConfigKey.secret(
+            "aws.credentials.container_authorization_token",
+            "Authorization header for the container credentials endpoint.", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    public static final ConfigKey CONTAINER_AUTHORIZATION_TOKEN_FILE = ConfigKey.of(
+            "aws.credentials.container_authorization_token_file",
+            "File holding that header, re-read at each refresh (EKS Pod Identity).", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     public static final ConfigKey WEB_IDENTITY_TOKEN_FILE = ConfigKey.of("aws.credentials.web_identity_token_file",
             "Web identity token file (EKS IRSA, GitHub OIDC).", "AWS_WEB_IDENTITY_TOKEN_FILE");
     public static final ConfigKey ROLE_ARN = ConfigKey.of("aws.credentials.role_arn",
@@ -132,6 +141,9 @@ public final class ConfigKeys {
             "External OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID) whose tokens are accepted.");
     public static final ConfigKey OIDC_AUDIENCE = ConfigKey.of("auth.oidc.audience",
             "Required audience of OIDC tokens (the Cognito app client id).");
+    public static final ConfigKey CLOCK_LEEWAY = ConfigKey.of("auth.clock_leeway",
+            "Tolerance for clocks that differ when checking token expiry and not-before (Coffer's and OIDC tokens), "
+                    + "e.g. 30s. Default 30s, at most 5m.");
     // -- records --
     // -- files --
     public static final ConfigKey FILES_MAX_SIZE = ConfigKey.of("files.max_size_bytes",
@@ -154,13 +166,14 @@ public final class ConfigKeys {
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,
-            USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL,
+            USERS_TABLE, S3_BUCKET, S3_PREFIX, S3_VERSIONING, HEALTH_CACHE_TTL, HEALTH_PROBE_INTERVAL, PROVISION_ON_START, SECRET_KEY, ACCESS_TOKEN_TTL,
             // -- credentials --
-            CONTAINER_FULL_URI, CONTAINER_RELATIVE_URI, WEB_IDENTITY_TOKEN_FILE, ROLE_ARN, ROLE_SESSION_NAME, IMDS_ENDPOINT,
+            CONTAINER_FULL_URI, CONTAINER_RELATIVE_URI, CONTAINER_AUTHORIZATION_TOKEN, CONTAINER_AUTHORIZATION_TOKEN_FILE,
+            WEB_IDENTITY_TOKEN_FILE, ROLE_ARN, ROLE_SESSION_NAME, IMDS_ENDPOINT,
             IMDS_TIMEOUT, ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_DURATION, EXPIRY_WARNING, VALIDATE_CREDENTIALS,
             // -- auth --
             PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
-            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE,
+            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE, CLOCK_LEEWAY,
             // -- records --
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,

@@ -124,9 +124,11 @@ public final class ConfigLoader {
                 || s.has(ConfigKeys.ACCESS_KEY_ID) || s.has(ConfigKeys.SECRET_ACCESS_KEY)
                 || s.has(ConfigKeys.CONTAINER_FULL_URI) || s.has(ConfigKeys.CONTAINER_RELATIVE_URI)
                 || s.has(ConfigKeys.WEB_IDENTITY_TOKEN_FILE);
-        String requestedMode = s.oneOf(ConfigKeys.CREDENTIALS_MODE, awsConfigured ? "auto" : "local",
-                Set.of("local", "auto", "static", "session", "role", "profile", "sso", "assume-role"));
-        DeploymentMode mode = requestedMode.equals("local") ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
+        CredentialsMode requestedMode = CredentialsMode.parse(s.oneOf(ConfigKeys.CREDENTIALS_MODE,
+                awsConfigured ? CredentialsMode.AUTO.label() : CredentialsMode.LOCAL.label(),
+                java.util.Arrays.stream(CredentialsMode.values()).map(CredentialsMode::label)
+                        .collect(java.util.stream.Collectors.toSet()))).orElseThrow();
+        DeploymentMode mode = requestedMode == CredentialsMode.LOCAL ? DeploymentMode.LOCAL : DeploymentMode.REMOTE;
         if (mode == DeploymentMode.LOCAL && awsConfigured) {
             throw s.invalid(ConfigKeys.CREDENTIALS_MODE,
                     "'local' runs the embedded servers, but AWS keys or endpoints are configured too; remove one of them");
@@ -156,6 +158,10 @@ public final class ConfigLoader {
         boolean customWithoutSts = (s.has(ConfigKeys.AWS_DYNAMODB_ENDPOINT) || s.has(ConfigKeys.AWS_S3_ENDPOINT))
                 && stsEndpoint.isEmpty();
         var credentials = CredentialsConfig.from(s, requestedMode, customWithoutSts);
+        if (requestedMode == CredentialsMode.ASSUME_ROLE && credentials.assumeRoleArn().isEmpty()) {
+            throw s.invalid(ConfigKeys.CREDENTIALS_MODE, "'assume-role' needs the role to assume in "
+                    + "aws.credentials.assume_role_arn (COFFER_AWS_CREDENTIALS_ASSUME_ROLE_ARN)");
+        }
         var aws = new AwsConfig(region, dynamodbEndpoint, s3Endpoint, stsEndpoint,
                 s.bool(ConfigKeys.AWS_S3_PATH_STYLE, s3Endpoint.isPresent()),
                 expectedAccount,
@@ -181,6 +187,8 @@ public final class ConfigLoader {
                 s.duration(ConfigKeys.HEALTH_CACHE_TTL, CofferConfig.DEFAULT_HEALTH_CACHE_TTL,
                         java.time.Duration.ZERO, java.time.Duration.ofMinutes(5)),
                 s.bool(ConfigKeys.PROVISION_ON_START, true),
+                s.duration(ConfigKeys.HEALTH_PROBE_INTERVAL, CofferConfig.DEFAULT_HEALTH_PROBE_INTERVAL,
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)),
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 CollectionConfig.parseAll(collections));

@@ -11,11 +11,11 @@ import java.util.Optional;
  * What the configuration says about AWS credentials. The {@code credentials} piece turns this
  * into a provider; secrets stay wrapped in {@link Secret} until the SDK needs them.
  *
- * @param mode the requested mode, as written ({@code local}, {@code auto}, {@code static}, ...)
+ * @param mode the requested mode
  * @param keySource where the access key id came from ({@code environment}, {@code .env}, {@code coffer.toml})
  */
 public record CredentialsConfig(
-        String mode,
+        CredentialsMode mode,
         Optional<String> accessKeyId,
         Optional<Secret> secretAccessKey,
         Optional<Secret> sessionToken,
@@ -23,6 +23,8 @@ public record CredentialsConfig(
         Optional<String> profile,
         String keySource,
         Optional<URI> containerUri,
+        Optional<Secret> containerAuthorizationToken,
+        Optional<Path> containerAuthorizationTokenFile,
         Optional<Path> webIdentityTokenFile,
         Optional<String> roleArn,
         String roleSessionName,
@@ -36,7 +38,7 @@ public record CredentialsConfig(
 
     public static final String ECS_HOST = "http://169.254.170.2";
 
-    static CredentialsConfig from(Settings s, String mode, boolean customEndpointsWithoutSts) {
+    static CredentialsConfig from(Settings s, CredentialsMode mode, boolean customEndpointsWithoutSts) {
         Optional<URI> container = s.url(ConfigKeys.CONTAINER_FULL_URI).or(() -> s.string(ConfigKeys.CONTAINER_RELATIVE_URI)
                 .map(relative -> URI.create(ECS_HOST + (relative.startsWith("/") ? relative : "/" + relative))));
         Optional<String> assumeRole = s.string(ConfigKeys.ASSUME_ROLE_ARN);
@@ -55,6 +57,8 @@ public record CredentialsConfig(
                 s.string(ConfigKeys.PROFILE),
                 s.sourceOf(ConfigKeys.ACCESS_KEY_ID),
                 container,
+                s.secret(ConfigKeys.CONTAINER_AUTHORIZATION_TOKEN),
+                s.string(ConfigKeys.CONTAINER_AUTHORIZATION_TOKEN_FILE).map(Path::of),
                 s.string(ConfigKeys.WEB_IDENTITY_TOKEN_FILE).map(Path::of),
                 roleArn,
                 sessionName,

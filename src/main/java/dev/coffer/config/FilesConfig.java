@@ -21,6 +21,8 @@ public record FilesConfig(long maxSizeBytes, List<String> allowedContentTypes, l
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     public static final Duration DEFAULT_PRESIGN_MAX = Duration.ofMinutes(15);
+    /** S3's most parts in one multipart upload. */
+    public static final int MAX_PARTS = 10_000;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/([a-z0-9][a-z0-9!#$&^_.+-]*|\\*)");
 
     /** Server-side encryption of stored objects. */
@@ -43,11 +45,19 @@ public record FilesConfig(long maxSizeBytes, List<String> allowedContentTypes, l
         if (sse == Sse.KMS && kmsKey.isEmpty()) {
             throw s.invalid(ConfigKeys.FILES_SSE, "kms needs files.kms_key_id (COFFER_FILES_KMS_KEY_ID)");
         }
+        long maxSize = s.longValue(ConfigKeys.FILES_MAX_SIZE, DEFAULT_MAX_SIZE, 1, 5L * 1024 * 1024 * 1024 * 1024);
+        int partSize = s.integer(ConfigKeys.FILES_PART_SIZE, DEFAULT_PART_SIZE, MIN_PART_SIZE, 512 * 1024 * 1024);
+        if (maxSize > (long) partSize * MAX_PARTS) {
+            // S3 takes at most 10,000 parts: a larger file would fail at its 10,001st part.
+            throw s.invalid(ConfigKeys.FILES_MAX_SIZE, maxSize + " bytes need more than S3's " + MAX_PARTS + " parts of "
+                    + partSize + " bytes (files.part_size_bytes); raise the part size to at least "
+                    + ((maxSize + MAX_PARTS - 1) / MAX_PARTS) + " or lower the limit");
+        }
         return new FilesConfig(
-                s.longValue(ConfigKeys.FILES_MAX_SIZE, DEFAULT_MAX_SIZE, 1, 5L * 1024 * 1024 * 1024 * 1024),
+                maxSize,
                 types,
                 s.longValue(ConfigKeys.FILES_MULTIPART_THRESHOLD, DEFAULT_MULTIPART_THRESHOLD, MIN_PART_SIZE, 5L * 1024 * 1024 * 1024),
-                s.integer(ConfigKeys.FILES_PART_SIZE, DEFAULT_PART_SIZE, MIN_PART_SIZE, 512 * 1024 * 1024),
+                partSize,
                 s.duration(ConfigKeys.FILES_PRESIGN_MAX, DEFAULT_PRESIGN_MAX, Duration.ofSeconds(1), Duration.ofDays(7)),
                 sse, kmsKey);
     }

@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public final class GuardedCredentialsProvider implements AwsCredentialsProvider {
     /** The marker AwsErrors recognises. */
-    public static final String EXPIRED_MARKER = "Coffer: AWS credentials expired at ";
+    public static final String EXPIRED_MARKER = dev.coffer.aws.AwsErrors.EXPIRED_CREDENTIALS_MARKER;
 
     private final AwsCredentialsProvider delegate;
     private final Optional<Instant> configuredExpiry;

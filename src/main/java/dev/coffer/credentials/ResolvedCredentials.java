@@ -1,5 +1,6 @@
 package dev.coffer.credentials;
 
+import dev.coffer.config.CredentialsMode;
 import dev.coffer.support.Masking;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * guessed), the guarded SDK provider that holds the secrets, the access key id (shown masked
  * only) and the expiry when known.
  */
-public record ResolvedCredentials(String mode, String source, GuardedCredentialsProvider guard, String accessKeyId) {
+public record ResolvedCredentials(CredentialsMode mode, String source, GuardedCredentialsProvider guard, String accessKeyId) {
 
     public AwsCredentialsProvider provider() {
         return guard;

@@ -1,15 +1,16 @@
 package dev.coffer.doctor;
 
-import dev.coffer.app.AwsEnvironment;
-import dev.coffer.app.CofferServer;
 import dev.coffer.aws.AwsErrors;
+import dev.coffer.aws.BucketRegion;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.IdentityCheck;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.credentials.ResolvedCredentials;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.policy.PolicyGenerator;
 import dev.coffer.provision.Provisioner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
  * Everything a deployment needs, checked in order: identity first (later checks are skipped
@@ -37,11 +36,14 @@ public final class Doctor {
         this.clock = clock;
     }
 
-    /** Runs every check against an opened environment. */
-    public List<CheckResult> run(AwsEnvironment env) {
+    /**
+     * Runs every check against opened backends (whose credentials were not checked with STS: that
+     * is the identity check here) for {@code tables}.
+     */
+    public List<CheckResult> run(Backends backends, List<TableSpec> tables) {
         var results = new ArrayList<CheckResult>();
-        CofferConfig config = env.config();
-        ResolvedCredentials credentials = env.credentials();
+        CofferConfig config = backends.config();
+        ResolvedCredentials credentials = backends.credentials().current();
         results.add(new CheckResult.Ok("config", (config.local() ? "embedded default" : "remote") + ", region "
                 + config.aws().region() + ", bucket " + config.storage().bucket() + ", prefix " + config.storage().prefix()));
         results.add(new CheckResult.Ok("credentials", "mode=" + credentials.mode() + " source=" + credentials.source()
@@ -55,24 +57,23 @@ public final class Doctor {
         if (config.local()) {
             results.add(new CheckResult.Ok("identity", "embedded default: local keys, no AWS account"));
         } else {
-            GetCallerIdentityResponse identity;
+            IdentityCheck.Identity identity;
             try {
-                identity = env.clients().sts().getCallerIdentity();
-            } catch (SdkException e) {
-                CofferException error = AwsErrors.translate(e, "sts:GetCallerIdentity");
+                identity = backends.credentials().checkIdentity();
+            } catch (CofferException error) {
                 results.add(failed("identity", error));
                 skipRest(results, "identity unknown");
                 return results;
             }
             results.add(new CheckResult.Ok("identity", "account " + identity.account() + ", " + identity.arn()));
             results.add(account(config, identity.account()));
-            results.add(clockSkew(identity));
+            results.add(clockSkew(identity.serverDate()));
         }
-        CheckResult region = region(env);
+        CheckResult region = region(backends);
         results.add(region);
-        var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), config.aws().region());
-        var probes = new PermissionProbes(env.clients().dynamoDb(), env.clients().s3());
-        for (TableSpec table : CofferServer.tables(config)) {
+        var provisioner = Provisioner.of(backends);
+        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
+        for (TableSpec table : tables) {
             CheckResult shape = table(provisioner, table);
             results.add(shape);
             if (shape instanceof CheckResult.Failed) {
@@ -89,7 +90,7 @@ public final class Doctor {
             return results;
         }
         if (!config.local()) {
-            results.addAll(bucketSettings(env, config.storage().bucket()));
+            results.addAll(bucketSettings(backends, config.storage().bucket()));
         }
         results.addAll(probes.bucket(config.storage().bucket(), config.storage().prefix()));
         return results;
@@ -127,8 +128,7 @@ public final class Doctor {
         return new CheckResult.Ok("account", account + " (pinned)");
     }
 
-    private CheckResult clockSkew(GetCallerIdentityResponse identity) {
-        Optional<String> date = identity.sdkHttpResponse().firstMatchingHeader("Date");
+    private CheckResult clockSkew(Optional<String> date) {
         if (date.isEmpty()) {
             return new CheckResult.Skipped("clock skew", "the STS endpoint sent no Date header");
         }
@@ -145,19 +145,17 @@ public final class Doctor {
         }
     }
 
-    private static CheckResult region(AwsEnvironment env) {
-        String region = env.config().aws().region();
-        String bucket = env.config().storage().bucket();
-        Optional<String> bucketRegion = bucketRegion(env.clients().s3(), bucket);
+    private static CheckResult region(Backends backends) {
+        String region = backends.config().aws().region();
+        String bucket = backends.config().storage().bucket();
+        Optional<String> bucketRegion = BucketRegion.of(backends.s3(), bucket);
         if (bucketRegion.isPresent()) {
             return bucketRegion.get().equals(region) ? new CheckResult.Ok("region", region)
-                    : new CheckResult.Failed("region", ErrorCode.REGION_MISMATCH.code(), "bucket " + bucket + " is in "
-                    + bucketRegion.get() + ", Coffer is configured for " + region, "set AWS_REGION=" + bucketRegion.get()
-                    + " (its tables must be in that region too), or use a bucket in " + region);
+                    : failed("region", AwsErrors.regionMismatch(bucket, bucketRegion.get(), region));
         }
         // No region header (some S3-compatible servers): a listing fails with a region error instead.
         try {
-            env.clients().s3().listObjectsV2(b -> b.bucket(bucket).prefix(env.config().storage().prefix()).maxKeys(1));
+            backends.s3().listObjectsV2(b -> b.bucket(bucket).prefix(backends.config().storage().prefix()).maxKeys(1));
         } catch (SdkException e) {
             CofferException error = AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
             if (error.code() == ErrorCode.REGION_MISMATCH) {
@@ -165,20 +163,6 @@ public final class Doctor {
             }
         }
         return new CheckResult.Ok("region", region);
-    }
-
-    /**
-     * The bucket's region as S3 states it in HeadBucket's x-amz-bucket-region header, which it
-     * sends with 301 and 403 answers too, so the runtime policy (no HeadBucket) still learns it.
-     */
-    private static Optional<String> bucketRegion(S3Client s3, String bucket) {
-        try {
-            return Optional.ofNullable(s3.headBucket(b -> b.bucket(bucket)).bucketRegion());
-        } catch (S3Exception e) {
-            return AwsErrors.bucketRegion(e);
-        } catch (SdkException e) {
-            return Optional.empty();
-        }
     }
 
     private static CheckResult table(Provisioner provisioner, TableSpec table) {
@@ -210,9 +194,9 @@ public final class Doctor {
         }
     }
 
-    private static List<CheckResult> bucketSettings(AwsEnvironment env, String bucket) {
+    private static List<CheckResult> bucketSettings(Backends backends, String bucket) {
         var results = new ArrayList<CheckResult>();
-        var s3 = env.clients().s3();
+        var s3 = backends.s3();
         results.add(setting("bucket encryption", () -> s3.getBucketEncryption(b -> b.bucket(bucket)), "no default encryption",
                 "run 'coffer init' with provisioning credentials, or turn on default encryption"));
         results.add(setting("bucket public access block", () -> {

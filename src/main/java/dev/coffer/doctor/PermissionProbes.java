@@ -3,8 +3,9 @@ package dev.coffer.doctor;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.health.PeriodicChecks;
 import dev.coffer.policy.PolicyGenerator;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +25,58 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code PREFIX__coffer_doctor__/} folder. An AccessDenied names the action and the policy
  * statement ({@code coffer policy}'s Sid) that is missing.
  */
-final class PermissionProbes {
+public final class PermissionProbes {
     /** A user id no real user can have: ids are ULIDs, UUIDs or OIDC subjects. */
     static final String DOCTOR_USER = "__coffer_doctor__";
 
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
 
-    PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
+    public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
     }
 
+    /** One harmless call proving one permission. */
+    private record Probe(String check, String statementSid, String action, String resource, Runnable call) {
+    }
+
     /** Probes exactly the item actions the table's owner calls (what the runtime policy grants on it), then its indexes. */
     List<CheckResult> table(TableSpec table, String statementSid, String indexStatementSid) {
-        var results = new ArrayList<CheckResult>();
+        return tableProbes(table, statementSid, indexStatementSid).stream().map(PermissionProbes::run).toList();
+    }
+
+    List<CheckResult> bucket(String bucket, String prefix) {
+        return bucketProbes(bucket, prefix).stream().map(PermissionProbes::run).toList();
+    }
+
+    /**
+     * Runs every probe doctor runs (each table's, the bucket's) and returns what AWS refused, as
+     * /health reports it between its periodic runs.
+     */
+    public List<PeriodicChecks.Denied> denied(List<TableSpec> tables, String bucket, String prefix) {
+        var denied = new ArrayList<PeriodicChecks.Denied>();
+        for (TableSpec table : tables) {
+            collectDenied(tableProbes(table, PolicyGenerator.sid("Table", table.name()), PolicyGenerator.sid("Indexes", table.name())),
+                    PeriodicChecks.Dependency.DYNAMODB, denied);
+        }
+        collectDenied(bucketProbes(bucket, prefix), PeriodicChecks.Dependency.S3, denied);
+        return denied;
+    }
+
+    private static void collectDenied(List<Probe> probes, PeriodicChecks.Dependency dependency, List<PeriodicChecks.Denied> out) {
+        for (Probe probe : probes) {
+            // Only refusals: other failures (an unreachable backend, the object a denied PutObject never wrote)
+            // are /health's own checks or follow from the refusal.
+            if (run(probe) instanceof CheckResult.Failed failed && failed.code().equals(ErrorCode.ACCESS_DENIED.code())) {
+                out.add(new PeriodicChecks.Denied(dependency, probe.action(), probe.resource(), failed.code() + ": " + failed.cause(),
+                        failed.fix()));
+            }
+        }
+    }
+
+    private List<Probe> tableProbes(TableSpec table, String statementSid, String indexStatementSid) {
+        var results = new ArrayList<Probe>();
         Map<String, AttributeValue> key = key(table);
         String exists = "attribute_exists(" + table.partitionKey().name() + ")";
         var probes = new java.util.LinkedHashMap<String, Runnable>();
@@ -62,36 +100,37 @@ final class PermissionProbes {
             if (call == null) {
                 throw new IllegalStateException("no harmless probe for " + action);
             }
-            results.add(probe("permission " + table.name() + " " + action.substring("dynamodb:".length()), statementSid, action, call));
+            results.add(new Probe("permission " + table.name() + " " + action.substring("dynamodb:".length()), statementSid, action,
+                    table.name(), call));
         }
         String name = "permission " + table.name();
         for (TableSpec.IndexSpec index : table.queriedIndexes()) {
             String indexKey = index.global() ? index.partitionKey().name() : table.partitionKey().name();
             AttributeValue value = (index.global() ? index.partitionKey().type() : table.partitionKey().type())
                     == TableSpec.KeyType.N ? AttributeValue.fromN("0") : AttributeValue.fromS(DOCTOR_USER);
-            results.add(probe(name + " Query index " + index.name(), indexStatementSid, "dynamodb:Query",
-                    () -> dynamoDb.query(b -> b.tableName(table.name()).indexName(index.name())
+            results.add(new Probe(name + " Query index " + index.name(), indexStatementSid, "dynamodb:Query",
+                    table.name() + "/index/" + index.name(), () -> dynamoDb.query(b -> b.tableName(table.name()).indexName(index.name())
                             .keyConditionExpression("#k = :k").expressionAttributeNames(Map.of("#k", indexKey))
                             .expressionAttributeValues(Map.of(":k", value)).limit(1))));
         }
         return results;
     }
 
-    List<CheckResult> bucket(String bucket, String prefix) {
-        var results = new ArrayList<CheckResult>();
+    private List<Probe> bucketProbes(String bucket, String prefix) {
+        var results = new ArrayList<Probe>();
         String key = prefix + DOCTOR_USER + "/probe";
         String name = "permission " + bucket;
-        results.add(probe(name + " ListBucket", PolicyGenerator.LIST_PREFIX_SID, "s3:ListBucket",
+        results.add(new Probe(name + " ListBucket", PolicyGenerator.LIST_PREFIX_SID, "s3:ListBucket", bucket,
                 () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1))));
-        results.add(probe(name + " ListBucketMultipartUploads", PolicyGenerator.LIST_UPLOADS_SID, "s3:ListBucketMultipartUploads",
+        results.add(new Probe(name + " ListBucketMultipartUploads", PolicyGenerator.LIST_UPLOADS_SID, "s3:ListBucketMultipartUploads", bucket,
                 () -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix).maxUploads(1))));
-        results.add(probe(name + " PutObject", PolicyGenerator.OBJECTS_SID, "s3:PutObject",
+        results.add(new Probe(name + " PutObject", PolicyGenerator.OBJECTS_SID, "s3:PutObject", bucket,
                 () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("coffer doctor probe"))));
-        results.add(probe(name + " GetObject", PolicyGenerator.OBJECTS_SID, "s3:GetObject",
+        results.add(new Probe(name + " GetObject", PolicyGenerator.OBJECTS_SID, "s3:GetObject", bucket,
                 () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
-        results.add(probe(name + " AbortMultipartUpload", PolicyGenerator.OBJECTS_SID, "s3:AbortMultipartUpload",
+        results.add(new Probe(name + " AbortMultipartUpload", PolicyGenerator.OBJECTS_SID, "s3:AbortMultipartUpload", bucket,
                 noSuchUpload(() -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId("coffer-doctor")))));
-        results.add(probe(name + " DeleteObject", PolicyGenerator.OBJECTS_SID, "s3:DeleteObject",
+        results.add(new Probe(name + " DeleteObject", PolicyGenerator.OBJECTS_SID, "s3:DeleteObject", bucket,
                 () -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
         return results;
     }
@@ -128,9 +167,12 @@ final class PermissionProbes {
         };
     }
 
-    private static CheckResult probe(String check, String statementSid, String action, Runnable call) {
+    private static CheckResult run(Probe probe) {
+        String check = probe.check();
+        String action = probe.action();
+        String statementSid = probe.statementSid();
         try {
-            call.run();
+            probe.call().run();
             return new CheckResult.Ok(check, null);
         } catch (SdkException e) {
             CofferException translated = AwsErrors.translate(e, action);

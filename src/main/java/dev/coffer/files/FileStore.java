@@ -6,9 +6,11 @@ import dev.coffer.aws.AwsErrors;
 import dev.coffer.config.FilesConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.support.EntityTags;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 final class FileStore implements UserDataOwner {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    /** S3's limit on an object key, in bytes of UTF-8. */
+    static final int MAX_KEY_BYTES = 1024;
     /** Bodies up to this size are held in memory so a failed attempt can be retried by the SDK. */
     private static final int REPLAYABLE_BYTES = 256 * 1024;
 
@@ -58,8 +62,23 @@ final class FileStore implements UserDataOwner {
         return prefix + userId.value() + "/";
     }
 
+    /**
+     * The object key of {@code path}: within S3's 1024 bytes of UTF-8 together with the folder
+     * (prefix and user id), or a 400 naming the path before any S3 call.
+     */
     String key(UserId userId, String path) {
-        return folder(userId) + path;
+        return withinKeyLimit(folder(userId), path, "path");
+    }
+
+    private static String withinKeyLimit(String folder, String relative, String field) {
+        String key = folder + relative;
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            int left = MAX_KEY_BYTES - folder.getBytes(StandardCharsets.UTF_8).length;
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + field + "' is too long: S3 keys are at most "
+                    + MAX_KEY_BYTES + " bytes, and this account's folder leaves " + left + " bytes of UTF-8 for it");
+        }
+        return key;
     }
 
     FilesConfig config() {
@@ -205,19 +224,19 @@ final class FileStore implements UserDataOwner {
             .mapToObj(i -> new java.util.concurrent.locks.ReentrantLock()).toArray(java.util.concurrent.locks.ReentrantLock[]::new);
 
     /**
-     * Replaces the file only while its ETag is still {@code expectedEtag} (412 otherwise), so two
+     * Replaces the file only while its ETag strongly matches {@code ifMatch} (RFC 9110 13.1.1:
+     * {@code *} matches any existing file, a weak tag none; 412 otherwise), so two
      * read-modify-write clients cannot lose each other's update. The compare and the write happen
-     * under a per-key lock in this process, and the write also carries S3's own {@code If-Match},
-     * which AWS enforces across instances.
+     * under a per-key lock in this process.
      */
-    StoredFile replaceIfMatch(UserId userId, String path, InputStream body, long length, String contentType, String expectedEtag) {
+    StoredFile replaceIfMatch(UserId userId, String path, InputStream body, long length, String contentType, EntityTags ifMatch) {
         String key = key(userId, path);
         var lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
         lock.lock();
         try {
             var current = head(userId, path).orElseThrow(() -> new CofferException(ErrorCode.PRECONDITION_FAILED,
                     "no file at this path to match (If-Match)"));
-            if (!expectedEtag.equals("*") && !normalise(expectedEtag).equals(normalise(current.eTag()))) {
+            if (!ifMatch.strongMatch(current.eTag())) {
                 throw new CofferException(ErrorCode.PRECONDITION_FAILED, "the file changed (ETag " + current.eTag()
                         + "); read it again and retry");
             }
@@ -239,14 +258,6 @@ final class FileStore implements UserDataOwner {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static String normalise(String etag) {
-        String e = etag.trim();
-        if (e.startsWith("W/")) {
-            e = e.substring(2);
-        }
-        return e.replace("\"", "");
     }
 
     boolean exists(UserId userId, String path) {
@@ -302,13 +313,10 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    /** The result of a read: the stream (the caller closes it), not modified, or nothing there. */
+    /** The result of a read: the stream (the caller closes it), nothing there, or a range outside the file. */
     sealed interface Read {
         record Found(software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> body)
                 implements Read {
-        }
-
-        record NotModified(String etag) implements Read {
         }
 
         record Missing() implements Read {
@@ -318,16 +326,15 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    Read open(UserId userId, String path, Optional<String> range, Optional<String> ifNoneMatch) {
+    Read open(UserId userId, String path, Optional<String> range) {
+        String key = key(userId, path);
         try {
             return new Read.Found(s3.getObject(b -> {
-                b.bucket(bucket).key(key(userId, path));
+                b.bucket(bucket).key(key);
                 range.ifPresent(b::range);
-                ifNoneMatch.ifPresent(b::ifNoneMatch);
             }));
         } catch (S3Exception e) {
             return switch (e.statusCode()) {
-                case 304 -> new Read.NotModified(ifNoneMatch.orElse(""));
                 case 404 -> new Read.Missing();
                 case 416 -> new Read.RangeNotSatisfiable();
                 default -> throw AwsErrors.translate(e, "GetObject on " + bucket);
@@ -356,9 +363,10 @@ final class FileStore implements UserDataOwner {
 
     Listing list(UserId userId, String relativePrefix, int limit, Optional<String> continuation) {
         String folder = folder(userId);
+        String prefix = withinKeyLimit(folder, relativePrefix, "prefix");
         try {
             var page = s3.listObjectsV2(b -> {
-                b.bucket(bucket).prefix(folder + relativePrefix).maxKeys(limit);
+                b.bucket(bucket).prefix(prefix).maxKeys(limit);
                 continuation.ifPresent(b::continuationToken);
             });
             var files = page.contents().stream().map(o -> new StoredFile(o.key().substring(folder.length()), o.size(),

@@ -10,6 +10,7 @@ import dev.coffer.identity.Caller;
 import dev.coffer.identity.UserId;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.http.Routes;
+import dev.coffer.support.EntityTags;
 import dev.coffer.support.OpaqueTokens;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,7 @@ final class FilesRoutes implements ApiModule {
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "If-None-Match on upload supports only '*' (create-only)");
         }
-        Optional<String> ifMatch = Optional.ofNullable(ctx.header("If-Match")).map(String::trim).filter(v -> !v.isEmpty());
+        Optional<EntityTags> ifMatch = entityTags(ctx, "If-Match");
         if (ifMatch.isPresent() && ifNoneMatch != null) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "use If-Match or If-None-Match, not both");
         }
@@ -90,15 +91,29 @@ final class FilesRoutes implements ApiModule {
         UserId user = caller.userId();
         String path = path(ctx);
         Optional<String> range = range(ctx.header("Range"));
-        Optional<String> ifNoneMatch = Optional.ofNullable(ctx.header("If-None-Match")).filter(v -> !v.isBlank());
-        switch (store.open(user, path, range, ifNoneMatch)) {
+        Optional<EntityTags> ifNoneMatch = entityTags(ctx, "If-None-Match");
+        if (ifNoneMatch.isPresent()) {
+            // Evaluated here, as RFC 9110 says (weak comparison, lists, '*'), not left to the
+            // storage's reading of the header; a HEAD costs no body when the answer is 304.
+            var current = store.head(user, path).orElseThrow(FilesRoutes::notFound);
+            if (ifNoneMatch.get().weakMatch(current.eTag())) {
+                ctx.status(304).header("ETag", current.eTag());
+                return;
+            }
+        }
+        switch (store.open(user, path, range)) {
             case FileStore.Read.Missing m -> throw notFound();
-            case FileStore.Read.NotModified nm -> ctx.status(304).header("ETag", nm.etag());
             case FileStore.Read.RangeNotSatisfiable r -> throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE,
                     "the range is outside the file");
             case FileStore.Read.Found found -> {
                 try (InputStream in = found.body()) {
                     GetObjectResponse meta = found.body().response();
+                    if (ifNoneMatch.isPresent() && ifNoneMatch.get().weakMatch(meta.eTag())) {
+                        // Replaced since the HEAD by a version the client has after all.
+                        found.body().abort();
+                        ctx.status(304).header("ETag", meta.eTag());
+                        return;
+                    }
                     ctx.status(meta.contentRange() != null ? 206 : 200);
                     headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
                     if (meta.contentRange() != null) {
@@ -131,7 +146,13 @@ final class FilesRoutes implements ApiModule {
 
     private void head(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
-        var meta = store.head(user, path(ctx)).orElseThrow(FilesRoutes::notFound);
+        String path = path(ctx);
+        Optional<EntityTags> ifNoneMatch = entityTags(ctx, "If-None-Match");
+        var meta = store.head(user, path).orElseThrow(FilesRoutes::notFound);
+        if (ifNoneMatch.isPresent() && ifNoneMatch.get().weakMatch(meta.eTag())) {
+            ctx.status(304).header("ETag", meta.eTag());
+            return;
+        }
         headers(ctx, meta.contentType(), meta.contentLength(), meta.eTag(), meta.lastModified());
         ctx.status(200);
     }
@@ -171,7 +192,7 @@ final class FilesRoutes implements ApiModule {
         String binding = "files\u0000" + user + "\u0000" + prefix;
         Optional<String> continuation = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty())
                 .map(c -> new String(cursors.open(c, binding).orElseThrow(() -> new CofferException(ErrorCode.VALIDATION_FAILED,
-                        "the cursor is not valid for this listing")), StandardCharsets.UTF_8));
+                        "'cursor' is not valid for this listing: a cursor continues only the listing that returned it")), StandardCharsets.UTF_8));
         FileStore.Listing page = store.list(user, prefix, limit, continuation);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("files", page.files().stream().map(FilesRoutes::describe).toList());
@@ -179,10 +200,16 @@ final class FilesRoutes implements ApiModule {
         ctx.json(body);
     }
 
-    /** {@code POST /api/v1/files/presign} body. */
+    /** {@code POST /api/v1/files/presign} body; {@code size} (bytes) is required for PUT. */
     record PresignRequest(@JsonProperty("path") String path, @JsonProperty("method") String method,
-                          @JsonProperty("expires_in") Long expiresIn, @JsonProperty("content_type") String contentType) {
+                          @JsonProperty("expires_in") Long expiresIn, @JsonProperty("content_type") String contentType,
+                          @JsonProperty("size") Long size) {
     }
+
+    /** S3's largest single PutObject, which is what a presigned PUT is. */
+    static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+    /** What a presigned PUT stores when the client names no type: never rendered as a page. */
+    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
     private void presign(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
@@ -198,11 +225,31 @@ final class FilesRoutes implements ApiModule {
         if (request.expiresIn() != null && request.expiresIn() < 1) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "'expires_in' must be at least 1 second");
         }
-        Optional<String> contentType = Optional.ofNullable(request.contentType()).map(FilesRoutes::validMediaType);
-        if (method.equals("PUT")) {
-            contentType.ifPresent(this::checkAllowed);
+        if (method.equals("GET")) {
+            if (request.size() != null) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'size' is for PUT only");
+            }
+            ctx.json(presigning.presignGet(user, path, Optional.ofNullable(request.expiresIn())));
+            return;
         }
-        ctx.json(presigning.presign(user, path, method, Optional.ofNullable(request.expiresIn()), contentType));
+        // The URL is signed for one type and one length, so S3 refuses any other: the allow-list
+        // and the size limit hold for presigned uploads as for uploads through Coffer.
+        String contentType = Optional.ofNullable(request.contentType()).map(FilesRoutes::validMediaType).orElse(DEFAULT_CONTENT_TYPE);
+        if (request.contentType() == null && !store.config().allows(contentType)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'content_type' is required here (allowed: "
+                    + String.join(", ", store.config().allowedContentTypes()) + ")");
+        }
+        checkAllowed(contentType);
+        if (request.size() == null || request.size() < 0) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'size' (the file's length in bytes) is required for PUT"
+                    + " and must not be negative; the URL only takes a body of exactly that length");
+        }
+        long limit = Math.min(store.config().maxSizeBytes(), MAX_SINGLE_PUT_BYTES);
+        if (request.size() > limit) {
+            throw new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "'size' is over the limit of " + limit + " bytes for a presigned PUT"
+                    + (limit == MAX_SINGLE_PUT_BYTES ? " (S3's largest single PUT; upload larger files through Coffer)" : " (files.max_size_bytes)"));
+        }
+        ctx.json(presigning.presignPut(user, path, Optional.ofNullable(request.expiresIn()), contentType, request.size()));
     }
 
     private static Map<String, Object> describe(StoredFile file) {
@@ -229,8 +276,11 @@ final class FilesRoutes implements ApiModule {
             ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atZone(java.time.ZoneOffset.UTC)));
         }
         ctx.header("Accept-Ranges", "bytes");
-        // Stored files are shown as downloads of their own type, never rendered as pages of this origin.
+        // Stored files are shown as downloads of their own type, never rendered as pages of this
+        // origin: attachment, nosniff (set for every answer), and should a browser render one
+        // anyway, a sandbox with no scripts, no same origin and nothing to load.
         ctx.header("Content-Disposition", "attachment");
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
     }
 
     private static String path(Exchange ctx) {
@@ -263,6 +313,12 @@ final class FilesRoutes implements ApiModule {
         return type.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * One byte range, as the client sent it or, when a number is beyond any file (up to 19
+     * digits pass the pattern, more than a long holds), in the equivalent form every store
+     * parses: an end past the file means "to the end", a suffix longer than it the whole file
+     * (RFC 9110 14.1.2).
+     */
     private static Optional<String> range(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
@@ -271,10 +327,37 @@ final class FilesRoutes implements ApiModule {
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
             throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE, "only one range of the form bytes=START-END is supported");
         }
-        if (!m.group(1).isEmpty() && !m.group(2).isEmpty() && Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
+        Optional<Long> first = m.group(1).isEmpty() ? Optional.empty() : Optional.of(parseOrMax(m.group(1)));
+        Optional<Long> last = m.group(2).isEmpty() ? Optional.empty() : Optional.of(parseOrMax(m.group(2)));
+        if (first.isPresent() && first.get() == Long.MAX_VALUE) {
+            throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE, "the range is outside the file");
+        }
+        if (first.isPresent() && last.isPresent() && first.get() > last.get()) {
             throw new CofferException(ErrorCode.RANGE_NOT_SATISFIABLE, "the range ends before it starts");
         }
+        if (last.isPresent() && last.get() == Long.MAX_VALUE) {
+            return Optional.of("bytes=" + first.orElse(0L) + "-");
+        }
         return Optional.of(header.trim());
+    }
+
+    /** A byte position of up to 19 digits; Long.MAX_VALUE for one beyond any file. */
+    private static long parseOrMax(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** A precondition header's entity tags; absent when not sent, 400 naming it when malformed. */
+    private static Optional<EntityTags> entityTags(Exchange ctx, String header) {
+        String value = ctx.header(header);
+        if (value == null) {
+            return Optional.empty();
+        }
+        return Optional.of(EntityTags.parse(value).orElseThrow(() -> new CofferException(ErrorCode.VALIDATION_FAILED,
+                "'" + header + "' must be * or a list of ETags like \"abc\"")));
     }
 
     private static CofferException notFound() {

@@ -15,7 +15,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * Presigned URLs for one key of the caller's own folder. The expiry is the smallest of what the
  * client asked, {@code files.presign_max_expiry}, and the time left on the credentials that sign
- * it (a URL signed with a session that ends sooner dies then; {@code expires_at} says so).
+ * it (a URL signed with a session that ends sooner dies then; {@code expires_at} says so). A PUT
+ * URL is signed for one {@code Content-Type} and one {@code Content-Length} (SigV4 signed
+ * headers), so S3 refuses a body of another type or length: the caller checked both against the
+ * allow-list and the size limit before asking.
  */
 final class Presigning {
     private final S3Presigner presigner;
@@ -30,11 +33,43 @@ final class Presigning {
         this.clock = clock;
     }
 
-    Map<String, Object> presign(UserId userId, String path, String method, Optional<Long> requestedSeconds,
-                                Optional<String> contentType) {
+    Map<String, Object> presignGet(UserId userId, String path, Optional<Long> requestedSeconds) {
+        String key = store.key(userId, path);
+        Expiry expiry = expiry(requestedSeconds);
+        String url = presigner.presignGetObject(b -> b.signatureDuration(expiry.duration())
+                .getObjectRequest(g -> g.bucket(store.bucket()).key(key))).url().toString();
+        return answer(url, "GET", path, expiry, new LinkedHashMap<>());
+    }
+
+    /** A PUT URL for a body of exactly {@code size} bytes of {@code contentType}. */
+    Map<String, Object> presignPut(UserId userId, String path, Optional<Long> requestedSeconds, String contentType, long size) {
+        String key = store.key(userId, path);
+        Expiry expiry = expiry(requestedSeconds);
         FilesConfig config = store.config();
+        boolean kms = config.sse() == FilesConfig.Sse.KMS;
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Content-Type", contentType);
+        headers.put("Content-Length", Long.toString(size));
+        if (store.encrypts()) {
+            headers.put("x-amz-server-side-encryption", kms ? "aws:kms" : "AES256");
+            config.kmsKeyId().filter(k -> kms).ifPresent(k -> headers.put("x-amz-server-side-encryption-aws-kms-key-id", k));
+        }
+        String url = presigner.presignPutObject(b -> b.signatureDuration(expiry.duration()).putObjectRequest(p -> {
+            p.bucket(store.bucket()).key(key).contentType(contentType).contentLength(size);
+            if (store.encrypts()) {
+                p.serverSideEncryption(kms ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+                config.kmsKeyId().filter(k -> kms).ifPresent(p::ssekmsKeyId);
+            }
+        })).url().toString();
+        return answer(url, "PUT", path, expiry, headers);
+    }
+
+    private record Expiry(Instant now, Duration duration, boolean limitedByCredentials) {
+    }
+
+    private Expiry expiry(Optional<Long> requestedSeconds) {
         Instant now = clock.instant();
-        Duration expiry = config.presignMaxExpiry();
+        Duration expiry = store.config().presignMaxExpiry();
         if (requestedSeconds.isPresent() && Duration.ofSeconds(requestedSeconds.get()).compareTo(expiry) < 0) {
             expiry = Duration.ofSeconds(requestedSeconds.get());
         }
@@ -48,37 +83,17 @@ final class Presigning {
             throw new dev.coffer.error.CofferException(dev.coffer.error.ErrorCode.EXPIRED_CREDENTIALS,
                     "the credentials that would sign the URL have expired", "renew the AWS credentials");
         }
-        Duration signatureDuration = expiry;
-        String key = store.key(userId, path);
-        var headers = new LinkedHashMap<String, String>();
-        String url;
-        if (method.equals("GET")) {
-            url = presigner.presignGetObject(b -> b.signatureDuration(signatureDuration)
-                    .getObjectRequest(g -> g.bucket(store.bucket()).key(key))).url().toString();
-        } else {
-            contentType.ifPresent(t -> headers.put("Content-Type", t));
-            if (store.encrypts()) {
-                boolean kms = config.sse() == FilesConfig.Sse.KMS;
-                headers.put("x-amz-server-side-encryption", kms ? "aws:kms" : "AES256");
-                config.kmsKeyId().filter(k -> kms).ifPresent(k -> headers.put("x-amz-server-side-encryption-aws-kms-key-id", k));
-            }
-            url = presigner.presignPutObject(b -> b.signatureDuration(signatureDuration).putObjectRequest(p -> {
-                p.bucket(store.bucket()).key(key);
-                contentType.ifPresent(p::contentType);
-                if (store.encrypts()) {
-                    boolean kms = config.sse() == FilesConfig.Sse.KMS;
-                    p.serverSideEncryption(kms ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
-                    config.kmsKeyId().filter(k -> kms).ifPresent(p::ssekmsKeyId);
-                }
-            })).url().toString();
-        }
+        return new Expiry(now, expiry, limitedByCredentials);
+    }
+
+    private static Map<String, Object> answer(String url, String method, String path, Expiry expiry, Map<String, String> headers) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url);
         body.put("method", method);
         body.put("path", path);
-        body.put("expires_at", now.plus(expiry).toString());
-        body.put("expires_in", expiry.toSeconds());
-        body.put("limited_by_credentials", limitedByCredentials);
+        body.put("expires_at", expiry.now().plus(expiry.duration()).toString());
+        body.put("expires_in", expiry.duration().toSeconds());
+        body.put("limited_by_credentials", expiry.limitedByCredentials());
         body.put("headers", headers);
         return body;
     }

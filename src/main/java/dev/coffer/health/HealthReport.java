@@ -13,7 +13,8 @@ public record HealthReport(
         CredentialsHealth credentials,
         DependencyHealth dynamodb,
         DependencyHealth s3,
-        EnvironmentFacts environment) {
+        EnvironmentFacts environment,
+        AuthHealth auth) {
 
     public enum Status {
         @JsonProperty("healthy") HEALTHY,
@@ -35,6 +36,26 @@ public record HealthReport(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DependencyHealth(Connection status, Map<String, Object> details, String error, String fix) {
+    }
+
+    /** The identity providers Coffer depends on besides its own accounts. */
+    public record AuthHealth(OidcHealth oidc) {
+        public static final AuthHealth NOT_CONFIGURED = new AuthHealth(new OidcHealth(Connection.NOT_CONFIGURED,
+                null, null, null, null, null, null));
+    }
+
+    /**
+     * The external OIDC issuer: {@code connected} while its keys are cached and the last JWKS fetch
+     * worked, {@code connection_failed} when the last fetch failed or no key is usable.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OidcHealth(Connection status, String issuer, String audience, String jwks_uri, Integer keys_cached,
+                             Long keys_age_seconds, LastFetch last_fetch) {
+    }
+
+    /** The last JWKS fetch: when (ISO-8601), whether it worked, and why not. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LastFetch(String at, boolean ok, String error) {
     }
 
     public record EnvironmentFacts(boolean has_aws_access_key, boolean has_aws_secret_key, boolean has_aws_session_token) {

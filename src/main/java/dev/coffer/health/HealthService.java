@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Checks every dependency for real (one cheap call each) and caches the report for
+ * Checks every dependency for real (one cheap call each; the external OIDC issuer's keys are
+ * fetched again by the {@code auth} supplier only when stale or failing) and caches the report for
  * {@code cacheTtl}, so load on /health cannot hammer AWS. Thread-safe: concurrent callers with a
  * stale cache wait for one computation.
  */
@@ -34,17 +36,26 @@ public final class HealthService {
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final Supplier<CredentialsHealth> credentials;
+    private final Supplier<HealthReport.AuthHealth> auth;
+    private final Optional<PeriodicChecks> periodic;
     private final Clock clock;
     private final Duration cacheTtl;
     private HealthReport cached;
     private Instant cachedAt = Instant.MIN;
 
+    /**
+     * @param periodic the region and permission checks run every few minutes (against AWS; none on
+     *     the embedded default, whose servers check no permissions and have one region)
+     */
     public HealthService(Targets targets, DynamoDbClient dynamoDb, S3Client s3,
-                         Supplier<CredentialsHealth> credentials, Clock clock, Duration cacheTtl) {
+                         Supplier<CredentialsHealth> credentials, Supplier<HealthReport.AuthHealth> auth,
+                         Optional<PeriodicChecks> periodic, Clock clock, Duration cacheTtl) {
         this.targets = targets;
+        this.auth = auth;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.credentials = credentials;
+        this.periodic = periodic;
         this.clock = clock;
         this.cacheTtl = cacheTtl;
     }
@@ -63,15 +74,26 @@ public final class HealthService {
         CredentialsHealth creds = credentials.get();
         DependencyHealth ddb = checkDynamoDb();
         DependencyHealth bucket = checkS3();
+        boolean denied = false;
+        if (periodic.isPresent()) {
+            PeriodicChecks.Result checks = periodic.get().current();
+            bucket = withRegion(bucket, checks);
+            ddb = withDenied(ddb, checks, PeriodicChecks.Dependency.DYNAMODB);
+            bucket = withDenied(bucket, checks, PeriodicChecks.Dependency.S3);
+            denied = !checks.denied().isEmpty();
+        }
+        HealthReport.AuthHealth identity = auth.get();
         HealthReport.Status status = HealthReport.Status.HEALTHY;
-        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed")) {
+        // An issuer whose keys cannot be refreshed fails only its own users' new keys: degraded, not unhealthy.
+        if (creds.status().equals("expiring") || creds.status().equals("refresh_failed") || denied
+                || identity.oidc().status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.DEGRADED;
         }
         if (creds.status().equals("expired") || creds.status().equals("invalid")
                 || ddb.status() == Connection.CONNECTION_FAILED || bucket.status() == Connection.CONNECTION_FAILED) {
             status = HealthReport.Status.UNHEALTHY;
         }
-        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment());
+        return new HealthReport(status, "coffer", targets.version(), creds, ddb, bucket, targets.environment(), identity);
     }
 
     private DependencyHealth checkDynamoDb() {
@@ -117,6 +139,38 @@ public final class HealthService {
             return new DependencyHealth(Connection.CONNECTION_FAILED, details, translated.oneLine(),
                     translated.fix().orElse(null));
         }
+    }
+
+    /** A bucket in another region than configured fails every request: the S3 check fails with the region to set. */
+    private DependencyHealth withRegion(DependencyHealth s3Health, PeriodicChecks.Result checks) {
+        if (checks.bucketRegion().isEmpty()) {
+            return s3Health;
+        }
+        var details = new LinkedHashMap<>(s3Health.details());
+        details.put("bucket_region", checks.bucketRegion().get());
+        if (checks.bucketRegion().get().equals(targets.region()) || s3Health.status() != Connection.CONNECTED) {
+            return new DependencyHealth(s3Health.status(), details, s3Health.error(), s3Health.fix());
+        }
+        CofferException mismatch = AwsErrors.regionMismatch(targets.bucket(), checks.bucketRegion().get(), targets.region());
+        return new DependencyHealth(Connection.CONNECTION_FAILED, details, mismatch.code().code() + ": " + mismatch.detail(),
+                mismatch.fix().orElse(null));
+    }
+
+    /** Denied permissions leave the dependency connected (reads may work) but named, with the statement to add. */
+    private static DependencyHealth withDenied(DependencyHealth health, PeriodicChecks.Result checks,
+                                               PeriodicChecks.Dependency dependency) {
+        var details = new LinkedHashMap<>(health.details());
+        details.put("permissions_checked_at", checks.at().toString());
+        List<PeriodicChecks.Denied> denied = checks.denied().stream().filter(d -> d.dependency() == dependency).toList();
+        if (denied.isEmpty()) {
+            return new DependencyHealth(health.status(), details, health.error(), health.fix());
+        }
+        details.put("denied", denied.stream().map(d -> d.action() + " on " + d.resource()).toList());
+        if (health.error() != null) {
+            return new DependencyHealth(health.status(), details, health.error(), health.fix());
+        }
+        PeriodicChecks.Denied first = denied.getFirst();
+        return new DependencyHealth(health.status(), details, first.error(), first.fix());
     }
 
     private static AwsRequestOverrideConfiguration probe() {

@@ -206,7 +206,14 @@ public final class HttpServer implements AutoCloseable {
             switch (e) {
                 case CofferException coffer -> {
                     if (coffer.code().status() >= 500) {
-                        LOG.warn("request {} failed: {}", exchange.requestId(), coffer.oneLine());
+                        // The client sees the code and request id; the operator needs what the
+                        // backend said too (an AWS error's message and its own request id).
+                        if (coffer.getCause() == null) {
+                            LOG.warn("request {} failed: {}", exchange.requestId(), coffer.oneLine());
+                        } else {
+                            LOG.warn("request {} failed: {}; cause: {}", exchange.requestId(), coffer.oneLine(),
+                                    coffer.getCause().toString());
+                        }
                     }
                     Problems.write(exchange, coffer);
                 }

@@ -2,7 +2,7 @@ package dev.coffer.policy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import dev.coffer.support.Json;
 import java.util.ArrayList;
 import java.util.List;

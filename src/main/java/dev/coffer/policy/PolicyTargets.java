@@ -2,7 +2,7 @@ package dev.coffer.policy;
 
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.FilesConfig;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,8 +1,12 @@
 package dev.coffer.provision;
 
+import dev.coffer.schema.TableSpec;
 import java.util.List;
 
-/** One line of `coffer init`'s plan: what exists, what will be created, what differs and is left alone. */
+/**
+ * One line of the provisioning plan ({@code coffer init} prints it, {@code serve} logs its
+ * changes): what exists, what will be created, what differs and is left alone.
+ */
 public sealed interface PlanStep {
     String describe();
 
@@ -53,10 +57,16 @@ public sealed interface PlanStep {
         }
     }
 
-    record BucketMatches(String bucket) implements PlanStep {
+    /** An existing bucket as configured; {@code unchecked} names settings this identity may not read. */
+    record BucketMatches(String bucket, List<String> unchecked) implements PlanStep {
+        public BucketMatches {
+            unchecked = List.copyOf(unchecked);
+        }
+
         @Override
         public String describe() {
-            return "bucket " + bucket + " exists";
+            return "bucket " + bucket + " exists" + (unchecked.isEmpty() ? ""
+                    : " (not checked, this identity may not read its " + String.join(", ", unchecked) + ")");
         }
     }
 
@@ -71,5 +81,10 @@ public sealed interface PlanStep {
     /** Whether applying this step changes anything. */
     default boolean changes() {
         return this instanceof CreateTable || this instanceof CreateBucket || this instanceof EnableTtl;
+    }
+
+    /** Whether an existing resource differs from the configuration (left unchanged). */
+    default boolean differs() {
+        return this instanceof TableDiffers || this instanceof BucketDiffers;
     }
 }

@@ -1,6 +1,10 @@
 package dev.coffer.provision;
 
+import dev.coffer.schema.TableSpec;
 import dev.coffer.aws.AwsErrors;
+import dev.coffer.backends.Backends;
+import dev.coffer.config.CofferConfig;
+import dev.coffer.config.StorageConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import java.util.ArrayList;
@@ -32,9 +36,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Creates missing tables and buckets, idempotently, and reports existing tables whose shape
- * differs from the declaration (never changing them). Shared by {@code coffer serve} and
- * {@code coffer init}.
+ * The one provisioning path of {@code coffer serve} (at start-up, {@code provision.on_start}) and
+ * {@code coffer init}: {@link #plan} looks at every table and the bucket and changes nothing;
+ * {@link #apply} creates what is missing (tables with keys, indexes, TTL and on-demand billing;
+ * the bucket with encryption, Block Public Access and, with {@code s3.versioning}, versioning) and
+ * enables a declared TTL; an existing resource that differs is reported, never changed
+ * ({@link #requireNoDifferences} turns that into serve's start-up refusal, init into exit 1).
  */
 public final class Provisioner {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
@@ -42,11 +49,23 @@ public final class Provisioner {
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final String region;
+    private final BucketSecurity security;
 
-    public Provisioner(DynamoDbClient dynamoDb, S3Client s3, String region) {
+    /**
+     * @param security how strictly a new bucket is secured, and whether an existing one's settings
+     *     are read (not on the embedded S3Proxy)
+     */
+    public Provisioner(DynamoDbClient dynamoDb, S3Client s3, String region, BucketSecurity security) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.region = region;
+        this.security = security;
+    }
+
+    /** The provisioner of what {@code backends} reach, with the bucket security their configuration calls for. */
+    public static Provisioner of(Backends backends) {
+        CofferConfig config = backends.config();
+        return new Provisioner(backends.dynamoDb(), backends.s3(), config.aws().region(), BucketSecurity.of(config));
     }
 
     /** What happened to one resource. */
@@ -97,23 +116,17 @@ public final class Provisioner {
         }
     }
 
-    /**
-     * What {@code coffer init} would do: looks at every table and the bucket, changes nothing.
-     *
-     * @param inspectBucketSettings the bucket is secured (not the embedded S3Proxy): read encryption and
-     *     Block Public Access of an existing bucket, and plan them for a new one
-     */
-    public List<PlanStep> plan(List<TableSpec> tables, String bucket, String prefix, boolean versioning,
-                               boolean inspectBucketSettings) {
+    /** What provisioning would do for {@code tables} and the bucket of {@code storage}: looks, changes nothing. */
+    public List<PlanStep> plan(List<TableSpec> tables, StorageConfig storage) {
         var steps = new ArrayList<PlanStep>();
         for (TableSpec spec : tables) {
             steps.add(planTable(spec));
         }
-        steps.add(planBucket(bucket, prefix, versioning, inspectBucketSettings));
+        steps.add(planBucket(storage));
         return steps;
     }
 
-    /** What init would do for one table. */
+    /** What provisioning would do for one table. */
     public PlanStep planTable(TableSpec spec) {
         Optional<TableDescription> existing = describe(spec.name());
         if (existing.isEmpty()) {
@@ -131,17 +144,24 @@ public final class Provisioner {
         return new PlanStep.TableMatches(spec.name());
     }
 
-    /** What init would do for the bucket. */
-    public PlanStep planBucket(String bucket, String prefix, boolean versioning, boolean inspectBucketSettings) {
-        if (!bucketExists(bucket, prefix)) {
-            return new PlanStep.CreateBucket(bucket, region, versioning, inspectBucketSettings);
+    /** What provisioning would do for the bucket: create it, or read the settings of the existing one. */
+    public PlanStep planBucket(StorageConfig storage) {
+        String bucket = storage.bucket();
+        boolean secured = security != BucketSecurity.SKIP;
+        if (!bucketExists(bucket, storage.prefix())) {
+            return new PlanStep.CreateBucket(bucket, region, storage.versioning(), secured);
         }
-        List<String> differences = inspectBucketSettings ? bucketDifferences(bucket) : List.of();
-        return differences.isEmpty() ? new PlanStep.BucketMatches(bucket) : new PlanStep.BucketDiffers(bucket, differences);
+        if (!secured) {
+            return new PlanStep.BucketMatches(bucket, List.of());
+        }
+        var differences = new ArrayList<String>();
+        var unchecked = new ArrayList<String>();
+        bucketDifferences(bucket, storage.versioning(), differences, unchecked);
+        return differences.isEmpty() ? new PlanStep.BucketMatches(bucket, unchecked) : new PlanStep.BucketDiffers(bucket, differences);
     }
 
     /** Carries out the changing steps of a plan; the others are left as they are. */
-    public void apply(List<PlanStep> steps, BucketSecurity security, String prefix) {
+    public void apply(List<PlanStep> steps) {
         for (PlanStep step : steps) {
             switch (step) {
                 case PlanStep.CreateTable create -> ensureTable(create.spec());
@@ -153,21 +173,55 @@ public final class Provisioner {
                         throw AwsErrors.translate(e, "UpdateTimeToLive on " + ttl.name());
                     }
                 }
-                case PlanStep.CreateBucket create -> {
-                    ensureBucket(create.bucket(), prefix, security);
-                    if (create.versioning()) {
-                        try {
-                            s3.putBucketVersioning(b -> b.bucket(create.bucket())
-                                    .versioningConfiguration(v -> v.status("Enabled")));
-                        } catch (SdkException e) {
-                            throw AwsErrors.translate(e, "PutBucketVersioning on " + create.bucket());
-                        }
-                    }
-                }
+                case PlanStep.CreateBucket create -> createBucket(create);
                 default -> {
                     // reported only
                 }
             }
+        }
+    }
+
+    /**
+     * Serve's start-up: the same plan init prints, its changes made and logged, then refused when
+     * an existing resource differs (init applies the same plan and exits 1).
+     *
+     * @return the plan carried out
+     */
+    public List<PlanStep> applyOrRefuse(List<TableSpec> tables, StorageConfig storage) {
+        List<PlanStep> plan = plan(tables, storage);
+        for (PlanStep step : plan) {
+            if (step.changes()) {
+                LOG.info("provisioning: {}", step.describe());
+            } else if (!step.differs()) {
+                LOG.debug("provisioning: {}", step.describe());
+            }
+        }
+        apply(plan);
+        requireNoDifferences(plan);
+        return plan;
+    }
+
+    /**
+     * Refuses a plan with differences (serve's start-up check; init exits 1 on the same plan),
+     * naming every difference of every resource.
+     */
+    public static void requireNoDifferences(List<PlanStep> steps) {
+        var lines = new ArrayList<String>();
+        for (PlanStep step : steps) {
+            switch (step) {
+                case PlanStep.TableDiffers t -> lines.add("table " + t.name() + " differs from the configuration: "
+                        + String.join("; ", t.differences()));
+                case PlanStep.BucketDiffers b -> lines.add("bucket " + b.bucket() + " differs from the configuration: "
+                        + String.join("; ", b.differences()));
+                default -> {
+                    // matches or was just created
+                }
+            }
+        }
+        if (!lines.isEmpty()) {
+            throw new CofferException(ErrorCode.CONFLICT, String.join(" | ", lines),
+                    "change the configuration to match, or fix the resource ('coffer init --dry-run' lists the differences; "
+                            + "Coffer never alters existing tables or buckets)");
         }
     }
 
@@ -186,49 +240,65 @@ public final class Provisioner {
         }
     }
 
-    private List<String> bucketDifferences(String bucket) {
-        var differences = new ArrayList<String>();
-        try {
-            s3.getBucketEncryption(b -> b.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404 || "ServerSideEncryptionConfigurationNotFoundError".equals(errorCode(e))) {
-                differences.add("no default encryption");
-            } else if (e.statusCode() != 501) {
-                throw AwsErrors.translate(e, "GetBucketEncryption on " + bucket);
+    /**
+     * Reads the existing bucket's encryption, Block Public Access and (when wanted) versioning.
+     * A setting this identity may not read (the runtime policy grants none of these) is noted as
+     * unchecked, one a compatible server does not implement (501) is skipped.
+     */
+    private void bucketDifferences(String bucket, boolean versioning, List<String> differences, List<String> unchecked) {
+        readSetting(bucket, "encryption", unchecked, () -> {
+            try {
+                s3.getBucketEncryption(b -> b.bucket(bucket));
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404 || "ServerSideEncryptionConfigurationNotFoundError".equals(errorCode(e))) {
+                    differences.add("no default encryption");
+                    return;
+                }
+                throw e;
             }
+        });
+        readSetting(bucket, "Block Public Access", unchecked, () -> {
+            try {
+                var block = s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
+                if (!(Boolean.TRUE.equals(block.blockPublicAcls()) && Boolean.TRUE.equals(block.ignorePublicAcls())
+                        && Boolean.TRUE.equals(block.blockPublicPolicy()) && Boolean.TRUE.equals(block.restrictPublicBuckets()))) {
+                    differences.add("Block Public Access is not fully on");
+                }
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    differences.add("no Block Public Access configuration");
+                    return;
+                }
+                throw e;
+            }
+        });
+        if (versioning) {
+            readSetting(bucket, "versioning", unchecked, () -> {
+                var status = s3.getBucketVersioning(b -> b.bucket(bucket)).statusAsString();
+                if (!"Enabled".equals(status)) {
+                    differences.add("versioning is " + (status == null ? "off" : status.toLowerCase(java.util.Locale.ROOT))
+                            + ", s3.versioning wants it on");
+                }
+            });
         }
+    }
+
+    private static void readSetting(String bucket, String setting, List<String> unchecked, Runnable read) {
         try {
-            var block = s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
-            if (!(Boolean.TRUE.equals(block.blockPublicAcls()) && Boolean.TRUE.equals(block.ignorePublicAcls())
-                    && Boolean.TRUE.equals(block.blockPublicPolicy()) && Boolean.TRUE.equals(block.restrictPublicBuckets()))) {
-                differences.add("Block Public Access is not fully on");
-            }
+            read.run();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                differences.add("no Block Public Access configuration");
+            if (e.statusCode() == 403) {
+                unchecked.add(setting);
             } else if (e.statusCode() != 501) {
-                throw AwsErrors.translate(e, "GetPublicAccessBlock on " + bucket);
+                throw AwsErrors.translate(e, "reading the " + setting + " of bucket " + bucket);
             }
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "reading the " + setting + " of bucket " + bucket);
         }
-        return differences;
     }
 
     private static String errorCode(S3Exception e) {
         return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-    }
-
-    /** Raises a start-up error when any outcome is a mismatch. */
-    public static void requireMatching(List<Outcome> outcomes) {
-        var lines = new ArrayList<String>();
-        for (Outcome o : outcomes) {
-            if (o instanceof Mismatch m) {
-                lines.add(m.resource() + " differs from the configuration: " + String.join("; ", m.differences()));
-            }
-        }
-        if (!lines.isEmpty()) {
-            throw new CofferException(ErrorCode.CONFLICT, String.join(" | ", lines),
-                    "change the configuration to match, or migrate the table (Coffer never alters existing tables)");
-        }
     }
 
     static CreateTableRequest createRequest(TableSpec spec) {
@@ -318,17 +388,13 @@ public final class Provisioner {
     }
 
     /**
-     * Creates the bucket when missing, with default encryption and Block Public Access.
-     *
-     * @param security {@link BucketSecurity#REQUIRED} on AWS; {@link BucketSecurity#BEST_EFFORT}
-     *     against a compatible server named by endpoint (S3Proxy, MinIO may not implement these
-     *     settings: a warning, not a failure); {@link BucketSecurity#SKIP} on the loopback-only
-     *     embedded default
+     * Creates the bucket with default encryption, Block Public Access and (when asked) versioning,
+     * as strictly as {@link #security} says: required on AWS; best effort against a compatible
+     * server named by endpoint (S3Proxy, MinIO may not implement these settings: a warning, not a
+     * failure); skipped on the loopback-only embedded default (versioning is still asked for).
      */
-    public Outcome ensureBucket(String bucket, String prefix, BucketSecurity security) {
-        if (bucketExists(bucket, prefix)) {
-            return new Present("bucket " + bucket);
-        }
+    private void createBucket(PlanStep.CreateBucket create) {
+        String bucket = create.bucket();
         try {
             s3.createBucket(b -> {
                 b.bucket(bucket);
@@ -336,16 +402,20 @@ public final class Provisioner {
                     b.createBucketConfiguration(c -> c.locationConstraint(region));
                 }
             });
+            LOG.info("created S3 bucket {}", bucket);
         } catch (BucketAlreadyOwnedByYouException e) {
-            return new Present("bucket " + bucket);
+            // Another instance created it between our look and this call: its settings are its creator's.
+            return;
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "CreateBucket " + bucket);
         }
         if (security != BucketSecurity.SKIP) {
-            applyBucketSettings(bucket, security);
+            applyBucketSettings(bucket);
         }
-        LOG.info("created S3 bucket {}", bucket);
-        return new Created("bucket " + bucket);
+        if (create.versioning()) {
+            bestEffort(bucket, "versioning", () -> s3.putBucketVersioning(b -> b.bucket(bucket)
+                    .versioningConfiguration(v -> v.status("Enabled"))));
+        }
     }
 
     /**
@@ -368,26 +438,41 @@ public final class Provisioner {
         }
     }
 
-    /** How hard to insist on encryption and Block Public Access for a new bucket. */
+    /** How hard to insist on encryption and Block Public Access for a new bucket, and whether to read an existing one's. */
     public enum BucketSecurity {
-        REQUIRED, BEST_EFFORT, SKIP
+        REQUIRED, BEST_EFFORT, SKIP;
+
+        /** {@link #SKIP} on the embedded default, {@link #BEST_EFFORT} against a custom S3 endpoint, else {@link #REQUIRED}. */
+        public static BucketSecurity of(CofferConfig config) {
+            if (config.local()) {
+                return SKIP;
+            }
+            return config.aws().s3Endpoint().isPresent() ? BEST_EFFORT : REQUIRED;
+        }
     }
 
-    private void applyBucketSettings(String bucket, BucketSecurity security) {
-        try {
+    private void applyBucketSettings(String bucket) {
+        bestEffort(bucket, "encryption or public-access-block", () -> {
             s3.putPublicAccessBlock(b -> b.bucket(bucket).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
             s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c
                     .rules(r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+        });
+    }
+
+    /** Runs a bucket setting call; a compatible server that does not implement it (501) gets a warning unless AWS is required. */
+    private void bestEffort(String bucket, String setting, Runnable call) {
+        try {
+            call.run();
         } catch (S3Exception e) {
-            if (security == BucketSecurity.BEST_EFFORT && e.statusCode() == 501) {
-                LOG.warn("bucket {}: this S3-compatible server does not implement encryption or public-access-block "
-                        + "settings; objects are stored as that server stores them", bucket);
+            if (security != BucketSecurity.REQUIRED && e.statusCode() == 501) {
+                LOG.warn("bucket {}: this S3-compatible server does not implement {} settings; objects are stored as that "
+                        + "server stores them", bucket, setting);
                 return;
             }
-            throw AwsErrors.translate(e, "securing bucket " + bucket);
+            throw AwsErrors.translate(e, "setting " + setting + " on bucket " + bucket);
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, "securing bucket " + bucket);
+            throw AwsErrors.translate(e, "setting " + setting + " on bucket " + bucket);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.coffer.records;
 
 import dev.coffer.config.CollectionConfig;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.util.List;
 import java.util.Optional;
 

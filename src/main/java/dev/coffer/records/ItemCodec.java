@@ -17,13 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * JSON values to DynamoDB attribute values and back, exactly: objects as maps, arrays as lists,
  * numbers as DynamoDB numbers (exact up to DynamoDB's 38 significant digits; beyond that the
- * value is refused rather than rounded), strings, booleans and null. Also computes an item's
- * size by DynamoDB's own rules, so the 400 KB limit is enforced before calling AWS.
+ * value is refused rather than rounded), strings, booleans and null. Converting checks every
+ * name, string, number and level of nesting against {@link DynamoDbLimits}, naming the path of a
+ * value that breaks one. Also computes an item's size by DynamoDB's own rules, so the 400 KB
+ * limit is enforced before calling AWS.
  */
 final class ItemCodec {
-    /** DynamoDB's item size limit. */
-    static final int MAX_ITEM_BYTES = 400 * 1024;
-    private static final int MAX_DIGITS = 38;
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private ItemCodec() {
@@ -31,51 +30,35 @@ final class ItemCodec {
 
     static Map<String, AttributeValue> toItem(ObjectNode object) {
         var item = new LinkedHashMap<String, AttributeValue>();
-        object.fields().forEachRemaining(e -> item.put(name(e.getKey(), e.getKey()), toValue(e.getValue(), e.getKey())));
+        object.fields().forEachRemaining(e -> item.put(DynamoDbLimits.name(e.getKey(), e.getKey()),
+                toValue(e.getValue(), e.getKey(), 2)));
         return item;
     }
 
-    static AttributeValue toValue(JsonNode node, String path) {
+    /** {@code level} is the nesting level of a map or list here; the item is level 1. */
+    private static AttributeValue toValue(JsonNode node, String path, int level) {
         return switch (node.getNodeType()) {
             case OBJECT -> {
+                DynamoDbLimits.level(level, path);
                 var map = new LinkedHashMap<String, AttributeValue>();
-                node.fields().forEachRemaining(e -> map.put(name(e.getKey(), path + "." + e.getKey()),
-                        toValue(e.getValue(), path + "." + e.getKey())));
+                node.fields().forEachRemaining(e -> map.put(DynamoDbLimits.name(e.getKey(), path + "." + e.getKey()),
+                        toValue(e.getValue(), path + "." + e.getKey(), level + 1)));
                 yield AttributeValue.fromM(map);
             }
             case ARRAY -> {
+                DynamoDbLimits.level(level, path);
                 var list = new ArrayList<AttributeValue>(node.size());
                 for (int i = 0; i < node.size(); i++) {
-                    list.add(toValue(node.get(i), path + "[" + i + "]"));
+                    list.add(toValue(node.get(i), path + "[" + i + "]", level + 1));
                 }
                 yield AttributeValue.fromL(list);
             }
-            case NUMBER -> AttributeValue.fromN(number(node.decimalValue(), path));
-            case STRING -> AttributeValue.fromS(node.textValue());
+            case NUMBER -> AttributeValue.fromN(DynamoDbLimits.number(node.decimalValue(), path));
+            case STRING -> AttributeValue.fromS(DynamoDbLimits.string(node.textValue(), path));
             case BOOLEAN -> AttributeValue.fromBool(node.booleanValue());
             case NULL -> AttributeValue.fromNul(true);
             default -> throw new CofferException(ErrorCode.VALIDATION_FAILED, "unsupported value at '" + path + "'");
         };
-    }
-
-    private static String name(String name, String path) {
-        if (name.isEmpty()) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "empty attribute name at '" + path + "'");
-        }
-        return name;
-    }
-
-    private static String number(BigDecimal value, String path) {
-        BigDecimal stripped = value.stripTrailingZeros();
-        if (stripped.precision() > MAX_DIGITS) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "number at '" + path
-                    + "' has more than 38 significant digits, more than DynamoDB stores exactly; send it as a string");
-        }
-        int exponent = stripped.precision() - stripped.scale() - 1;
-        if (stripped.signum() != 0 && (exponent > 125 || exponent < -130)) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "number at '" + path + "' is outside DynamoDB's range 1E-130..1E+125");
-        }
-        return stripped.signum() == 0 ? "0" : stripped.toPlainString();
     }
 
     static ObjectNode toJson(Map<String, AttributeValue> item) {

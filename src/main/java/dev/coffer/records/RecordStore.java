@@ -43,6 +43,14 @@ final class RecordStore implements UserDataOwner {
     private final Cursors cursors;
     private final Clock clock;
     private final UlidFactory ids;
+    /**
+     * Read-modify-writes of one item in this instance take turns (in arrival order), so 32 racing
+     * PUTs are 32 writes rather than hundreds of conditional writes that lose to each other and
+     * run out of attempts. Only an economy: across instances the conditional write still decides.
+     */
+    private final java.util.concurrent.locks.ReentrantLock[] itemLocks = java.util.stream.IntStream.range(0, 256)
+            .mapToObj(i -> new java.util.concurrent.locks.ReentrantLock(true))
+            .toArray(java.util.concurrent.locks.ReentrantLock[]::new);
 
     RecordStore(DynamoDbClient dynamoDb, Map<String, Collection> collections, Cursors cursors, Clock clock) {
         this.dynamoDb = dynamoDb;
@@ -67,7 +75,7 @@ final class RecordStore implements UserDataOwner {
         item.put(UPDATED, now);
         item.put(VERSION, 1L);
         item.put(Collection.USER_ID, userId.value());
-        Map<String, AttributeValue> attributes = checkedItem(item);
+        Map<String, AttributeValue> attributes = checkedItem(c, item);
         try {
             dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", Collection.USER_ID))
@@ -104,12 +112,19 @@ final class RecordStore implements UserDataOwner {
     }
 
     /** Replaces the item's client attributes, keeping created_at; {@code ifMatch} pins the version. */
-    WriteOutcome replace(UserId userId, Collection c, String id, ObjectNode body, Optional<Long> ifMatch) {
+    WriteOutcome replace(UserId userId, Collection c, String id, ObjectNode body, IfMatch ifMatch) {
+        // Checked before the first read, so a body DynamoDB would refuse costs no call at all.
+        DynamoDbLimits.checkItem(c, ItemCodec.toItem(body));
         return update(userId, c, id, ifMatch, current -> body);
     }
 
     /** Applies an RFC 7396 merge patch to the item's client attributes. */
-    WriteOutcome patch(UserId userId, Collection c, String id, ObjectNode patch, Optional<Long> ifMatch) {
+    WriteOutcome patch(UserId userId, Collection c, String id, ObjectNode patch, IfMatch ifMatch) {
+        // What the patch sets (its top-level nulls remove attributes) must be storable; the merged
+        // item is checked again before it is written.
+        ObjectNode sets = patch.deepCopy();
+        ItemCodec.keys(patch).stream().filter(name -> patch.get(name).isNull()).forEach(sets::remove);
+        DynamoDbLimits.checkItem(c, ItemCodec.toItem(sets));
         return update(userId, c, id, ifMatch, current -> {
             ObjectNode client = current.deepCopy();
             RecordsRoutes.SERVER_SET.forEach(client::remove);
@@ -119,25 +134,37 @@ final class RecordStore implements UserDataOwner {
         });
     }
 
-    private WriteOutcome update(UserId userId, Collection c, String id, Optional<Long> ifMatch,
+    private WriteOutcome update(UserId userId, Collection c, String id, IfMatch ifMatch,
                                 java.util.function.UnaryOperator<ObjectNode> change) {
+        var lock = itemLocks[Math.floorMod(java.util.Objects.hash(c.table(), userId, id), itemLocks.length)];
+        lock.lock();
+        try {
+            return updateLocked(userId, c, id, ifMatch, change);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WriteOutcome updateLocked(UserId userId, Collection c, String id, IfMatch ifMatch,
+                                      java.util.function.UnaryOperator<ObjectNode> change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<ObjectNode> current = get(userId, c, id);
             if (current.isEmpty()) {
                 return new WriteOutcome.Missing();
             }
             long version = current.get().path(VERSION).asLong();
-            if (ifMatch.isPresent() && ifMatch.get() != version) {
+            if (!ifMatch.allows(version)) {
                 return new WriteOutcome.Conflict(version);
             }
-            ObjectNode item = change.apply(current.get());
-            RecordsRoutes.rejectServerAttributes(item, c, Optional.of(id));
+            // A copy: the server-set attributes below must not land in what the change returned
+            // (a replace returns the client's body itself, which the next attempt uses again).
+            ObjectNode item = change.apply(current.get()).deepCopy();
             item.put(c.sortKey(), id);
             item.put(CREATED, current.get().path(CREATED).asText());
             item.put(UPDATED, now());
             item.put(VERSION, version + 1);
             item.put(Collection.USER_ID, userId.value());
-            Map<String, AttributeValue> attributes = checkedItem(item);
+            Map<String, AttributeValue> attributes = checkedItem(c, item);
             try {
                 dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("#v = :v")
                         .expressionAttributeNames(Map.of("#v", VERSION))
@@ -148,7 +175,7 @@ final class RecordStore implements UserDataOwner {
                 if (landedEarlier(e, attributes)) {
                     return new WriteOutcome.Written(item);
                 }
-                if (ifMatch.isPresent()) {
+                if (ifMatch.pinsVersion()) {
                     return new WriteOutcome.Conflict(version + 1);
                 }
                 // Changed under us and the client did not pin a version: apply the change to the new
@@ -170,36 +197,53 @@ final class RecordStore implements UserDataOwner {
         }
     }
 
-    WriteOutcome delete(UserId userId, Collection c, String id, Optional<Long> ifMatch) {
+    WriteOutcome delete(UserId userId, Collection c, String id, IfMatch ifMatch) {
+        Map<String, AttributeValue> key = key(userId, c, id);
         var names = new HashMap<String, String>();
         names.put("#pk", Collection.USER_ID);
         var values = new HashMap<String, AttributeValue>();
         String condition = "attribute_exists(#pk)";
-        if (ifMatch.isPresent()) {
-            condition += " AND #v = :v";
+        if (ifMatch instanceof IfMatch.Versions pinned) {
+            if (pinned.versions().isEmpty()) {
+                // Nothing the client named can match: no write, only the answer (412, or 404).
+                return currentState(userId, c, id);
+            }
+            var operands = new ArrayList<String>();
+            for (long version : pinned.versions()) {
+                operands.add(":v" + operands.size());
+                values.put(operands.getLast(), AttributeValue.fromN(Long.toString(version)));
+            }
+            condition += " AND #v IN (" + String.join(", ", operands) + ")";
             names.put("#v", VERSION);
-            values.put(":v", AttributeValue.fromN(Long.toString(ifMatch.get())));
         }
         String finalCondition = condition;
         try {
             dynamoDb.deleteItem(b -> {
-                b.tableName(c.table()).key(key(userId, c, id)).conditionExpression(finalCondition).expressionAttributeNames(names);
+                b.tableName(c.table()).key(key).conditionExpression(finalCondition).expressionAttributeNames(names);
                 if (!values.isEmpty()) {
                     b.expressionAttributeValues(values);
                 }
             });
             return new WriteOutcome.Written(null);
         } catch (ConditionalCheckFailedException e) {
-            return get(userId, c, id).<WriteOutcome>map(existing -> new WriteOutcome.Conflict(existing.path(VERSION).asLong()))
-                    .orElseGet(WriteOutcome.Missing::new);
+            return currentState(userId, c, id);
         } catch (SdkException e) {
             throw translate(e, "DeleteItem", c);
         }
     }
 
-    /** One page of the caller's items; the cursor continues exactly where this page ended. */
+    /** Why a conditional write did not happen: the item is at another version, or missing. */
+    private WriteOutcome currentState(UserId userId, Collection c, String id) {
+        return get(userId, c, id).<WriteOutcome>map(existing -> new WriteOutcome.Conflict(existing.path(VERSION).asLong()))
+                .orElseGet(WriteOutcome.Missing::new);
+    }
+
+    /**
+     * One page of the caller's items; the cursor continues exactly where this page ended, and
+     * only for the same query. Every value the query compares keys with is checked against
+     * DynamoDB's key limits before the call.
+     */
     Page query(UserId userId, Collection c, QuerySpec spec) {
-        String indexName = spec.index().orElse("");
         Optional<dev.coffer.config.CollectionConfig.IndexConfig> index = spec.index().flatMap(c::index);
         String keyAttribute = index.map(dev.coffer.config.CollectionConfig.IndexConfig::key).orElse(c.sortKey());
         boolean numeric = index.map(dev.coffer.config.CollectionConfig.IndexConfig::numeric).orElse(false);
@@ -213,25 +257,30 @@ final class RecordStore implements UserDataOwner {
         }
         spec.eq().ifPresent(v -> {
             condition.append(" AND #k = :eq");
-            values.put(":eq", typed(v, numeric, "eq"));
+            values.put(":eq", DynamoDbLimits.keyValue(v, numeric, "eq"));
         });
         spec.prefix().ifPresent(v -> {
             condition.append(" AND begins_with(#k, :prefix)");
-            values.put(":prefix", AttributeValue.fromS(v));
+            values.put(":prefix", AttributeValue.fromS(DynamoDbLimits.sortKey(v, "prefix")));
         });
         if (spec.from().isPresent() && spec.to().isPresent()) {
+            AttributeValue from = DynamoDbLimits.keyValue(spec.from().get(), numeric, "from");
+            AttributeValue to = DynamoDbLimits.keyValue(spec.to().get(), numeric, "to");
+            // DynamoDB refuses BETWEEN with its bounds reversed; compared in DynamoDB's own order.
+            int order = numeric ? new java.math.BigDecimal(from.n()).compareTo(new java.math.BigDecimal(to.n()))
+                    : DynamoDbLimits.compareStrings(from.s(), to.s());
+            if (order > 0) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'from' must not be after 'to'");
+            }
             condition.append(" AND #k BETWEEN :from AND :to");
-            values.put(":from", typed(spec.from().get(), numeric, "from"));
-            values.put(":to", typed(spec.to().get(), numeric, "to"));
+            values.put(":from", from);
+            values.put(":to", to);
         } else if (spec.from().isPresent()) {
             condition.append(" AND #k >= :from");
-            values.put(":from", typed(spec.from().get(), numeric, "from"));
+            values.put(":from", DynamoDbLimits.keyValue(spec.from().get(), numeric, "from"));
         } else if (spec.to().isPresent()) {
             condition.append(" AND #k <= :to");
-            values.put(":to", typed(spec.to().get(), numeric, "to"));
-        }
-        if (spec.from().isPresent() && spec.to().isPresent() && compare(spec.from().get(), spec.to().get(), numeric) > 0) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'from' must not be after 'to'");
+            values.put(":to", DynamoDbLimits.keyValue(spec.to().get(), numeric, "to"));
         }
         var request = QueryRequest.builder().tableName(c.table()).keyConditionExpression(condition.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values)
@@ -240,7 +289,7 @@ final class RecordStore implements UserDataOwner {
         if (index.isEmpty()) {
             request.consistentRead(true);
         }
-        spec.cursor().ifPresent(cursor -> request.exclusiveStartKey(cursors.decode(cursor, userId.value(), c.name(), indexName)));
+        spec.cursor().ifPresent(cursor -> request.exclusiveStartKey(cursors.decode(cursor, userId.value(), c, spec)));
         QueryResponse response;
         try {
             response = dynamoDb.query(request.build());
@@ -249,7 +298,7 @@ final class RecordStore implements UserDataOwner {
         }
         List<ObjectNode> items = response.items().stream().map(ItemCodec::toJson).toList();
         Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? Optional.of(cursors.encode(userId.value(), c.name(), indexName, response.lastEvaluatedKey())) : Optional.empty();
+                ? Optional.of(cursors.encode(userId.value(), c, spec, response.lastEvaluatedKey())) : Optional.empty();
         return new Page(items, next);
     }
 
@@ -307,33 +356,16 @@ final class RecordStore implements UserDataOwner {
         }
     }
 
-    private Map<String, AttributeValue> checkedItem(ObjectNode item) {
+    /** The item as DynamoDB attribute values, within every limit DynamoDB enforces ({@link DynamoDbLimits}). */
+    private static Map<String, AttributeValue> checkedItem(Collection c, ObjectNode item) {
         Map<String, AttributeValue> attributes = ItemCodec.toItem(item);
-        int size = ItemCodec.size(attributes);
-        if (size > ItemCodec.MAX_ITEM_BYTES) {
-            throw new CofferException(ErrorCode.PAYLOAD_TOO_LARGE, "the item is " + size
-                    + " bytes as DynamoDB counts them; the limit is 409600 (store large data as a file)");
-        }
+        DynamoDbLimits.checkItem(c, attributes);
         return attributes;
     }
 
     private static Map<String, AttributeValue> key(UserId userId, Collection c, String id) {
-        return Map.of(Collection.USER_ID, AttributeValue.fromS(userId.value()), c.sortKey(), AttributeValue.fromS(id));
-    }
-
-    private static AttributeValue typed(String value, boolean numeric, String parameter) {
-        if (!numeric) {
-            return AttributeValue.fromS(value);
-        }
-        try {
-            return AttributeValue.fromN(new java.math.BigDecimal(value).toPlainString());
-        } catch (NumberFormatException e) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + parameter + "' must be a number for this index");
-        }
-    }
-
-    private static int compare(String a, String b, boolean numeric) {
-        return numeric ? new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) : a.compareTo(b);
+        return Map.of(Collection.USER_ID, AttributeValue.fromS(userId.value()),
+                c.sortKey(), AttributeValue.fromS(DynamoDbLimits.sortKey(id, c.sortKey())));
     }
 
     private String now() {

@@ -4,7 +4,7 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import dev.coffer.support.Secret;
 import java.time.Clock;
 import java.util.LinkedHashMap;

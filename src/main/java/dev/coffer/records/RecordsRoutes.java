@@ -11,23 +11,28 @@ import dev.coffer.identity.Caller;
 import dev.coffer.identity.UserId;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.http.Routes;
+import dev.coffer.support.EntityTags;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/collections/{c}/items[/{id}]}: parse, authenticate, call {@link RecordStore},
- * render. Every failure is decided here before DynamoDB is called: unknown collection (404), bad
- * index or query (400), non-object or oversized body (400/413), server-set attributes (400).
+ * render. Every failure of the request itself is decided before DynamoDB is called: unknown
+ * collection (404), bad index or query (400), non-object or oversized body (400/413), server-set
+ * attributes (400) here; values DynamoDB would refuse by {@link DynamoDbLimits} in the store.
+ * Preconditions follow RFC 9110: {@code If-Match} compares strongly, {@code If-None-Match} weakly,
+ * both take {@code *} and lists.
  */
 final class RecordsRoutes implements ApiModule {
     /** Attributes the server sets; a body may not carry them. */
     static final Set<String> SERVER_SET = Set.of(Collection.USER_ID, "created_at", "updated_at", "version");
-    private static final Pattern ETAG = Pattern.compile("^(?:W/)?\"?(\\d{1,18})\"?$");
-    private static final int MAX_ID_LENGTH = 1024;
+    /** An item's ETag is its version: canonical decimal digits. */
+    private static final Pattern VERSION_TAG = Pattern.compile("0|[1-9][0-9]{0,17}");
+    /** DynamoDB's bound on the values of an IN condition, which a DELETE with If-Match uses. */
+    private static final int MAX_IF_MATCH_VERSIONS = 100;
     private static final String BASE = "/api/v1/collections/{collection}/items";
 
     private final RecordStore store;
@@ -67,9 +72,10 @@ final class RecordsRoutes implements ApiModule {
     private void read(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
         Collection c = collection(ctx);
+        Optional<EntityTags> ifNoneMatch = entityTags(ctx, "If-None-Match");
         ObjectNode item = store.get(user, c, id(ctx)).orElseThrow(() -> notFound(c));
         String etag = etag(item);
-        if (etag.equals(ctx.header("If-None-Match"))) {
+        if (ifNoneMatch.isPresent() && ifNoneMatch.get().weakMatch(etag)) {
             ctx.status(304).header("ETag", etag);
             return;
         }
@@ -179,8 +185,14 @@ final class RecordsRoutes implements ApiModule {
 
     private static Optional<String> param(Exchange ctx, String name) {
         String value = ctx.queryParam(name);
-        if (value == null || value.isEmpty()) {
+        // An empty cursor is the first page (clients often send cursor= when they have none); any
+        // other empty parameter would silently drop a condition, e.g. eq= listing everything.
+        if (value == null || (value.isEmpty() && name.equals("cursor"))) {
             return Optional.empty();
+        }
+        if (value.isEmpty()) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "query parameter '" + name
+                    + "' is empty; leave it out, or give it a value");
         }
         if (value.length() > 4096 || value.chars().anyMatch(ch -> ch < 0x20)) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "query parameter '" + name + "' is not acceptable");
@@ -194,10 +206,11 @@ final class RecordsRoutes implements ApiModule {
                 "no collection '" + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'"));
     }
 
+    /** The id in the path; its length is DynamoDB's sort key bound, checked by the store ({@link DynamoDbLimits}). */
     private static String id(Exchange ctx) {
         String id = ctx.pathParam("id");
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "the item id must be 1-1024 characters without control characters");
+        if (id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "the item id must not contain control characters");
         }
         return id;
     }
@@ -213,30 +226,22 @@ final class RecordsRoutes implements ApiModule {
         return (ObjectNode) node;
     }
 
-    static void rejectServerAttributes(ObjectNode body, Collection c, Optional<String> pathId) {
+    private static void rejectServerAttributes(ObjectNode body, Collection c, Optional<String> pathId) {
         for (String name : SERVER_SET) {
             if (body.has(name)) {
                 throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is set by the server; leave it out");
             }
         }
+        // Sort key and index keys: their types and sizes are DynamoDB's limits, checked by the
+        // store (DynamoDbLimits) on every write path; what is checked here is Coffer's own rule.
         JsonNode sortKey = body.get(c.sortKey());
         if (sortKey != null) {
-            if (!sortKey.isTextual() || sortKey.asText().isEmpty() || sortKey.asText().length() > MAX_ID_LENGTH
-                    || sortKey.asText().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + c.sortKey() + "' must be a string of 1-1024 characters");
+            if (!sortKey.isTextual() || sortKey.asText().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + c.sortKey()
+                        + "' is the item id and must be a string without control characters");
             }
             if (pathId.isPresent() && !pathId.get().equals(sortKey.asText())) {
                 throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + c.sortKey() + "' in the body differs from the id in the path");
-            }
-        }
-        for (var index : c.config().indexes()) {
-            JsonNode value = body.get(index.key());
-            if (value != null && !value.isNull() && (index.numeric() ? !value.isNumber() : !value.isTextual())) {
-                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + index.key() + "' is the key of index " + index.name()
-                        + " and must be a " + (index.numeric() ? "number" : "string"));
-            }
-            if (value != null && value.isTextual() && value.asText().isEmpty()) {
-                throw new CofferException(ErrorCode.VALIDATION_FAILED, "'" + index.key() + "' is an index key and must not be empty");
             }
         }
         c.config().ttlAttribute().ifPresent(ttl -> {
@@ -247,16 +252,39 @@ final class RecordsRoutes implements ApiModule {
         });
     }
 
-    private static Optional<Long> ifMatch(Exchange ctx) {
-        String header = ctx.header("If-Match");
-        if (header == null) {
+    /**
+     * {@code If-Match}, compared strongly (RFC 9110 13.1.1): a weak tag ({@code W/"3"}) or one that
+     * is no version of ours can never match, so it is left out of the versions a write accepts.
+     */
+    private static IfMatch ifMatch(Exchange ctx) {
+        Optional<EntityTags> tags = entityTags(ctx, "If-Match");
+        if (tags.isEmpty()) {
+            return new IfMatch.None();
+        }
+        if (tags.get().any()) {
+            return new IfMatch.AnyVersion();
+        }
+        var versions = new java.util.HashSet<Long>();
+        for (EntityTags.Tag tag : tags.get().tags()) {
+            if (!tag.weak() && VERSION_TAG.matcher(tag.opaque()).matches()) {
+                versions.add(Long.parseLong(tag.opaque()));
+            }
+        }
+        if (versions.size() > MAX_IF_MATCH_VERSIONS) {
+            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'If-Match' lists more than " + MAX_IF_MATCH_VERSIONS
+                    + " versions");
+        }
+        return new IfMatch.Versions(versions);
+    }
+
+    /** A precondition header's entity tags; absent when not sent, 400 naming it when malformed. */
+    private static Optional<EntityTags> entityTags(Exchange ctx, String header) {
+        String value = ctx.header(header);
+        if (value == null) {
             return Optional.empty();
         }
-        Matcher m = ETAG.matcher(header.trim());
-        if (!m.matches()) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "If-Match must be the item's ETag, e.g. \"3\"");
-        }
-        return Optional.of(Long.parseLong(m.group(1)));
+        return Optional.of(EntityTags.parse(value).orElseThrow(() -> new CofferException(ErrorCode.VALIDATION_FAILED,
+                "'" + header + "' must be * or a list of ETags like \"3\"")));
     }
 
     private static CofferException notFound(Collection c) {

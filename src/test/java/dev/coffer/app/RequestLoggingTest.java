@@ -3,21 +3,21 @@ package dev.coffer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Json;
 import dev.coffer.testing.LogCapture;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RequestLoggingTest {
 
     @Test
-    void textFormat_oneLinePerRequestWithMethodPathStatusMsAndRequestId(LocalStack stack) throws Exception {
+    void textFormat_oneLinePerRequestWithMethodPathStatusMsAndRequestId(EmbeddedServers stack) throws Exception {
         try (LogCapture logs = LogCapture.start(); var coffer = TestCoffer.start(stack, "", Map.of())) {
             coffer.http().request("GET", "/health/live").header("X-Request-Id", "req-text-1").send();
             coffer.http().request("GET", "/missing").header("X-Request-Id", "req-text-2").send();
@@ -28,7 +28,7 @@ class RequestLoggingTest {
     }
 
     @Test
-    void jsonFormat_everyLineIsJsonWithLevelLoggerAndMessage(LocalStack stack) throws Exception {
+    void jsonFormat_everyLineIsJsonWithLevelLoggerAndMessage(EmbeddedServers stack) throws Exception {
         try (LogCapture logs = LogCapture.startJson(); var coffer = TestCoffer.start(stack, "", Map.of())) {
             coffer.http().request("GET", "/health/live").header("X-Request-Id", "req-json-1").send();
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.http.Access;
 import dev.coffer.http.Routes;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * account, and let a valid token through. A route added without declaring its protection cannot
  * compile; one declared open by mistake fails {@link #openRoutes_areExactlyTheDeliberatelyPublicOnes}.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RouteProtectionTest {
     /** The only routes anyone may call without credentials. */
     private static final Set<String> PUBLIC = Set.of("GET /health", "GET /health/live", "GET /health/ready",
@@ -39,7 +39,7 @@ class RouteProtectionTest {
     static int accounts;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"t-routes-" + Long.toHexString(System.nanoTime())
                 + "\"\n", Map.of());
         http = coffer.http();

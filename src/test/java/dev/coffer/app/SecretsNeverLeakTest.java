@@ -2,7 +2,7 @@ package dev.coffer.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.logging.SecretMasker;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.LogCapture;
@@ -26,7 +26,7 @@ class SecretsNeverLeakTest {
     void remoteMode_fakeKeysConfigured_noSecretInLogsHealthOrErrors() throws Exception {
         List<String> responses = new ArrayList<>();
         try (LogCapture logs = LogCapture.start();
-             LocalStack stack = LocalStack.inMemory(KEY_ID, SECRET).start("in memory, secrets test")) {
+             EmbeddedServers stack = EmbeddedServers.inMemory(KEY_ID, SECRET).start("in memory, secrets test")) {
             Map<String, String> env = Map.of(
                     "AWS_ACCESS_KEY_ID", KEY_ID,
                     "AWS_SECRET_ACCESS_KEY", SECRET,

@@ -30,6 +30,21 @@ class AccessTokensTest {
     }
 
     @Test
+    void verify_clockLeeway_setsHowLongPastExpiryATokenIsAccepted() {
+        MutableClock clock = MutableClock.atNow();
+        var strict = new AccessTokens(KEY, Duration.ofMinutes(15), Duration.ZERO, clock);
+        var lenient = new AccessTokens(KEY, Duration.ofMinutes(15), Duration.ofSeconds(60), clock);
+        String token = strict.issue(new UserId("user-3"));
+        clock.advance(Duration.ofMinutes(15).plusSeconds(45));
+
+        assertThat(strict.verify(token)).isEmpty();
+        assertThat(new AccessTokens(KEY, Duration.ofMinutes(15), clock).verify(token)).isEmpty();
+        assertThat(lenient.verify(token)).contains(new UserId("user-3"));
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(lenient.verify(token)).isEmpty();
+    }
+
+    @Test
     void verify_afterAcceptingAToken_aTamperedCopyIsStillRefused() {
         var tokens = new AccessTokens(KEY, Duration.ofMinutes(15), MutableClock.atNow());
         String token = tokens.issue(new UserId("user-1"));

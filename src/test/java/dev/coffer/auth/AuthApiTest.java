@@ -3,11 +3,11 @@ package dev.coffer.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.MutableClock;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every auth endpoint end to end over HTTP on the embedded default. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class AuthApiTest {
     static final String TOML = "[collections.notes]\ntable = \"t-notes-%s\"\n";
     static TestCoffer coffer;
@@ -27,7 +27,7 @@ class AuthApiTest {
     static MutableClock clock = MutableClock.atNow();
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, TOML.formatted(Long.toHexString(System.nanoTime())), Map.of(), clock);
         http = coffer.http();
     }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coffer.config.CofferConfig;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.support.Secret;
 import dev.coffer.testing.MutableClock;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Unknown email and wrong password cost the same: counted in hash verifications, not timed. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class LoginWorkTest {
 
     /** Real argon2id with the production parameters, counting each verification. */
@@ -46,11 +46,11 @@ class LoginWorkTest {
     }
 
     @Test
-    void unknownEmailAndWrongPassword_oneVerificationEach(LocalStack stack) {
+    void unknownEmailAndWrongPassword_oneVerificationEach(EmbeddedServers stack) {
         CofferConfig config = TestCoffer.config("", Map.of("COFFER_AUTH_ARGON2_MEMORY_KIB", "19456", "COFFER_AUTH_ARGON2_ITERATIONS", "2"));
         try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(() -> AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY)).build()) {
-            var provisioner = new Provisioner(dynamoDb, null, "us-east-1");
+                .credentialsProvider(() -> AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY)).build()) {
+            var provisioner = new Provisioner(dynamoDb, null, "us-east-1", Provisioner.BucketSecurity.SKIP);
             AccountStore.tables(config.storage().usersTable()).forEach(provisioner::ensureTable);
             var hasher = new CountingHasher(new Argon2Hasher(config.auth()));
             var clock = MutableClock.atNow();

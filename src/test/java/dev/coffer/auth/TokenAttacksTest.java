@@ -8,21 +8,17 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.identity.UserId;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.coffer.testing.TestIdentityProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -37,11 +33,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Forged tokens of every kind are refused with 401 and nothing leaks; service keys and an external
  * OIDC issuer (keys and discovery document made by the test, served on loopback) work as designed.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class TokenAttacksTest {
     static final String SECRET = "attack-test-signing-key-0123456789abcdefghij";
     static final String AUDIENCE = "app-client-123";
-    static HttpServer idp;
+    static TestIdentityProvider idp;
     static RSAKey idpKey;
     static String issuer;
     static TestCoffer coffer;
@@ -49,14 +45,10 @@ class TokenAttacksTest {
     static String serviceKey;
 
     @BeforeAll
-    static void start(LocalStack stack) throws Exception {
-        idpKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
-        idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/pool";
-        idp.createContext("/pool/.well-known/openid-configuration", ex -> respond(ex,
-                "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks.json\"}"));
-        idp.createContext("/pool/jwks.json", ex -> respond(ex, new JWKSet(idpKey.toPublicJWK()).toString()));
-        idp.start();
+    static void start(EmbeddedServers stack) throws Exception {
+        idp = TestIdentityProvider.start();
+        idpKey = idp.signingKey();
+        issuer = idp.issuer();
         String[] key = ServiceKeys.generate();
         serviceKey = key[0];
         coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"t-notes-" + Long.toHexString(System.nanoTime()) + "\"\n",
@@ -65,18 +57,10 @@ class TokenAttacksTest {
         http = coffer.http();
     }
 
-    static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws java.io.IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
     @AfterAll
     static void stop() throws Exception {
         coffer.close();
-        idp.stop(0);
+        idp.close();
     }
 
     static JWTClaimsSet.Builder claims(String iss, String aud, Instant exp) {
@@ -159,7 +143,7 @@ class TokenAttacksTest {
 
     @Test
     void oidcToken_otherKeyWrongAudienceExpired_refused() throws Exception {
-        RSAKey attacker = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        RSAKey attacker = TestIdentityProvider.forgedKey(idpKey.getKeyID());
         assertThat(me(rs256(claims(issuer, AUDIENCE, Instant.now().plusSeconds(300)).build(), attacker))).isEqualTo(401);
         assertThat(me(rs256(claims(issuer, "other-client", Instant.now().plusSeconds(300)).build(), idpKey))).isEqualTo(401);
         assertThat(me(rs256(claims(issuer, AUDIENCE, Instant.now().minusSeconds(300)).build(), idpKey))).isEqualTo(401);

@@ -1,6 +1,6 @@
 package dev.coffer.bench;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +28,7 @@ final class BenchBackends implements AutoCloseable {
     }
 
     static BenchBackends inProcess() throws Exception {
-        LocalStack stack = LocalStack.inMemory().start("bench backends");
+        EmbeddedServers stack = EmbeddedServers.inMemory().start("bench backends");
         return new BenchBackends(stack.dynamoDb().endpoint(), stack.s3().endpoint(), stack, "in the bench JVM");
     }
 
@@ -76,7 +76,7 @@ final class BenchBackends implements AutoCloseable {
         dev.coffer.support.logging.LogSetup.configure(false, "error");
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.gaul.s3proxy"))
                 .setLevel(ch.qos.logback.classic.Level.OFF);
-        try (LocalStack stack = LocalStack.inMemory().start("bench backends")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench backends")) {
             System.out.println("endpoints " + stack.dynamoDb().endpoint() + " " + stack.s3().endpoint());
             System.out.flush();
             System.in.transferTo(java.io.OutputStream.nullOutputStream());

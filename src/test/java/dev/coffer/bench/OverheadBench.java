@@ -1,6 +1,6 @@
 package dev.coffer.bench;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +47,7 @@ final class OverheadBench {
         var env = TestCoffer.remoteEnv(backends.dynamoDb(), backends.s3());
         env.put("COFFER_AWS_VALIDATE_CREDENTIALS", "false");
         try (var coffer = TestCoffer.startRemote(TestCoffer.config("[collections.bench]\ntable = \"bench-coffer\"\n", env))) {
-            var credentials = AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY);
+            var credentials = AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY);
             // The same HTTP client settings as Coffer's own (no Expect: 100-continue before PUTs),
             // so the direct side is the best the SDK does, not its defaults.
             var http = ApacheHttpClient.builder().maxConnections(256).expectContinueEnabled(false).build();

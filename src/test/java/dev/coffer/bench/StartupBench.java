@@ -1,6 +1,6 @@
 package dev.coffer.bench;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,13 +33,13 @@ final class StartupBench {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path jar = repo.resolve("target/coffer.jar");
         Path aot = repo.resolve("target/coffer.aot");
-        try (LocalStack stack = LocalStack.inMemory().start("bench remote target")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench remote target")) {
             for (int i = 0; i < rounds; i++) {
                 Path data = Files.createTempDirectory("coffer-bench-start");
                 samples.add(once("embedded", java, jar, aot, List.of("--data-dir", data.toString()), Map.of()));
                 samples.add(once("remote", java, jar, aot, List.of(), Map.of(
-                        "AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID,
-                        "AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY,
+                        "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID,
+                        "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY,
                         "AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString(),
                         "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
                         "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmnop",

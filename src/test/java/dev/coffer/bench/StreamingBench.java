@@ -1,6 +1,6 @@
 package dev.coffer.bench;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,9 +30,9 @@ final class StreamingBench {
 
     static List<Result> run(Path repo, long bytes) throws Exception {
         var results = new ArrayList<Result>();
-        try (LocalStack stack = LocalStack.inMemory().start("bench streaming target")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench streaming target")) {
             S3Client sdk = S3Client.builder().endpointOverride(stack.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                    .credentialsProvider(() -> AwsBasicCredentials.create(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY))
+                    .credentialsProvider(() -> AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY))
                     .build();
             sdk.createBucket(b -> b.bucket("bench-direct"));
             long t0 = System.nanoTime();
@@ -50,7 +50,7 @@ final class StreamingBench {
         return results;
     }
 
-    private static Result throughCoffer(Path repo, LocalStack stack, long bytes) throws Exception {
+    private static Result throughCoffer(Path repo, EmbeddedServers stack, long bytes) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -61,7 +61,7 @@ final class StreamingBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("COFFER_"));
         builder.environment().putAll(Map.of(
-                "AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY,
+                "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY,
                 "AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
                 "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmnop", "COFFER_HOST", "127.0.0.1", "S3_BUCKET", "bench-coffer"));
         Process process = builder.start();

@@ -39,6 +39,18 @@ class CliTest {
     }
 
     @Test
+    void serve_clockLeewayOutOfRange_exit2NamingTheKey() throws Exception {
+        Path toml = dir.resolve("coffer.toml");
+        Files.writeString(toml, "[auth]\nclock_leeway = \"10m\"\n");
+
+        CliRun run = run("serve", "--config", toml.toString(), "--env-file", writeEmptyEnv().toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo(
+                "coffer: configuration error: auth.clock_leeway (from coffer.toml): 10m is out of range PT0S..PT5M");
+    }
+
+    @Test
     void serve_missingConfigFile_exit2() {
         CliRun run = run("serve", "--config", dir.resolve("absent.toml").toString());
 

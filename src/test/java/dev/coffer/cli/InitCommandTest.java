@@ -2,7 +2,7 @@ package dev.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,11 +79,11 @@ class InitCommandTest {
     }
 
     private java.util.List<String> tableNames() throws Exception {
-        try (LocalStack stack = LocalStack.onDisk(dir.resolve("data")).start("test");
+        try (EmbeddedServers stack = EmbeddedServers.onDisk(dir.resolve("data")).start("test");
              DynamoDbClient client = DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint())
                      .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                      .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                             LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY))
+                             EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY))
                      .build()) {
             return client.listTables().tableNames();
         }

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
         assertThat(config.storage().usersTable()).isEqualTo("coffer-users");
         assertThat(config.storage().bucket()).isEqualTo("coffer-files");
         assertThat(config.storage().prefix()).isEqualTo("users/");
-        assertThat(config.aws().credentials().mode()).isEqualTo("local");
+        assertThat(config.aws().credentials().mode()).isEqualTo(CredentialsMode.LOCAL);
     }
 
     @Test
@@ -88,7 +88,7 @@ class ConfigLoaderTest {
 
         assertThat(config.mode()).isEqualTo(DeploymentMode.REMOTE);
         assertThat(config.server().host()).isEqualTo("0.0.0.0");
-        assertThat(config.aws().credentials().mode()).isEqualTo("auto");
+        assertThat(config.aws().credentials().mode()).isEqualTo(CredentialsMode.AUTO);
         assertThat(config.aws().dynamodbEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
         assertThat(config.aws().stsEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
     }
@@ -122,6 +122,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_authClockLeeway_default30s_fromTomlOrEnvironment_0sTo5mAndNamedWhenWrong() throws IOException {
+        assertThat(load("", Map.of()).auth().clockLeeway()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("[auth]\nclock_leeway = \"0s\"\n", Map.of()).auth().clockLeeway()).isEqualTo(Duration.ZERO);
+        assertThat(load("", Map.of("COFFER_AUTH_CLOCK_LEEWAY", "5m")).auth().clockLeeway()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> load("", Map.of("COFFER_AUTH_CLOCK_LEEWAY", "301s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("auth.clock_leeway (from environment): 301s is out of range PT0S..PT5M");
+        assertThatThrownBy(() -> load("[auth]\nclock_leeway = \"-5s\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("auth.clock_leeway (from coffer.toml): '-5s' is not a duration like 500ms, 10s, 15m, 1h");
+    }
+
+    @Test
     void load_unknownTomlKey_namesTheKey() {
         assertThatThrownBy(() -> load("[server]\nprot = 8080\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -147,6 +160,30 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("[server]\nport = 70000\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("server.port (from coffer.toml): 70000 is out of range 0..65535");
+    }
+
+    @Test
+    void load_maxFileSizeBeyondTenThousandParts_namesTheKeyAndTheFix() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_FILES_MAX_SIZE_BYTES", "100000000000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("files.max_size_bytes (from environment): 100000000000 bytes need more than S3's 10000 parts of 8388608"
+                        + " bytes (files.part_size_bytes); raise the part size to at least 10000000 or lower the limit");
+    }
+
+    @Test
+    void load_assumeRoleModeWithoutTheRole_refusedNamingTheKeyToSet() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_AWS_CREDENTIALS_MODE", "assume-role", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("aws.credentials.mode (from environment): 'assume-role' needs the role to assume in "
+                        + "aws.credentials.assume_role_arn (COFFER_AWS_CREDENTIALS_ASSUME_ROLE_ARN)");
+    }
+
+    @Test
+    void load_badProbeInterval_namesTheKey() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_HEALTH_PROBE_INTERVAL", "1s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("health.probe_interval (from environment):");
     }
 
     @Test

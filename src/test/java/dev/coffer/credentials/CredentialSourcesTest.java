@@ -3,25 +3,22 @@ package dev.coffer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.CredentialEndpoints;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,35 +48,31 @@ class CredentialSourcesTest {
 
     @Test
     void containerCredentials_fixtureEndpoint_keysAndExpiryPickedUp() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        String expiry = Instant.now().plusSeconds(3600).toString();
-        HttpServer ecs = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ecs.createContext("/v2/credentials/abc", ex -> {
-            calls.incrementAndGet();
-            byte[] body = ("{\"AccessKeyId\":\"ASIACONTAINERKEY0001\",\"SecretAccessKey\":\"containerSecret0123456789abcdefghijklmnop\","
-                    + "\"Token\":\"containerToken\",\"Expiration\":\"" + expiry + "\"}").getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        ecs.start();
-        try {
-            ResolvedCredentials credentials = CredentialsResolver.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                    "http://127.0.0.1:" + ecs.getAddress().getPort() + "/v2/credentials/abc")));
+        Instant expiry = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (var ecs = CredentialEndpoints.container("/v2/credentials/abc", "ASIACONTAINERKEY0001", expiry)) {
+            ResolvedCredentials credentials = TestCredentials.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                    ecs.uri("/v2/credentials/abc").toString())));
 
-            assertThat(credentials.mode()).isEqualTo("role");
+            assertThat(credentials.mode().label()).isEqualTo("role");
             assertThat(credentials.source()).isEqualTo("container");
             assertThat(credentials.maskedAccessKeyId()).isEqualTo("ASIA****0001");
-            assertThat(credentials.expiration()).contains(Instant.parse(expiry));
-            assertThat(calls.get()).isPositive();
-        } finally {
-            ecs.stop(0);
+            assertThat(credentials.expiration()).contains(expiry);
+            assertThat(ecs.credentialRequests()).isPositive();
         }
     }
 
     @Test
+    void containerCredentials_plainHttpToAnotherHost_refusedBeforeAnyRequest() {
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://example.com/v2/credentials/abc"))))
+                .isInstanceOf(CofferException.class)
+                .hasMessage("the container credentials URI http://example.com/v2/credentials/abc is neither HTTPS nor on "
+                        + "loopback or the ECS/EKS credentials address");
+    }
+
+    @Test
     void auto_nothingAvailable_failsListingEverySourceTried() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of())))
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of())))
                 .isInstanceOf(CofferException.class)
                 .hasMessageStartingWith("no AWS credentials found; tried environment keys: AWS_ACCESS_KEY_ID not set; "
                         + "container: AWS_CONTAINER_CREDENTIALS_FULL_URI/_RELATIVE_URI not set; web identity: AWS_WEB_IDENTITY_TOKEN_FILE "
@@ -95,9 +88,9 @@ class CredentialSourcesTest {
         String before = System.getProperty("aws.sharedCredentialsFile");
         System.setProperty("aws.sharedCredentialsFile", file.toString());
         try {
-            assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of())))
+            assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of())))
                     .isInstanceOf(CofferException.class).hasMessageStartingWith("no AWS credentials found");
-            ResolvedCredentials chosen = CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "profile",
+            ResolvedCredentials chosen = TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "profile",
                     "AWS_PROFILE", "default")));
             assertThat(chosen.source()).isEqualTo("profile:default");
             assertThat(chosen.maskedAccessKeyId()).isEqualTo("AKIA****0001");
@@ -112,21 +105,21 @@ class CredentialSourcesTest {
 
     @Test
     void mixedSignals_keysAndProfile_refusedNamingBoth() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_PROFILE", "dev"))))
                 .hasMessage("conflicting credential settings: AWS_ACCESS_KEY_ID (from environment) and AWS_PROFILE=dev are both set; "
                         + "SDKs disagree on which wins");
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x"))))
                 .hasMessageContaining("AWS_ACCESS_KEY_ID (from environment) and platform credentials (AWS_CONTAINER_CREDENTIALS_*)");
     }
 
     @Test
     void staticModeWithSessionToken_refused_sessionModeWithoutToken_refused() {
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "static",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "static",
                 "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token"))))
                 .hasMessage("mode static is for long-lived IAM user keys, but AWS_SESSION_TOKEN is set");
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "session",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("COFFER_AWS_CREDENTIALS_MODE", "session",
                 "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret"))))
                 .hasMessage("mode session needs AWS_SESSION_TOKEN with the temporary keys");
     }
@@ -134,7 +127,7 @@ class CredentialSourcesTest {
     @Test
     void expiredSessionKeys_refusedBeforeAnyAwsCall() {
         String expired = Instant.now().minusSeconds(60).toString();
-        assertThatThrownBy(() -> CredentialsResolver.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE00000001",
+        assertThatThrownBy(() -> TestCredentials.resolve(remote(Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE00000001",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token", "AWS_CREDENTIAL_EXPIRATION", expired))))
                 .isInstanceOf(CofferException.class)
                 .hasMessage("the AWS credentials expired at " + Instant.parse(expired) + " (AWS_CREDENTIAL_EXPIRATION)")
@@ -143,7 +136,7 @@ class CredentialSourcesTest {
 
     @Test
     void s3Proxy_wrongSecretAndUnknownKey_translatedWithFix() throws Exception {
-        try (LocalStack stack = LocalStack.inMemory("AKIAREALKEY000000001", "realSecret0123456789abcdefghijklmnopqrst").start("test")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory("AKIAREALKEY000000001", "realSecret0123456789abcdefghijklmnopqrst").start("test")) {
             CofferException wrongSecret = s3Failure(stack, "AKIAREALKEY000000001", "wrongSecret0123456789abcdefghijklmnopqr");
             CofferException unknownKey = s3Failure(stack, "AKIAUNKNOWN000000001", "realSecret0123456789abcdefghijklmnopqrst");
 
@@ -156,7 +149,7 @@ class CredentialSourcesTest {
         }
     }
 
-    private static CofferException s3Failure(LocalStack stack, String key, String secret) {
+    private static CofferException s3Failure(EmbeddedServers stack, String key, String secret) {
         try (S3Client s3 = S3Client.builder().endpointOverride(stack.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(() -> AwsBasicCredentials.create(key, secret)).build()) {
             s3.listBuckets();
@@ -192,7 +185,7 @@ class CredentialSourcesTest {
 
             assertThat(denied.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
             assertThat(denied.fix()).hasValueSatisfying(f -> assertThat(f).contains("coffer policy"));
-            assertThatThrownBy(() -> IdentityCheck.verify(unknown, CredentialsResolver.resolve(unknown)))
+            assertThatThrownBy(() -> TestCredentials.verify(unknown))
                     .isInstanceOf(CofferException.class)
                     .satisfies(e -> assertThat(((CofferException) e).code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY))
                     .hasMessageContaining("InvalidClientTokenId");

@@ -48,11 +48,11 @@ class CredentialsWithMotoTest {
     @Test
     void staticKeys_identityFromGetCallerIdentity() {
         CofferConfig config = TestCoffer.config("", env("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET));
-        ResolvedCredentials credentials = CredentialsResolver.resolve(config);
+        ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-        IdentityCheck.Identity identity = IdentityCheck.verify(config, credentials);
+        IdentityCheck.Identity identity = TestCredentials.verify(config);
 
-        assertThat(credentials.mode()).isEqualTo("static");
+        assertThat(credentials.mode().label()).isEqualTo("static");
         assertThat(credentials.source()).isEqualTo("environment");
         assertThat(credentials.maskedAccessKeyId()).isEqualTo("AKIA****0001");
         assertThat(identity.account()).isEqualTo("123456789012");
@@ -67,11 +67,11 @@ class CredentialsWithMotoTest {
                 "AWS_SESSION_TOKEN", session.path("SessionToken").asText(),
                 "AWS_CREDENTIAL_EXPIRATION", session.path("Expiration").asText()));
 
-        ResolvedCredentials credentials = CredentialsResolver.resolve(config);
+        ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-        assertThat(credentials.mode()).isEqualTo("session");
+        assertThat(credentials.mode().label()).isEqualTo("session");
         assertThat(credentials.expiration()).isPresent();
-        assertThat(IdentityCheck.verify(config, credentials).account()).isEqualTo("123456789012");
+        assertThat(TestCredentials.verify(config).account()).isEqualTo("123456789012");
     }
 
     @Test
@@ -79,7 +79,7 @@ class CredentialsWithMotoTest {
         CofferConfig config = TestCoffer.config("", env("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET,
                 "COFFER_AWS_EXPECTED_ACCOUNT_ID", "111111111111"));
 
-        assertThatThrownBy(() -> IdentityCheck.verify(config, CredentialsResolver.resolve(config)))
+        assertThatThrownBy(() -> TestCredentials.verify(config))
                 .isInstanceOf(CofferException.class)
                 .hasMessage("credentials belong to account 123456789012, expected 111111111111")
                 .satisfies(e -> assertThat(((CofferException) e).code()).isEqualTo(ErrorCode.WRONG_ACCOUNT));
@@ -119,10 +119,10 @@ class CredentialsWithMotoTest {
         CofferConfig config = TestCoffer.config("", env("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET,
                 "COFFER_AWS_CREDENTIALS_ASSUME_ROLE_ARN", role.path("Arn").asText(), "COFFER_AWS_CREDENTIALS_ASSUME_ROLE_EXTERNAL_ID", "ext-1"));
 
-        ResolvedCredentials credentials = CredentialsResolver.resolve(config);
-        IdentityCheck.Identity identity = IdentityCheck.verify(config, credentials);
+        ResolvedCredentials credentials = TestCredentials.resolve(config);
+        IdentityCheck.Identity identity = TestCredentials.verify(config);
 
-        assertThat(credentials.mode()).isEqualTo("assume-role");
+        assertThat(credentials.mode().label()).isEqualTo("assume-role");
         assertThat(credentials.source()).isEqualTo("static:environment -> " + role.path("Arn").asText());
         assertThat(credentials.expiration()).isPresent();
         assertThat(identity.arn()).contains("assumed-role/coffer-app/coffer");
@@ -138,9 +138,9 @@ class CredentialsWithMotoTest {
         CofferConfig config = TestCoffer.config("", env("AWS_WEB_IDENTITY_TOKEN_FILE", token.toString(), "AWS_ROLE_ARN",
                 role.path("Arn").asText()));
 
-        ResolvedCredentials credentials = CredentialsResolver.resolve(config);
+        ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-        assertThat(credentials.mode()).isEqualTo("auto".equals(config.aws().credentials().mode()) ? "role" : credentials.mode());
+        assertThat(credentials.mode().label()).isEqualTo("role");
         assertThat(credentials.source()).isEqualTo("web-identity");
         assertThat(credentials.expiration()).isPresent();
     }

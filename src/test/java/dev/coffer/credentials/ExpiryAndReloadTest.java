@@ -3,11 +3,11 @@ package dev.coffer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.MutableClock;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Session keys that run out while Coffer runs, and swapping in new ones without a restart. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class ExpiryAndReloadTest {
     private static final String TOKEN = "FQoGZXIvYXdzEXPIRYTEST" + "SessionTokenBody".repeat(8);
 
-    private static Map<String, String> session(LocalStack stack, MutableClock clock, Duration left) {
+    private static Map<String, String> session(EmbeddedServers stack, MutableClock clock, Duration left) {
         var env = new HashMap<String, String>();
-        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY);
         env.put("AWS_SESSION_TOKEN", TOKEN);
         env.put("AWS_CREDENTIAL_EXPIRATION", clock.instant().plus(left).toString());
         env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());
@@ -33,7 +33,7 @@ class ExpiryAndReloadTest {
     }
 
     @Test
-    void sessionKeys_validThenExpiringThenExpired_requestsFailFastWithExpiredCredentials(LocalStack stack) throws Exception {
+    void sessionKeys_validThenExpiringThenExpired_requestsFailFastWithExpiredCredentials(EmbeddedServers stack) throws Exception {
         MutableClock clock = MutableClock.atNow();
         String toml = "[collections.notes]\ntable = \"t-exp-" + Long.toHexString(System.nanoTime()) + "\"\n";
         try (LogCapture logs = LogCapture.start();
@@ -64,13 +64,13 @@ class ExpiryAndReloadTest {
             assertThat(refused.json().path("code").asText()).isEqualTo("expired_credentials");
 
             for (String body : new String[] {valid.toString(), expiring.body(), expired.body(), refused.body(), logs.text()}) {
-                assertThat(body).doesNotContain(TOKEN).doesNotContain(LocalStack.SECRET_ACCESS_KEY);
+                assertThat(body).doesNotContain(TOKEN).doesNotContain(EmbeddedServers.SECRET_ACCESS_KEY);
             }
         }
     }
 
     @Test
-    void reload_newKeysSwappedInWithoutRestart(LocalStack stack) throws Exception {
+    void reload_newKeysSwappedInWithoutRestart(EmbeddedServers stack) throws Exception {
         MutableClock clock = MutableClock.atNow();
         try (var coffer = dev.coffer.testing.TestCoffer.startRemote(TestCoffer.config("", session(stack, clock, Duration.ofMinutes(5))), clock)) {
             assertThat(coffer.http().get("/health").json().path("credentials").path("status").asText()).isEqualTo("expiring");

@@ -2,21 +2,18 @@ package dev.coffer.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.coffer.cli.Main;
 import dev.coffer.support.Json;
+import dev.coffer.testing.CredentialEndpoints;
 import dev.coffer.testing.MotoServer;
 import dev.coffer.testing.TestCoffer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The EC2 instance profile over IMDSv2 (a loopback fixture the SDK talks to), and `coffer whoami`. */
@@ -24,42 +21,18 @@ class InstanceProfileAndWhoamiTest {
 
     @Test
     void imdsV2Fixture_autoPicksUpInstanceProfileKeysAndExpiry() throws Exception {
-        AtomicInteger tokenRequests = new AtomicInteger();
-        String expiry = Instant.now().plusSeconds(6 * 3600).toString().replaceAll("\\.\\d+Z$", "Z");
-        HttpServer imds = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        imds.createContext("/latest/api/token", ex -> {
-            if (ex.getRequestMethod().equals("PUT") && ex.getRequestHeaders().getFirst("x-aws-ec2-metadata-token-ttl-seconds") != null) {
-                tokenRequests.incrementAndGet();
-                reply(ex, 200, "imds-session-token");
-            } else {
-                reply(ex, 400, "");
-            }
-        });
-        imds.createContext("/latest/meta-data/iam/security-credentials/", ex -> {
-            if (!"imds-session-token".equals(ex.getRequestHeaders().getFirst("x-aws-ec2-metadata-token"))) {
-                reply(ex, 401, "");
-            } else if (ex.getRequestURI().getPath().endsWith("/security-credentials/")) {
-                reply(ex, 200, "coffer-instance-role");
-            } else {
-                reply(ex, 200, "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAINSTANCEKEY00001\","
-                        + "\"SecretAccessKey\":\"instanceSecret0123456789abcdefghijklmnop\",\"Token\":\"instanceToken\","
-                        + "\"Expiration\":\"" + expiry + "\"}");
-            }
-        });
-        imds.start();
-        try {
+        Instant expiry = Instant.now().plusSeconds(6 * 3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (var imds = CredentialEndpoints.imdsV2("ASIAINSTANCEKEY00001", expiry)) {
             var config = TestCoffer.config("", Map.of("AWS_DYNAMODB_ENDPOINT", "http://127.0.0.1:9",
-                    "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + imds.getAddress().getPort()));
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.uri("").toString()));
 
-            ResolvedCredentials credentials = CredentialsResolver.resolve(config);
+            ResolvedCredentials credentials = TestCredentials.resolve(config);
 
-            assertThat(credentials.mode()).isEqualTo("role");
+            assertThat(credentials.mode().label()).isEqualTo("role");
             assertThat(credentials.source()).isEqualTo("instance-profile");
             assertThat(credentials.maskedAccessKeyId()).isEqualTo("ASIA****0001");
-            assertThat(credentials.expiration()).contains(Instant.parse(expiry));
-            assertThat(tokenRequests.get()).as("IMDSv2 session token used").isPositive();
-        } finally {
-            imds.stop(0);
+            assertThat(credentials.expiration()).contains(expiry);
+            assertThat(imds.tokenRequests()).as("IMDSv2 session token used").isPositive();
         }
     }
 
@@ -107,14 +80,5 @@ class InstanceProfileAndWhoamiTest {
         assertThat(code).isEqualTo(3);
         assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith(
                 "coffer: expired_credentials: the AWS credentials expired at 2020-01-01T00:00:00Z (AWS_CREDENTIAL_EXPIRATION). Fix: renew them");
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws java.io.IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            ex.getResponseBody().write(bytes);
-        }
-        ex.close();
     }
 }

@@ -3,9 +3,9 @@ package dev.coffer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Json;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** `kill -HUP` on a running `coffer serve` re-reads .env and swaps in the renewed session keys. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class SighupReloadTest {
-    private static String env(LocalStack stack, Instant expiry, int port, Path data) {
-        return "AWS_ACCESS_KEY_ID=" + LocalStack.ACCESS_KEY_ID + "\nAWS_SECRET_ACCESS_KEY=" + LocalStack.SECRET_ACCESS_KEY
+    private static String env(EmbeddedServers stack, Instant expiry, int port, Path data) {
+        return "AWS_ACCESS_KEY_ID=" + EmbeddedServers.ACCESS_KEY_ID + "\nAWS_SECRET_ACCESS_KEY=" + EmbeddedServers.SECRET_ACCESS_KEY
                 + "\nAWS_SESSION_TOKEN=session-token-one\nAWS_CREDENTIAL_EXPIRATION=" + expiry
                 + "\nAWS_DYNAMODB_ENDPOINT=" + stack.dynamoDb().endpoint() + "\nAWS_ENDPOINT_URL_S3=" + stack.s3().endpoint()
                 + "\nSECRET_KEY=sighup-test-signing-key-0123456789abcdefghij\nCOFFER_PORT=" + port + "\nCOFFER_HOST=127.0.0.1"
@@ -31,7 +31,7 @@ class SighupReloadTest {
     }
 
     @Test
-    void hangup_reloadsDotEnv_newExpiryInHealth(LocalStack stack) throws Exception {
+    void hangup_reloadsDotEnv_newExpiryInHealth(EmbeddedServers stack) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

@@ -39,7 +39,7 @@ class SsoProfileTest {
         try {
             var settings = TestCoffer.config("", Map.of("COFFER_AWS_CREDENTIALS_MODE", "sso", "AWS_PROFILE", "dev",
                     "AWS_DYNAMODB_ENDPOINT", "http://127.0.0.1:9"));
-            assertThatThrownBy(() -> CredentialsResolver.resolve(settings))
+            assertThatThrownBy(() -> TestCredentials.resolve(settings))
                     .isInstanceOf(CofferException.class)
                     .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((CofferException) e).code()).isEqualTo(ErrorCode.EXPIRED_CREDENTIALS))
                     .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((CofferException) e).fix())

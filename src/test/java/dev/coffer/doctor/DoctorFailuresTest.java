@@ -2,13 +2,14 @@ package dev.coffer.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.app.AwsEnvironment;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.testing.MotoServer;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * `coffer doctor` against real peers, one failure at a time: STS on moto, data on the embedded
  * DynamoDB Local and S3Proxy, and DynamoDB on moto with IAM on for a missing permission.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class DoctorFailuresTest {
 
     private static List<CheckResult> doctor(CofferConfig config) throws Exception {
-        try (AwsEnvironment env = AwsEnvironment.open(config)) {
-            return new Doctor(Clock.systemUTC()).run(env);
+        try (Backends env = Backends.open(config, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            return new Doctor(Clock.systemUTC()).run(env, dev.coffer.app.CofferServer.tables(env.config()));
         }
     }
 
@@ -36,7 +37,7 @@ class DoctorFailuresTest {
                 .orElseThrow(() -> new AssertionError("no check " + check + " in " + results));
     }
 
-    private static Map<String, String> remote(LocalStack stack, MotoServer moto, String... pairs) {
+    private static Map<String, String> remote(EmbeddedServers stack, MotoServer moto, String... pairs) {
         var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
         env.put("AWS_ENDPOINT_URL_STS", moto.endpoint().toString());
         for (int i = 0; i < pairs.length; i += 2) {
@@ -46,7 +47,7 @@ class DoctorFailuresTest {
     }
 
     @Test
-    void eachFailure_namedWithCauseAndFix(LocalStack stack) throws Exception {
+    void eachFailure_namedWithCauseAndFix(EmbeddedServers stack) throws Exception {
         try (MotoServer moto = MotoServer.start(-1)) {
             // Missing table and bucket: nothing provisioned yet.
             CofferConfig fresh = TestCoffer.config("", remote(stack, moto));
@@ -88,10 +89,10 @@ class DoctorFailuresTest {
     }
 
     @Test
-    void bucketInAnotherRegion_namedWithTheRegionToSet(LocalStack stack) throws Exception {
+    void bucketInAnotherRegion_namedWithTheRegionToSet(EmbeddedServers stack) throws Exception {
         try (MotoServer moto = MotoServer.start(-1)) {
             String bucket = "doc-eu-" + Long.toHexString(System.nanoTime());
-            moto.cli(LocalStack.ACCESS_KEY_ID, LocalStack.SECRET_ACCESS_KEY, List.of("s3api", "create-bucket", "--bucket", bucket,
+            moto.cli(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY, List.of("s3api", "create-bucket", "--bucket", bucket,
                     "--create-bucket-configuration", "LocationConstraint=eu-west-1", "--region", "eu-west-1"));
             var env = remote(stack, moto, "AWS_ENDPOINT_URL_S3", moto.endpoint().toString(), "S3_BUCKET", bucket,
                     "AWS_REGION", "us-east-1");
@@ -105,7 +106,7 @@ class DoctorFailuresTest {
     }
 
     @Test
-    void unknownKeyAndOneMissingPermission_onMotoWithIamOn(LocalStack stack) throws Exception {
+    void unknownKeyAndOneMissingPermission_onMotoWithIamOn(EmbeddedServers stack) throws Exception {
         try (MotoServer moto = MotoServer.start(3)) {
             MotoServer.AccessKey admin = moto.bootstrapAdmin();
             // Everything on DynamoDB but PutItem, plus identity.
@@ -119,8 +120,8 @@ class DoctorFailuresTest {
                     "AWS_DYNAMODB_ENDPOINT", moto.endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
                     "AWS_ENDPOINT_URL_STS", moto.endpoint().toString(), "COFFER_USERS_TABLE", "doc-users");
             CofferConfig adminConfig = TestCoffer.config("", adminEnv);
-            try (AwsEnvironment env = AwsEnvironment.open(adminConfig)) {
-                var provisioner = new Provisioner(env.clients().dynamoDb(), env.clients().s3(), "us-east-1");
+            try (Backends env = Backends.open(adminConfig, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+                var provisioner = Provisioner.of(env);
                 CofferServer.tables(env.config()).forEach(provisioner::ensureTable);
             }
             var appEnv = new HashMap<>(adminEnv);

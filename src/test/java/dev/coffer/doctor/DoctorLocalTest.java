@@ -2,7 +2,8 @@ package dev.coffer.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.app.AwsEnvironment;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.testing.TestCoffer;
 import java.time.Clock;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class DoctorLocalTest {
 
     private static List<CheckResult> doctor(CofferConfig config) throws Exception {
-        try (AwsEnvironment env = AwsEnvironment.open(config)) {
-            return new Doctor(Clock.systemUTC()).run(env);
+        try (Backends env = Backends.open(config, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            return new Doctor(Clock.systemUTC()).run(env, dev.coffer.app.CofferServer.tables(env.config()));
         }
     }
 
@@ -42,11 +43,9 @@ class DoctorLocalTest {
     @Test
     void doctor_afterProvisioning_fitWithEveryPermissionProbed() throws Exception {
         CofferConfig config = TestCoffer.config("", Map.of());
-        try (var env = AwsEnvironment.open(config)) {
-            var provisioner = new dev.coffer.provision.Provisioner(env.clients().dynamoDb(), env.clients().s3(), "us-east-1");
-            provisioner.apply(provisioner.plan(dev.coffer.app.CofferServer.tables(env.config()), config.storage().bucket(),
-                    config.storage().prefix(), false, false), dev.coffer.provision.Provisioner.BucketSecurity.SKIP,
-                    config.storage().prefix());
+        try (var env = Backends.open(config, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            var provisioner = dev.coffer.provision.Provisioner.of(env);
+            provisioner.apply(provisioner.plan(dev.coffer.app.CofferServer.tables(env.config()), config.storage()));
         }
 
         List<CheckResult> results = doctor(config);

@@ -12,10 +12,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.AwsCli;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,16 +39,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The four example back ends of examples/, each run end to end over HTTP on the embedded default
  * with its own coffer.toml; the DynamoDB and S3 layout is checked with the AWS CLI.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class ExampleAppsTest {
     static final String MAI_DEMO_KEY = "ck_mai-demo-key-not-for-production-0000000000000000";
 
-    static JsonNode ddbQuery(LocalStack stack, String table, String userId) {
+    static JsonNode ddbQuery(EmbeddedServers stack, String table, String userId) {
         return AwsCli.json(stack.dynamoDb().endpoint(), "dynamodb", "query", "--table-name", table,
                 "--key-condition-expression", "user_id = :u", "--expression-attribute-values", "{\":u\":{\"S\":\"" + userId + "\"}}");
     }
 
-    static String s3Ls(LocalStack stack, String url) {
+    static String s3Ls(EmbeddedServers stack, String url) {
         try {
             return AwsCli.run(stack.s3().endpoint(), "s3", "ls", "--recursive", url);
         } catch (IllegalStateException emptyListing) {
@@ -57,7 +57,7 @@ class ExampleAppsTest {
     }
 
     @Test
-    void dermalens_registerScanChatPlanThenDeleteEverything(LocalStack stack) throws Exception {
+    void dermalens_registerScanChatPlanThenDeleteEverything(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.startExample(stack, Path.of("examples/dermalens.toml"), Map.of())) {
             Http http = coffer.http();
             assertThat(http.request("POST", "/api/v1/auth/register").json(Map.of("email", "derma@example.com", "password",
@@ -110,7 +110,7 @@ class ExampleAppsTest {
     }
 
     @Test
-    void mai_serviceKeyStoresResultAndImageListsNewestFirstPresigns(LocalStack stack) throws Exception {
+    void mai_serviceKeyStoresResultAndImageListsNewestFirstPresigns(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.startExample(stack, Path.of("examples/mai.toml"), Map.of())) {
             Http http = coffer.http();
             String user = "py-user-42";
@@ -144,7 +144,7 @@ class ExampleAppsTest {
     }
 
     @Test
-    void archpal_oidcUserDocumentsAndIndexUpdatesThatCannotLoseEachOther(LocalStack stack) throws Exception {
+    void archpal_oidcUserDocumentsAndIndexUpdatesThatCannotLoseEachOther(EmbeddedServers stack) throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         HttpServer idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/eu-west-1_TEST";
@@ -182,7 +182,7 @@ class ExampleAppsTest {
             assertThat(put(http, token, "conversations.json", merged, current.header("ETag").orElseThrow()).status()).isEqualTo(200);
             assertThat(http.get("/api/v1/files/conversations.json", token).body()).contains("c-1").contains("c-2");
             assertThat(http.get("/api/v1/files/conversations/c-2.json", token).body()).isEqualTo("{\"title\":\"second\"}");
-            assertThat(s3Ls(stack, "s3://archpal-documents/users/sub-archie/")).contains("info.json").contains("conversations.json")
+            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + dev.coffer.identity.UserId.external(issuer, "sub-archie").value() + "/")).contains("info.json").contains("conversations.json")
                     .contains("conversations/c-1.json");
         } finally {
             idp.stop(0);
@@ -190,7 +190,7 @@ class ExampleAppsTest {
     }
 
     @Test
-    void dancer_videosOnlyUpTo100MbAndHealthShowsBucketRegionPrefix(LocalStack stack) throws Exception {
+    void dancer_videosOnlyUpTo100MbAndHealthShowsBucketRegionPrefix(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.startExample(stack, Path.of("examples/dancer.toml"), Map.of())) {
             Http http = coffer.http();
             String token = coffer.tokenFor("dancer-1");

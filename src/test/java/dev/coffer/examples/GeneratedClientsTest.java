@@ -3,8 +3,8 @@ package dev.coffer.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.coffer.local.LocalStack;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * compiler: {@code ./run-tests} installs them (scripts/clients.sh); when they cannot be found the
  * test fails and says what is missing, it never skips.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class GeneratedClientsTest {
     static final Path PYTHON_CLIENT = Path.of("target/generated-clients/python-dermalens");
     static final Path TYPESCRIPT_CLIENT = Path.of("target/generated-clients/typescript-archpal");
@@ -40,7 +40,7 @@ class GeneratedClientsTest {
     }
 
     @Test
-    void pythonClient_dermalensFlow_againstLiveCoffer(LocalStack stack) throws Exception {
+    void pythonClient_dermalensFlow_againstLiveCoffer(EmbeddedServers stack) throws Exception {
         assertGenerated(PYTHON_CLIENT);
         String python = tool("COFFER_CLIENTS_PYTHON", "a python3 with pydantic, urllib3, python-dateutil and typing-extensions");
         try (var coffer = TestCoffer.startExample(stack, Path.of("examples/dermalens.toml"), SERVICE_KEYS)) {
@@ -65,7 +65,7 @@ class GeneratedClientsTest {
     }
 
     @Test
-    void typescriptClient_archpalFlow_againstLiveCoffer(LocalStack stack) throws Exception {
+    void typescriptClient_archpalFlow_againstLiveCoffer(EmbeddedServers stack) throws Exception {
         assertGenerated(TYPESCRIPT_CLIENT);
         String node = node();
         String tsc = tool("COFFER_TSC", "the TypeScript compiler (tsc)");

@@ -3,9 +3,9 @@ package dev.coffer.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Files end to end over HTTP on the embedded S3Proxy. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class FilesApiTest {
     static TestCoffer coffer;
     static Http http;
@@ -32,7 +32,7 @@ class FilesApiTest {
     static String bob;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, "", Map.of());
         http = coffer.http();
         alice = coffer.tokenFor("alice");
@@ -186,7 +186,7 @@ class FilesApiTest {
         assertThat(get.path("expires_in").asLong()).isEqualTo(60);
 
         JsonNode putUrl = http.postJson("/api/v1/files/presign", alice,
-                Map.of("path", "share/upload.txt", "method", "PUT", "content_type", "text/plain")).json();
+                Map.of("path", "share/upload.txt", "method", "PUT", "content_type", "text/plain", "size", 11)).json();
         HttpResponse<String> uploaded = plain.send(HttpRequest.newBuilder(URI.create(putUrl.path("url").asText()))
                 .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("via presign")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -3,12 +3,12 @@ package dev.coffer.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.CutOffUpload;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.RawHttp;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Limits, interrupted uploads, hostile raw paths, account deletion and credential-bounded presigning. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class FilesLimitsAndFailuresTest {
 
     @Test
-    void contentTypeAllowListAndMaxSize_enforced(LocalStack stack) throws Exception {
+    void contentTypeAllowListAndMaxSize_enforced(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of("COFFER_FILES_ALLOWED_CONTENT_TYPES", "video/*",
                 "COFFER_FILES_MAX_SIZE_BYTES", "1000"))) {
             String token = coffer.tokenFor("vid");
@@ -43,7 +43,7 @@ class FilesLimitsAndFailuresTest {
     }
 
     @Test
-    void clientDisconnectsMidUpload_noObjectAndNoOrphanedMultipartUpload(LocalStack stack) throws Exception {
+    void clientDisconnectsMidUpload_noObjectAndNoOrphanedMultipartUpload(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of("COFFER_FILES_MULTIPART_THRESHOLD_BYTES", "5242880",
                 "COFFER_FILES_PART_SIZE_BYTES", "5242880"))) {
             String token = coffer.tokenFor("quitter");
@@ -57,7 +57,7 @@ class FilesLimitsAndFailuresTest {
     }
 
     @Test
-    void storageBreaksOffMidDownload_answerCutShortNeverWhole_thenServedAgain(LocalStack stack) throws Exception {
+    void storageBreaksOffMidDownload_answerCutShortNeverWhole_thenServedAgain(EmbeddedServers stack) throws Exception {
         try (var s3 = FaultProxy.in(stack.s3().endpoint())) {
             var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), s3.endpoint());
             try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
@@ -81,7 +81,7 @@ class FilesLimitsAndFailuresTest {
     }
 
     @Test
-    void hostileRawPaths_400BeforeS3(LocalStack stack) throws Exception {
+    void hostileRawPaths_400BeforeS3(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             String token = coffer.tokenFor("mallory");
             for (String raw : new String[] {"a/../../users/alice/x", "%2e%2e/alice/x", "..%2Falice", "a%5C..%5Cb", "a//b", "a%00",
@@ -95,7 +95,7 @@ class FilesLimitsAndFailuresTest {
     }
 
     @Test
-    void deleteAllFor_removesEveryFileOfThatUserOnly(LocalStack stack) throws Exception {
+    void deleteAllFor_removesEveryFileOfThatUserOnly(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             Http http = coffer.http();
             String gone = coffer.tokenFor("gone");
@@ -113,10 +113,10 @@ class FilesLimitsAndFailuresTest {
     }
 
     @Test
-    void presign_sessionEndingSooner_urlDiesWithIt(LocalStack stack) throws Exception {
+    void presign_sessionEndingSooner_urlDiesWithIt(EmbeddedServers stack) throws Exception {
         var env = new HashMap<String, String>();
-        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY);
         env.put("AWS_SESSION_TOKEN", "session-token-for-presign-test");
         env.put("AWS_CREDENTIAL_EXPIRATION", Instant.now().plusSeconds(300).toString());
         env.put("AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString());

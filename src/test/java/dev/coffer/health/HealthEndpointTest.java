@@ -3,19 +3,19 @@ package dev.coffer.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class HealthEndpointTest {
 
     @Test
-    void health_bothBackendsUp_reportsHealthyLocalModeAndConnected(LocalStack stack) throws Exception {
+    void health_bothBackendsUp_reportsHealthyLocalModeAndConnected(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             Http.Response response = coffer.http().get("/health");
 
@@ -33,11 +33,12 @@ class HealthEndpointTest {
                     .isEqualTo(coffer.server().config().storage().bucket());
             assertThat(body.path("s3").path("details").path("prefix").asText()).isEqualTo("users/");
             assertThat(body.path("environment").path("has_aws_access_key").asBoolean(true)).isFalse();
+            assertThat(body.path("auth").path("oidc").path("status").asText()).isEqualTo("not_configured");
         }
     }
 
     @Test
-    void liveAndReady_backendsUp_answer200(LocalStack stack) throws Exception {
+    void liveAndReady_backendsUp_answer200(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
             assertThat(coffer.http().get("/health/live").json().path("status").asText()).isEqualTo("alive");
             Http.Response ready = coffer.http().get("/health/ready");

@@ -3,7 +3,7 @@ package dev.coffer.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MutableClock;
 import dev.coffer.testing.TestCoffer;
@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /** Backends that go away while Coffer runs: /health reports it, and recovers when they return. */
 class HealthOutageTest {
-    private static LocalStack stack;
+    private static EmbeddedServers stack;
 
     @BeforeAll
     static void startOwnStack() throws Exception {
         // Its own stack: stopping servers must not disturb other tests.
-        stack = LocalStack.inMemory().start("in memory, outage test");
+        stack = EmbeddedServers.inMemory().start("in memory, outage test");
     }
 
     @AfterAll

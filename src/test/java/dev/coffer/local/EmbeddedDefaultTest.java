@@ -54,7 +54,7 @@ class EmbeddedDefaultTest {
     void embeddedServers_boundToLoopbackOnly() throws Exception {
         InetAddress external = firstNonLoopbackAddress();
         Assumptions.assumeTrue(external != null, "this machine has no non-loopback address to try");
-        try (LocalStack stack = LocalStack.inMemory().start("in memory, loopback test")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("in memory, loopback test")) {
             for (URI endpoint : new URI[] {stack.dynamoDb().endpoint(), stack.s3().endpoint()}) {
                 assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
                 assertThat(canConnect(new InetSocketAddress("127.0.0.1", endpoint.getPort()))).isTrue();

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Json;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * differs, the failure names the first difference and the command that rewrites them:
  * {@code scripts/openapi-docs}, which runs this test with {@code -Dcoffer.updateDocs=true}.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class CommittedDocumentsTest {
     static final String UPDATE = "coffer.updateDocs";
     static final String REGENERATE = "scripts/openapi-docs";
@@ -48,7 +48,7 @@ class CommittedDocumentsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("documents")
-    void committedDocument_isWhatTheServerServesForItsConfiguration(Committed committed, LocalStack stack) throws Exception {
+    void committedDocument_isWhatTheServerServesForItsConfiguration(Committed committed, EmbeddedServers stack) throws Exception {
         JsonNode served;
         try (var coffer = committed.config().map(toml -> TestCoffer.startExample(stack, toml, Map.of()))
                 .orElseGet(() -> TestCoffer.start(stack, "", Map.of()))) {

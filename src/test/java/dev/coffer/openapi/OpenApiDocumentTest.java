@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.http.Access;
 import dev.coffer.http.Routes;
-import dev.coffer.local.LocalStack;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code GET /api/openapi.json}: one operation per registered route and no other, security as the
  * routes declare it, each configured collection with its own item schema and index names.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class OpenApiDocumentTest {
     static final String TOML = """
             [collections.chat_messages]
@@ -43,7 +43,7 @@ class OpenApiDocumentTest {
     static JsonNode doc;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         String suffix = Long.toHexString(System.nanoTime());
         coffer = TestCoffer.start(stack, TOML.formatted(suffix, suffix), Map.of());
         var response = coffer.http().get("/api/openapi.json");

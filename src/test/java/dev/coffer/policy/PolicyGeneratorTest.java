@@ -3,7 +3,7 @@ package dev.coffer.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.provision.TableSpec;
+import dev.coffer.schema.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

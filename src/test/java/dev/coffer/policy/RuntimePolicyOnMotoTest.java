@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coffer.app.AwsEnvironment;
+import dev.coffer.backends.Backends;
+import dev.coffer.credentials.Credentials;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.doctor.CheckResult;
@@ -82,11 +83,9 @@ class RuntimePolicyOnMotoTest {
         env.putAll(keys(admin));
         // What `coffer init` does, with the admin's keys.
         CofferConfig adminConfig = TestCoffer.config(toml, env);
-        try (AwsEnvironment aws = AwsEnvironment.open(adminConfig)) {
-            var provisioner = new Provisioner(aws.clients().dynamoDb(), aws.clients().s3(), "us-east-1");
-            CofferServer.tables(adminConfig).forEach(provisioner::ensureTable);
-            provisioner.ensureBucket(adminConfig.storage().bucket(), adminConfig.storage().prefix(),
-                    Provisioner.BucketSecurity.BEST_EFFORT);
+        try (Backends aws = Backends.open(adminConfig, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            var provisioner = Provisioner.of(aws);
+            provisioner.apply(provisioner.plan(CofferServer.tables(adminConfig), adminConfig.storage()));
         }
         policy = new PolicyGenerator(PolicyTargets.of(adminConfig, CofferServer.tables(adminConfig), Optional.of(ACCOUNT))).runtime();
         MotoServer.AccessKey app = moto.createUser(admin, "coffer-app", policy.toString());
@@ -212,8 +211,8 @@ class RuntimePolicyOnMotoTest {
     }
 
     private static List<CheckResult> doctor() throws Exception {
-        try (AwsEnvironment aws = AwsEnvironment.open(appConfig)) {
-            return new Doctor(Clock.systemUTC()).run(aws);
+        try (Backends aws = Backends.open(appConfig, Clock.systemUTC(), Credentials.Verification.BY_CALLER)) {
+            return new Doctor(Clock.systemUTC()).run(aws, dev.coffer.app.CofferServer.tables(aws.config()));
         }
     }
 

@@ -3,9 +3,9 @@ package dev.coffer.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Records end to end over HTTP on the embedded DynamoDB Local. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsApiTest {
     static final String TOML = dev.coffer.testing.TestCollections.SCANS;
     static TestCoffer coffer;
@@ -24,7 +24,7 @@ class RecordsApiTest {
     static String alice;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, TOML.formatted(Long.toHexString(System.nanoTime())), Map.of());
         http = coffer.http();
         alice = coffer.tokenFor("alice");

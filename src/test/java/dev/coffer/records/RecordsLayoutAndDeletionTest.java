@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.error.CofferException;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.AwsCli;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What Coffer writes, seen with the AWS CLI; deletion of everything a user has; tables that differ. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsLayoutAndDeletionTest {
 
     @Test
-    void itemsWrittenByCoffer_visibleWithAwsCliUnderDeclaredKeyNames(LocalStack stack) throws Exception {
+    void itemsWrittenByCoffer_visibleWithAwsCliUnderDeclaredKeyNames(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime())), Map.of())) {
             String token = coffer.tokenFor("dana");
             coffer.http().request("POST", "/api/v1/collections/scans/items").bearer(token)
@@ -44,7 +44,7 @@ class RecordsLayoutAndDeletionTest {
     }
 
     @Test
-    void deleteAllFor_removesEveryItemOfThatUserOnly(LocalStack stack) throws Exception {
+    void deleteAllFor_removesEveryItemOfThatUserOnly(EmbeddedServers stack) throws Exception {
         String toml = RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime())) + """
                 [collections.notes]
                 table = "t-notes-%s"
@@ -67,7 +67,7 @@ class RecordsLayoutAndDeletionTest {
     }
 
     @Test
-    void existingTableWithOtherKeys_startUpStopsWithTheDifference(LocalStack stack) {
+    void existingTableWithOtherKeys_startUpStopsWithTheDifference(EmbeddedServers stack) {
         String suffix = Long.toHexString(System.nanoTime());
         try (var first = TestCoffer.start(stack, "[collections.logs]\ntable = \"t-logs-" + suffix + "\"\nsort_key = \"log_id\"\n", Map.of())) {
             assertThat(first.server().port()).isPositive();

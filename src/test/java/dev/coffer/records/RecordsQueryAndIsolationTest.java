@@ -3,9 +3,9 @@ package dev.coffer.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Each query form with pagination, both index kinds, and that no query reaches another user's items. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class RecordsQueryAndIsolationTest {
     static TestCoffer coffer;
     static Http http;
@@ -26,7 +26,7 @@ class RecordsQueryAndIsolationTest {
     static String bob;
 
     @BeforeAll
-    static void start(LocalStack stack) {
+    static void start(EmbeddedServers stack) {
         coffer = TestCoffer.start(stack, RecordsApiTest.TOML.formatted(Long.toHexString(System.nanoTime())), Map.of());
         http = coffer.http();
         alice = coffer.tokenFor("alice");
@@ -149,7 +149,7 @@ class RecordsQueryAndIsolationTest {
         Http.Response forged = http.get("/api/v1/collections/scans/items?limit=2&cursor=" + enc(tampered), alice);
 
         assertThat(stolen.status()).isEqualTo(400);
-        assertThat(stolen.json().path("detail").asText()).isEqualTo("the cursor is not valid for this query");
+        assertThat(stolen.json().path("detail").asText()).isEqualTo("'cursor' is not valid for this query: a cursor continues only the query that returned it");
         assertThat(otherIndex.status()).isEqualTo(400);
         assertThat(forged.status()).isEqualTo(400);
         assertThat(http.get("/api/v1/collections/scans/items?cursor=garbage", alice).status()).isEqualTo(400);

@@ -1,6 +1,6 @@
 package dev.coffer.reliability;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.TestCoffer;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class BadInputFuzz {
 
     static final String SIGNING_KEY = "fuzz-run-signing-key-0123456789abcdefghijk";
 
-    static Report run(LocalStack stack, int requests, long seed) throws Exception {
+    static Report run(EmbeddedServers stack, int requests, long seed) throws Exception {
         Random random = new Random(seed);
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -194,7 +194,7 @@ final class BadInputFuzz {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : SEED;
         // Quiet console: the run's own capture still records everything for the secrets check.
         dev.coffer.support.logging.LogSetup.configure(false, "error", java.io.OutputStream.nullOutputStream());
-        try (LocalStack stack = LocalStack.inMemory().start("fuzz run")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("fuzz run")) {
             Report report = run(stack, requests, seed);
             dev.coffer.support.logging.LogSetup.configure(false, "error");
             System.out.println(report);

@@ -2,18 +2,18 @@ package dev.coffer.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.SharedEmbeddedServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The short run of {@link BadInputFuzz} in CI: no 5xx, no hang, no stack trace, no secret logged. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class BadInputFuzzTest {
     static final int REQUESTS = 1500;
 
     @Test
-    void fuzz_everyEndpoint_noServerErrorNoHangNoStackTrace(LocalStack stack) throws Exception {
+    void fuzz_everyEndpoint_noServerErrorNoHangNoStackTrace(EmbeddedServers stack) throws Exception {
         BadInputFuzz.Report report = BadInputFuzz.run(stack, REQUESTS, BadInputFuzz.SEED);
         System.out.println("fuzz: " + report);
 

@@ -2,7 +2,7 @@ package dev.coffer.reliability;
 
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.identity.UserId;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Secret;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.TestCoffer;
@@ -58,7 +58,7 @@ final class KillCoffer {
         Path data = Files.createTempDirectory("coffer-kill");
         // In memory: only Coffer is killed here, the servers live on in this JVM. (S3Proxy's
         // filesystem store also refuses the SSE headers remote mode sends.)
-        try (LocalStack stack = LocalStack.inMemory().start("kill run")) {
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("kill run")) {
             var child = new Child(stack, data);
             child.start();
             try {
@@ -115,7 +115,11 @@ final class KillCoffer {
                     String outcome;
                     try {
                         up.get().await();
-                        outcome = operate(http, token, client, i, mine, ackedItems, ackedFiles, deletedItems);
+                        Http.Response r = operate(http, token, client, i, mine, ackedItems, ackedFiles, deletedItems);
+                        outcome = Integer.toString(r.status());
+                        if (r.status() == 503 && (r.header("Retry-After").isEmpty() || !r.body().contains("\"code\""))) {
+                            violations.add("503 without Retry-After or problem body: " + r.body());
+                        }
                     } catch (UncheckedIOException | InterruptedException e) {
                         outcome = "no answer";   // killed mid-request: not acknowledged
                     }
@@ -182,7 +186,7 @@ final class KillCoffer {
                 ackedFiles.size(), lost, resurrected, halfWritten, filesSeen, List.copyOf(violations));
     }
 
-    private static String operate(Http http, String token, int client, int i, List<String> mine,
+    private static Http.Response operate(Http http, String token, int client, int i, List<String> mine,
                                   Map<String, String> ackedItems, Map<String, Integer> ackedFiles, java.util.Set<String> deleted) {
         Http.Response r;
         switch (i % 4) {
@@ -210,17 +214,19 @@ final class KillCoffer {
                     r = http.get("/api/v1/files?limit=5", token);
                 } else {
                     String victim = mine.remove(0);
+                    // In doubt until answered: a delete that gets no answer may or may not have landed.
+                    String text = ackedItems.remove(victim);
                     r = http.request("DELETE", "/api/v1/collections/notes/items/" + victim.split("/")[1]).bearer(token).send();
                     if (r.status() == 204 || r.status() == 404) {
-                        ackedItems.remove(victim);
                         deleted.add(victim);
                     } else {
+                        ackedItems.put(victim, text);
                         mine.add(0, victim);
                     }
                 }
             }
         }
-        return Integer.toString(r.status());
+        return r;
     }
 
     /** The bytes an upload of {@code path} sends: a pattern seeded by the path, so any mix-up shows. */
@@ -247,12 +253,12 @@ final class KillCoffer {
 
     /** Coffer as a separate JVM in remote mode, started the way {@code coffer serve} starts. */
     private static final class Child {
-        private final LocalStack stack;
+        private final EmbeddedServers stack;
         private final Path dir;
         private final int port;
         private Process process;
 
-        Child(LocalStack stack, Path dir) throws IOException {
+        Child(EmbeddedServers stack, Path dir) throws IOException {
             this.stack = stack;
             this.dir = dir;
             try (var socket = new ServerSocket(0)) {

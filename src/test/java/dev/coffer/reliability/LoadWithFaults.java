@@ -1,6 +1,6 @@
 package dev.coffer.reliability;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.TestCoffer;
@@ -37,7 +37,7 @@ final class LoadWithFaults {
     static Report run(int clients, int operationsPerClient, int outagesEach) throws Exception {
         Path data = Files.createTempDirectory("coffer-reliability");
         try (LogCapture logs = LogCapture.start();
-             LocalStack stack = LocalStack.onDisk(data).start("reliability run");
+             EmbeddedServers stack = EmbeddedServers.onDisk(data).start("reliability run");
              var coffer = TestCoffer.start(stack, "[collections.notes]\ntable = \"rel-notes\"\n", Map.of("SECRET_KEY", SIGNING_KEY))) {
             Http http = coffer.http();
             Set<String> ackedItems = ConcurrentHashMap.newKeySet();
@@ -55,7 +55,7 @@ final class LoadWithFaults {
             for (int c = 0; c < clients; c++) {
                 tokens[c] = coffer.tokenFor("rel-user-" + c);
             }
-            var secrets = new ArrayList<String>(List.of(SIGNING_KEY, LocalStack.SECRET_ACCESS_KEY));
+            var secrets = new ArrayList<String>(List.of(SIGNING_KEY, EmbeddedServers.SECRET_ACCESS_KEY));
             secrets.addAll(List.of(tokens));
             Thread faults = Thread.ofVirtual().start(() -> {
                 try {

@@ -2,10 +2,10 @@ package dev.coffer.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * may then fail against the write itself. Coffer must still answer success for a write that
  * happened, never 409/412, and store it once.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class LostAnswerTest {
 
     private static TestCoffer cofferVia(FaultProxy ddb, FaultProxy s3) {
@@ -27,7 +27,7 @@ class LostAnswerTest {
     }
 
     @Test
-    void recordCreateAndReplace_answerLostThenRetried_succeedOnceNotConflict(LocalStack stack) throws Exception {
+    void recordCreateAndReplace_answerLostThenRetried_succeedOnceNotConflict(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = cofferVia(ddb, s3)) {
             Http http = coffer.http();
@@ -58,7 +58,7 @@ class LostAnswerTest {
     }
 
     @Test
-    void registration_answerLostThenRetried_createdNotEmailTaken(LocalStack stack) throws Exception {
+    void registration_answerLostThenRetried_createdNotEmailTaken(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = cofferVia(ddb, s3)) {
             Http http = coffer.http();
@@ -76,7 +76,7 @@ class LostAnswerTest {
     }
 
     @Test
-    void createOnlyUpload_answerLostThenRetried_storedNotPreconditionFailed(LocalStack stack) throws Exception {
+    void createOnlyUpload_answerLostThenRetried_storedNotPreconditionFailed(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = cofferVia(ddb, s3)) {
             Http http = coffer.http();

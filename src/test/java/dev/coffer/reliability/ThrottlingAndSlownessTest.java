@@ -3,9 +3,9 @@ package dev.coffer.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.FaultProxy;
-import dev.coffer.testing.SharedLocalStack;
+import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * servers: Coffer retries a bounded number of times, gives up within its configured deadline,
  * and reports a clear error instead of hanging.
  */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith(SharedEmbeddedServers.class)
 class ThrottlingAndSlownessTest {
 
     private static Map<String, String> remoteVia(FaultProxy dynamo, FaultProxy s3) {
@@ -27,7 +27,7 @@ class ThrottlingAndSlownessTest {
     }
 
     @Test
-    void dynamoDbThrottling_retriedWithBackoffThenReportedAsThrottled(LocalStack stack) throws Exception {
+    void dynamoDbThrottling_retriedWithBackoffThenReportedAsThrottled(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = TestCoffer.startRemote(TestCoffer.config("", remoteVia(ddb, s3)))) {
             ddb.mode(FaultProxy.Mode.THROTTLE_DYNAMODB);
@@ -47,7 +47,7 @@ class ThrottlingAndSlownessTest {
     }
 
     @Test
-    void s3SlowDown_reportedAsThrottledWithFix(LocalStack stack) throws Exception {
+    void s3SlowDown_reportedAsThrottledWithFix(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = TestCoffer.startRemote(TestCoffer.config("", remoteVia(ddb, s3)))) {
             s3.mode(FaultProxy.Mode.THROTTLE_S3);
@@ -61,7 +61,7 @@ class ThrottlingAndSlownessTest {
     }
 
     @Test
-    void hangingBackend_healthAnswersWithinDeadlineAsUnavailable(LocalStack stack) throws Exception {
+    void hangingBackend_healthAnswersWithinDeadlineAsUnavailable(EmbeddedServers stack) throws Exception {
         try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint());
              var coffer = TestCoffer.startRemote(TestCoffer.config("", remoteVia(ddb, s3)))) {
             ddb.mode(FaultProxy.Mode.HANG);

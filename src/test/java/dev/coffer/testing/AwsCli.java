@@ -1,7 +1,7 @@
 package dev.coffer.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.support.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -43,9 +43,9 @@ public final class AwsCli {
         var command = new ArrayList<String>(List.of(executable(), "--endpoint-url", endpoint.toString(), "--output", "json"));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(false);
-        builder.environment().put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
-        builder.environment().put("AWS_DEFAULT_REGION", LocalStack.REGION);
+        builder.environment().put("AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY);
+        builder.environment().put("AWS_DEFAULT_REGION", EmbeddedServers.REGION);
         builder.environment().remove("AWS_SESSION_TOKEN");
         builder.environment().remove("AWS_PROFILE");
         try {

@@ -33,6 +33,11 @@ public final class FaultProxy implements AutoCloseable {
         /** S3's SlowDown (HTTP 503, XML). */
         THROTTLE_S3,
         /**
+         * DynamoDB's ValidationException (HTTP 400, JSON) for a request Coffer thought valid: a
+         * backend fault Coffer has no translation for (502).
+         */
+        REFUSE_DYNAMODB,
+        /**
          * Pass the next request to the backend, let it act, then drop the connection instead of
          * relaying its answer (a write that landed but whose answer was lost); then PASS again.
          */
@@ -43,6 +48,9 @@ public final class FaultProxy implements AutoCloseable {
          */
         CUT_ANSWER_ONCE
     }
+
+    /** What {@link Mode#REFUSE_DYNAMODB} answers, for tests to find in the log. */
+    public static final String REFUSAL_MESSAGE = "One or more parameter values were invalid: refused by the fault proxy";
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -155,6 +163,8 @@ public final class FaultProxy implements AutoCloseable {
                     }
                     case THROTTLE_DYNAMODB -> respond(out, 400, "application/x-amz-json-1.0",
                             "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}");
+                    case REFUSE_DYNAMODB -> respond(out, 400, "application/x-amz-json-1.0",
+                            "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"" + REFUSAL_MESSAGE + "\"}");
                     case THROTTLE_S3 -> respond(out, 503, "application/xml",
                             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
                     default -> throw new IllegalStateException();

@@ -4,7 +4,7 @@ import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigLoader;
 import dev.coffer.identity.UserId;
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,7 +19,7 @@ import java.util.UUID;
 /**
  * A real Coffer server for a test: configuration loaded through the same loader as
  * {@code coffer serve} (a coffer.toml text and environment variables), running against a
- * {@link LocalStack} on a free port. Close it at the end of the test (try-with-resources or
+ * {@link EmbeddedServers} on a free port. Close it at the end of the test (try-with-resources or
  * {@code @AfterAll}).
  */
 public final class TestCoffer implements AutoCloseable {
@@ -34,11 +34,11 @@ public final class TestCoffer implements AutoCloseable {
     }
 
     /** Coffer on the embedded default (local mode) against {@code stack}, with {@code toml} and {@code env}. */
-    public static TestCoffer start(LocalStack stack, String toml, Map<String, String> env) {
+    public static TestCoffer start(EmbeddedServers stack, String toml, Map<String, String> env) {
         return start(stack, toml, env, Clock.systemUTC());
     }
 
-    public static TestCoffer start(LocalStack stack, String toml, Map<String, String> env, Clock clock) {
+    public static TestCoffer start(EmbeddedServers stack, String toml, Map<String, String> env, Clock clock) {
         CofferConfig config = config(toml, env);
         return new TestCoffer(CofferServer.start(config, Optional.of(stack), clock), config.dataDir());
     }
@@ -47,7 +47,7 @@ public final class TestCoffer implements AutoCloseable {
      * Coffer on the embedded default with an example's own coffer.toml, keeping its table and
      * bucket names (so the layout can be checked), on a free port and a fresh data dir.
      */
-    public static TestCoffer startExample(LocalStack stack, Path tomlFile, Map<String, String> env) {
+    public static TestCoffer startExample(EmbeddedServers stack, Path tomlFile, Map<String, String> env) {
         try {
             Path dir = Files.createTempDirectory("coffer-example-");
             var flags = new HashMap<String, String>(Map.of("server.port", "0", "local.data_dir", dir.resolve("data").toString()));
@@ -68,8 +68,8 @@ public final class TestCoffer implements AutoCloseable {
      */
     public static Map<String, String> remoteEnv(URI dynamoDb, URI s3) {
         var env = new HashMap<String, String>();
-        env.put("AWS_ACCESS_KEY_ID", LocalStack.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalStack.SECRET_ACCESS_KEY);
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY);
         env.put("AWS_DYNAMODB_ENDPOINT", dynamoDb.toString());
         env.put("AWS_ENDPOINT_URL_S3", s3.toString());
         env.put("SECRET_KEY", "remote-test-signing-key-0123456789abcdefgh");

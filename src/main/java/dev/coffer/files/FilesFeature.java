@@ -13,12 +13,12 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The files piece, assembled: routes over one bucket and prefix, and its part in account deletion. */
-public final class Files {
+public final class FilesFeature {
     private final FileStore store;
     private final Presigning presigning;
     private final OpaqueTokens cursors;
 
-    private Files(FileStore store, Presigning presigning, OpaqueTokens cursors) {
+    private FilesFeature(FileStore store, Presigning presigning, OpaqueTokens cursors) {
         this.store = store;
         this.presigning = presigning;
         this.cursors = cursors;
@@ -27,12 +27,12 @@ public final class Files {
     /**
      * @param credentialsExpiry when the signing credentials end (bounds presigned URLs)
      */
-    public static Files create(CofferConfig config, AwsClients clients, Secret signingKey,
+    public static FilesFeature create(CofferConfig config, AwsClients clients, Secret signingKey,
                                Supplier<Optional<Instant>> credentialsExpiry, Clock clock) {
         // The embedded S3Proxy keeps plain files on a loopback-only server and rejects SSE headers.
         boolean encrypt = !config.local();
         var store = new FileStore(clients.s3(), config.storage().bucket(), config.storage().prefix(), config.files(), encrypt);
-        return new Files(store, new Presigning(clients.presigner(), store, credentialsExpiry, clock),
+        return new FilesFeature(store, new Presigning(clients.presigner(), store, credentialsExpiry, clock),
                 new OpaqueTokens(signingKey, "coffer-files-cursor-v1"));
     }
 

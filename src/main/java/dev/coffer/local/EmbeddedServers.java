@@ -9,39 +9,39 @@ import org.slf4j.LoggerFactory;
  * The embedded default: DynamoDB Local and S3Proxy on loopback with fixed local keys. Used when no
  * AWS endpoint or credentials are configured, and by the tests.
  */
-public final class LocalStack implements AutoCloseable {
+public final class EmbeddedServers implements AutoCloseable {
     /** Letters and digits only: DynamoDB Local rejects other access key ids. */
     public static final String ACCESS_KEY_ID = "cofferlocal";
     /** Not a secret: it guards servers bound to 127.0.0.1 only. */
     public static final String SECRET_ACCESS_KEY = "coffer-local-secret";
     public static final String REGION = "us-east-1";
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServers.class);
 
     private final EmbeddedDynamoDb dynamoDb;
     private final EmbeddedS3 s3;
 
-    private LocalStack(EmbeddedDynamoDb dynamoDb, EmbeddedS3 s3) {
+    private EmbeddedServers(EmbeddedDynamoDb dynamoDb, EmbeddedS3 s3) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
     }
 
-    public static LocalStack onDisk(Path dataDir) {
-        return new LocalStack(EmbeddedDynamoDb.onDisk(dataDir.resolve("dynamodb")),
+    public static EmbeddedServers onDisk(Path dataDir) {
+        return new EmbeddedServers(EmbeddedDynamoDb.onDisk(dataDir.resolve("dynamodb")),
                 EmbeddedS3.onDisk(dataDir.resolve("s3"), ACCESS_KEY_ID, SECRET_ACCESS_KEY));
     }
 
-    public static LocalStack inMemory() {
+    public static EmbeddedServers inMemory() {
         return inMemory(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     }
 
     /** In memory, with S3Proxy checking signatures against the given identity (tests of remote mode). */
-    public static LocalStack inMemory(String accessKeyId, String secretAccessKey) {
-        return new LocalStack(EmbeddedDynamoDb.inMemory(), EmbeddedS3.inMemory(accessKeyId, secretAccessKey));
+    public static EmbeddedServers inMemory(String accessKeyId, String secretAccessKey) {
+        return new EmbeddedServers(EmbeddedDynamoDb.inMemory(), EmbeddedS3.inMemory(accessKeyId, secretAccessKey));
     }
 
     /** Starts both servers (in parallel: each takes about a second) and logs one line for each. */
-    public LocalStack start(String dataDescription) throws Exception {
+    public EmbeddedServers start(String dataDescription) throws Exception {
         var s3Start = Thread.ofVirtual().name("start-s3proxy").start(() -> {
             try {
                 s3.start();

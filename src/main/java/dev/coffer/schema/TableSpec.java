@@ -1,4 +1,4 @@
-package dev.coffer.provision;
+package dev.coffer.schema;
 
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +7,9 @@ import java.util.Optional;
  * The shape a DynamoDB table must have: partition key {@code user_id} (string) unless said
  * otherwise, an optional sort key, indexes and a TTL attribute; and {@code itemActions}, the
  * item-level DynamoDB actions (e.g. {@code dynamodb:GetItem}) that the table's owner calls at run
- * time, which are what the runtime policy grants and what doctor probes on it.
+ * time, which are what the runtime policy grants and what doctor probes on it. A type of its own:
+ * {@code auth} and {@code records} declare their tables with it, {@code provision} creates and
+ * compares them, {@code policy} grants on them and {@code doctor} probes them.
  */
 public record TableSpec(String name, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey,
                         List<IndexSpec> indexes, Optional<String> ttlAttribute, List<String> itemActions) {

@@ -1,6 +1,6 @@
 package dev.coffer.testing;
 
-import dev.coffer.local.LocalStack;
+import dev.coffer.local.EmbeddedServers;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -8,14 +8,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * JUnit 5 extension: one in-memory DynamoDB Local + S3Proxy pair (the real embedded servers, on
  * loopback) for the whole test run, started on first use and stopped when the run ends. Inject
- * it as a {@link LocalStack} parameter. Tests that stop a server must use their own stack.
+ * it as a {@link EmbeddedServers} parameter. Tests that stop a server must use their own stack.
  */
-public final class SharedLocalStack implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedLocalStack.class);
+public final class SharedEmbeddedServers implements ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedEmbeddedServers.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == LocalStack.class;
+        return parameter.getParameter().getType() == EmbeddedServers.class;
     }
 
     @Override
@@ -23,17 +23,17 @@ public final class SharedLocalStack implements ParameterResolver {
         return get(context);
     }
 
-    public static LocalStack get(ExtensionContext context) {
+    public static EmbeddedServers get(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent("stack", key -> new Resource(), Resource.class).stack;
     }
 
     private static final class Resource implements AutoCloseable {
-        final LocalStack stack;
+        final EmbeddedServers stack;
 
         Resource() {
             try {
-                stack = LocalStack.inMemory().start("in memory, tests");
+                stack = EmbeddedServers.inMemory().start("in memory, tests");
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded servers", e);
             }
