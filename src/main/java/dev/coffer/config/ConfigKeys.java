@@ -21,6 +21,14 @@ public final class ConfigKeys {
             "Requests served at once before answering 503. Default 512.");
     public static final ConfigKey SERVER_IDLE_TIMEOUT = ConfigKey.of("server.idle_timeout",
             "How long a client connection may stay silent before Coffer closes it, e.g. 30s. Default 30s.");
+    public static final ConfigKey SERVER_TRUSTED_PROXIES = ConfigKey.of("server.trusted_proxies",
+            "Comma-separated address blocks (CIDRs) of proxies whose X-Forwarded-For is believed, e.g. 10.0.0.0/16. Default: none.");
+    public static final ConfigKey SERVER_REQUEST_TIMEOUT = ConfigKey.of("server.request_timeout",
+            "How long request headers may take to arrive, and a body keep Coffer waiting (plus a second per min_request_data_rate bytes). Default 20s.");
+    public static final ConfigKey SERVER_MIN_REQUEST_DATA_RATE = ConfigKey.of("server.min_request_data_rate",
+            "Bytes per second of request body that extend server.request_timeout by a second. Default 1024.");
+    public static final ConfigKey SERVER_MAX_CONNECTIONS_PER_ADDRESS = ConfigKey.of("server.max_connections_per_address",
+            "Connections open at once from one client address (requests in flight behind a trusted proxy). Default 64.");
     public static final ConfigKey LOG_FORMAT = ConfigKey.of("log.format",
             "text (default) or json.", "COFFER_LOG_FORMAT");
     public static final ConfigKey LOG_LEVEL = ConfigKey.of("log.level",
@@ -162,7 +170,9 @@ public final class ConfigKeys {
             "KMS key id or ARN for SSE-KMS.");
 
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
-            SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, SERVER_IDLE_TIMEOUT, LOG_FORMAT, LOG_LEVEL,
+            SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, SERVER_IDLE_TIMEOUT,
+            SERVER_TRUSTED_PROXIES, SERVER_REQUEST_TIMEOUT, SERVER_MIN_REQUEST_DATA_RATE, SERVER_MAX_CONNECTIONS_PER_ADDRESS,
+            LOG_FORMAT, LOG_LEVEL,
             LOCAL_DATA_DIR, AWS_REGION, AWS_ENDPOINT, AWS_DYNAMODB_ENDPOINT, AWS_S3_ENDPOINT, AWS_STS_ENDPOINT,
             AWS_S3_PATH_STYLE, AWS_EXPECTED_ACCOUNT_ID, AWS_API_TIMEOUT, AWS_MAX_RETRIES,
             CREDENTIALS_MODE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CREDENTIAL_EXPIRATION, PROFILE,

@@ -2,12 +2,15 @@ package dev.coffer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.coffer.support.Cidr;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -143,7 +146,12 @@ public final class ConfigLoader {
                 s.longValue(ConfigKeys.SERVER_MAX_BODY_BYTES, ServerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
                 s.integer(ConfigKeys.SERVER_MAX_CONCURRENT_REQUESTS, ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 100_000),
                 s.duration(ConfigKeys.SERVER_IDLE_TIMEOUT, ServerConfig.DEFAULT_IDLE_TIMEOUT,
-                        java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1)));
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1)),
+                trustedProxies(s),
+                s.duration(ConfigKeys.SERVER_REQUEST_TIMEOUT, ServerConfig.DEFAULT_REQUEST_TIMEOUT,
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1)),
+                s.longValue(ConfigKeys.SERVER_MIN_REQUEST_DATA_RATE, ServerConfig.DEFAULT_MIN_REQUEST_DATA_RATE, 1, 1L << 30),
+                s.integer(ConfigKeys.SERVER_MAX_CONNECTIONS_PER_ADDRESS, ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000));
         var log = new LogConfig(s.oneOf(ConfigKeys.LOG_FORMAT, "text", Set.of("text", "json")),
                 s.oneOf(ConfigKeys.LOG_LEVEL, "info", Set.of("error", "warn", "info", "debug", "trace")));
 
@@ -192,6 +200,22 @@ public final class ConfigLoader {
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 CollectionConfig.parseAll(collections));
+    }
+
+    private static List<Cidr> trustedProxies(Settings s) {
+        var blocks = new ArrayList<Cidr>();
+        for (String entry : s.string(ConfigKeys.SERVER_TRUSTED_PROXIES, "").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                blocks.add(Cidr.parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw s.invalid(ConfigKeys.SERVER_TRUSTED_PROXIES, "'" + entry.trim()
+                        + "' is not an address block like 10.0.0.0/8 or fd00::/8: " + e.getMessage());
+            }
+        }
+        return blocks;
     }
 
     private static String normalisePrefix(Settings s) {

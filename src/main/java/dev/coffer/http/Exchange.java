@@ -34,17 +34,19 @@ public final class Exchange {
     private final Response response;
     private final String requestId;
     private final long startedNanos;
+    private final String clientAddress;
     private Map<String, String> pathParams = Map.of();
     private Fields query;
     private int status = 200;
     private byte[] body;
     private OutputStream output;
 
-    Exchange(Request request, Response response, String requestId, long startedNanos) {
+    Exchange(Request request, Response response, String requestId, long startedNanos, String clientAddress) {
         this.request = request;
         this.response = response;
         this.requestId = requestId;
         this.startedNanos = startedNanos;
+        this.clientAddress = clientAddress;
     }
 
     void pathParams(Map<String, String> params) {
@@ -101,8 +103,12 @@ public final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /**
+     * The client's address: the socket peer, or the address a trusted proxy says it received the
+     * request from ({@link TrustedProxies}). Never a string the client chose.
+     */
     public String remoteAddress() {
-        return Request.getRemoteAddr(request);
+        return clientAddress;
     }
 
     /** A {@code {name}} path parameter, decoded strictly ({@link PathDecoding}). */
@@ -165,8 +171,12 @@ public final class Exchange {
         return response.isCommitted();
     }
 
-    /** Writes what the route left and completes the exchange. */
-    void finish(Callback callback) {
+    /**
+     * Writes what the route left and completes the exchange. A request that may not wait for its
+     * body (it holds no API slot, or its body came too slowly) is not drained: if it has a body,
+     * the answer says the connection closes instead.
+     */
+    void finish(Callback callback, boolean mayWaitForBody) {
         if (output != null) {
             try {
                 output.close();
@@ -180,9 +190,18 @@ public final class Exchange {
             callback.succeeded();
             return;
         }
-        drainRequestBody();
+        if (mayWaitForBody) {
+            drainRequestBody();
+        } else if (hasBody(request)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.setStatus(status);
         response.write(true, body == null ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(body), callback);
+    }
+
+    /** True when the request declares a body (HTTP/1.1: a non-zero Content-Length, or Transfer-Encoding). */
+    static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /**

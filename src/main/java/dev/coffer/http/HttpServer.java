@@ -6,10 +6,12 @@ import dev.coffer.error.ErrorCode;
 import dev.coffer.identity.Authentication;
 import dev.coffer.identity.Authenticator;
 import dev.coffer.identity.Caller;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: one Jetty 12 handler on a pool of platform threads. It assigns request ids,
- * limits concurrency (503 when full), routes, logs one line per request, and renders every error
- * as RFC 9457 problem JSON. Features plug in as {@link ApiModule}s through {@link Routes}; nothing
+ * resolves the client's address ({@link TrustedProxies}), limits concurrency ({@link Admission}),
+ * connections per client ({@link ConnectionCap}) and how long a request may take to arrive
+ * ({@link RequestDeadlines}), routes, logs one line per request, and renders every error as
+ * RFC 9457 problem JSON. Features plug in as {@link ApiModule}s through {@link Routes}; nothing
  * below this class knows about Jetty.
  *
  * <p>A bare Jetty handler rather than a web framework on the servlet API: the overhead bench
@@ -38,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("coffer.access");
 
-    /** Threads beyond the admitted requests: Jetty's selectors and acceptor, and requests that are refused (503). */
+    /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */
     private static final int POOL_HEADROOM = 32;
     private static final int MIN_THREADS = 8;
     private static final Duration POOL_IDLE = Duration.ofSeconds(60);
@@ -69,9 +73,10 @@ public final class HttpServer implements AutoCloseable {
         // get item through Coffer reached 0.78-0.90 of the direct SDK's throughput this way against
         // 0.50-0.72 with virtual threads (each request handed from the selector to a carrier, and
         // every blocking SDK read parked and woken by the poller). The pool holds one thread per
-        // admitted request plus room for Jetty's selectors and acceptors, so the semaphore, not the
-        // pool, is what answers 503 when full.
-        var threads = new QueuedThreadPool(config.maxConcurrentRequests() + POOL_HEADROOM, MIN_THREADS, (int) POOL_IDLE.toMillis());
+        // request slot (API and health) plus room for Jetty's selectors and acceptors and for
+        // requests answered without a slot, so the slots, not the pool, are what answers 503 when full.
+        int poolSize = config.maxConcurrentRequests() + Admission.HEALTH_RESERVE + POOL_HEADROOM;
+        var threads = new QueuedThreadPool(poolSize, MIN_THREADS, (int) POOL_IDLE.toMillis());
         threads.setName("coffer-http");
         Server server = new Server(threads);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
@@ -84,8 +89,12 @@ public final class HttpServer implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        var proxies = new TrustedProxies(config.trustedProxies());
+        connector.addEventListener(new ConnectionCap(config.maxConnectionsPerAddress(), proxies));
         server.addConnector(connector);
-        var gzip = new GzipHandler(new Edge(routes, authenticator, new Semaphore(config.maxConcurrentRequests())));
+        var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
+        var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
+        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines));
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
@@ -101,72 +110,78 @@ public final class HttpServer implements AutoCloseable {
             }
             throw new IllegalStateException("the HTTP server did not start", e);
         }
+        deadlines.start(connector);
         return new HttpServer(server, connector, routes.declared());
     }
 
-    /** Every request: id, security headers, route, concurrency limit, errors as problems, access log. */
+    /**
+     * Every request: id, security headers, client address, slot, route, arrival deadline, errors
+     * as problems, access log.
+     */
     private static final class Edge extends Handler.Abstract {
         private final Routes routes;
         private final Authenticator authenticator;
-        private final Semaphore permits;
+        private final Admission admission;
+        private final TrustedProxies proxies;
+        private final RequestDeadlines deadlines;
 
-        Edge(Routes routes, Authenticator authenticator, Semaphore permits) {
+        Edge(Routes routes, Authenticator authenticator, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
             this.authenticator = authenticator;
-            this.permits = permits;
+            this.admission = admission;
+            this.proxies = proxies;
+            this.deadlines = deadlines;
         }
 
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
+        public boolean handle(Request received, Response response, Callback callback) {
             long started = System.nanoTime();
-            String id = RequestIds.assign(request.getHeaders().get(RequestIds.HEADER));
+            String id = RequestIds.assign(received.getHeaders().get(RequestIds.HEADER));
             var headers = response.getHeaders();
             headers.put(RequestIds.HEADER, id);
             headers.put("Cache-Control", "no-store");
             headers.put("X-Content-Type-Options", "nosniff");
-            Exchange exchange = new Exchange(request, response, id, started);
+            Client client = client(received);
+            Request request = deadlines.track(received);
+            Exchange exchange = new Exchange(request, response, id, started, client.address());
+            Admission.Slot slot = Admission.Slot.NONE;
             try {
-                route(exchange);
-            } catch (Exception e) {
-                if (exchange.committed()) {
-                    // The status and part of the body are out: all that is left is to cut the
-                    // connection, so the client sees a short answer rather than a whole wrong one.
-                    LOG.warn("request {} failed after its answer began: {}", id,
-                            e instanceof CofferException coffer ? coffer.oneLine() : e.toString());
-                    log(exchange);
-                    callback.failed(e);
-                    return true;
+                try {
+                    switch (routes.match(exchange.method(), exchange.path())) {
+                        case Routes.Match.Found found -> {
+                            slot = admission.admit(exchange.path(), client.address(), client.forwarded());
+                            exchange.pathParams(found.pathParams());
+                            found.endpoint().handle(exchange, callerFor(found.route().access(), exchange));
+                        }
+                        case Routes.Match.MethodNotAllowed notAllowed -> {
+                            Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
+                            exchange.header("Allow", String.join(", ", notAllowed.allowed()));
+                        }
+                        case Routes.Match.NotFound notFound -> Problems.write(exchange, ErrorCode.NOT_FOUND,
+                                "no such resource: " + exchange.method() + " " + exchange.path());
+                    }
+                } catch (Exception e) {
+                    if (exchange.committed()) {
+                        // The status and part of the body are out: all that is left is to cut the
+                        // connection, so the client sees a short answer rather than a whole wrong one.
+                        LOG.warn("request {} failed after its answer began: {}", id,
+                                e instanceof CofferException coffer ? coffer.oneLine() : e.toString());
+                        log(exchange);
+                        callback.failed(e);
+                        return true;
+                    }
+                    exchange.reset();
+                    // Whatever the route made of its failed read, the reason was the deadline.
+                    answerError(exchange, RequestDeadlines.expired(request) ? tooSlow() : e);
                 }
-                exchange.reset();
-                answerError(exchange, e);
+                log(exchange);
+                exchange.finish(callback, slot.mayWaitForBody() && !RequestDeadlines.expired(request));
+            } finally {
+                slot.close();
+                deadlines.untrack(request);
             }
-            log(exchange);
-            exchange.finish(callback);
             return true;
-        }
-
-        private void route(Exchange exchange) throws Exception {
-            switch (routes.match(exchange.method(), exchange.path())) {
-                case Routes.Match.Found found -> {
-                    if (!permits.tryAcquire()) {
-                        throw new CofferException(ErrorCode.OVERLOADED, "too many requests in flight; retry shortly",
-                                null, Duration.ofSeconds(1), null);
-                    }
-                    try {
-                        exchange.pathParams(found.pathParams());
-                        found.endpoint().handle(exchange, callerFor(found.route().access(), exchange));
-                    } finally {
-                        permits.release();
-                    }
-                }
-                case Routes.Match.MethodNotAllowed notAllowed -> {
-                    Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
-                    exchange.header("Allow", String.join(", ", notAllowed.allowed()));
-                }
-                case Routes.Match.NotFound notFound -> Problems.write(exchange, ErrorCode.NOT_FOUND,
-                        "no such resource: " + exchange.method() + " " + exchange.path());
-            }
         }
 
         /** The caller a protected route admits, or the problem that refuses the request; null for open routes. */
@@ -202,6 +217,24 @@ public final class HttpServer implements AutoCloseable {
             return "this endpoint does not accept this kind of credentials";
         }
 
+        private static CofferException tooSlow() {
+            return new CofferException(ErrorCode.REQUEST_TIMEOUT,
+                    "the request did not arrive in time (server.request_timeout, server.min_request_data_rate)");
+        }
+
+        private record Client(String address, boolean forwarded) {
+        }
+
+        private Client client(Request request) {
+            if (!(request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress socket)
+                    || socket.getAddress() == null) {
+                return new Client(Request.getRemoteAddr(request), false);
+            }
+            InetAddress peer = socket.getAddress();
+            InetAddress client = proxies.clientOf(peer, request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
+            return new Client(client.getHostAddress(), !client.equals(peer));
+        }
+
         private static void answerError(Exchange exchange, Exception e) {
             switch (e) {
                 case CofferException coffer -> {
@@ -231,8 +264,9 @@ public final class HttpServer implements AutoCloseable {
         private static void log(Exchange exchange) {
             // Checked first: the arguments cost more than the check when the line is off.
             if (ACCESS.isInfoEnabled()) {
-                ACCESS.info("{} {} {} {}ms id={}", exchange.method(), exchange.path(), exchange.status(),
-                        tenthsOfMillis(System.nanoTime() - exchange.startedNanos()), exchange.requestId());
+                ACCESS.info("{} {} {} {}ms id={} client={}", exchange.method(), exchange.path(), exchange.status(),
+                        tenthsOfMillis(System.nanoTime() - exchange.startedNanos()), exchange.requestId(),
+                        exchange.remoteAddress());
             }
         }
     }

@@ -58,15 +58,23 @@ public sealed interface PlanStep {
     }
 
     /** An existing bucket as configured; {@code unchecked} names settings this identity may not read. */
-    record BucketMatches(String bucket, List<String> unchecked) implements PlanStep {
+    /**
+     * An existing bucket that matches, as far as could be read: {@code unchecked} settings this
+     * identity may not read, {@code lacking} security settings an S3-compatible server (not AWS)
+     * does not have, which such servers often do not implement (reported, never refused).
+     */
+    record BucketMatches(String bucket, List<String> unchecked, List<String> lacking) implements PlanStep {
         public BucketMatches {
             unchecked = List.copyOf(unchecked);
+            lacking = List.copyOf(lacking);
         }
 
         @Override
         public String describe() {
             return "bucket " + bucket + " exists" + (unchecked.isEmpty() ? ""
-                    : " (not checked, this identity may not read its " + String.join(", ", unchecked) + ")");
+                    : " (not checked, this identity may not read its " + String.join(", ", unchecked) + ")")
+                    + (lacking.isEmpty() ? "" : " (S3-compatible server: " + String.join("; ", lacking)
+                    + "; AWS buckets must have them)");
         }
     }
 

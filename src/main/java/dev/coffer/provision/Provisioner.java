@@ -152,12 +152,14 @@ public final class Provisioner {
             return new PlanStep.CreateBucket(bucket, region, storage.versioning(), secured);
         }
         if (!secured) {
-            return new PlanStep.BucketMatches(bucket, List.of());
+            return new PlanStep.BucketMatches(bucket, List.of(), List.of());
         }
         var differences = new ArrayList<String>();
         var unchecked = new ArrayList<String>();
-        bucketDifferences(bucket, storage.versioning(), differences, unchecked);
-        return differences.isEmpty() ? new PlanStep.BucketMatches(bucket, unchecked) : new PlanStep.BucketDiffers(bucket, differences);
+        var lacking = new ArrayList<String>();
+        bucketDifferences(bucket, storage.versioning(), differences, unchecked, lacking);
+        return differences.isEmpty() ? new PlanStep.BucketMatches(bucket, unchecked, lacking)
+                : new PlanStep.BucketDiffers(bucket, differences);
     }
 
     /** Carries out the changing steps of a plan; the others are left as they are. */
@@ -192,6 +194,8 @@ public final class Provisioner {
         for (PlanStep step : plan) {
             if (step.changes()) {
                 LOG.info("provisioning: {}", step.describe());
+            } else if (step instanceof PlanStep.BucketMatches matches && !matches.lacking().isEmpty()) {
+                LOG.warn("provisioning: {}", step.describe());
             } else if (!step.differs()) {
                 LOG.debug("provisioning: {}", step.describe());
             }
@@ -245,13 +249,14 @@ public final class Provisioner {
      * A setting this identity may not read (the runtime policy grants none of these) is noted as
      * unchecked, one a compatible server does not implement (501) is skipped.
      */
-    private void bucketDifferences(String bucket, boolean versioning, List<String> differences, List<String> unchecked) {
+    private void bucketDifferences(String bucket, boolean versioning, List<String> differences, List<String> unchecked,
+                                   List<String> lacking) {
         readSetting(bucket, "encryption", unchecked, () -> {
             try {
                 s3.getBucketEncryption(b -> b.bucket(bucket));
             } catch (S3Exception e) {
                 if (e.statusCode() == 404 || "ServerSideEncryptionConfigurationNotFoundError".equals(errorCode(e))) {
-                    differences.add("no default encryption");
+                    securityMissing("no default encryption", differences, lacking);
                     return;
                 }
                 throw e;
@@ -262,11 +267,11 @@ public final class Provisioner {
                 var block = s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
                 if (!(Boolean.TRUE.equals(block.blockPublicAcls()) && Boolean.TRUE.equals(block.ignorePublicAcls())
                         && Boolean.TRUE.equals(block.blockPublicPolicy()) && Boolean.TRUE.equals(block.restrictPublicBuckets()))) {
-                    differences.add("Block Public Access is not fully on");
+                    securityMissing("Block Public Access is not fully on", differences, lacking);
                 }
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
-                    differences.add("no Block Public Access configuration");
+                    securityMissing("no Block Public Access configuration", differences, lacking);
                     return;
                 }
                 throw e;
@@ -281,6 +286,15 @@ public final class Provisioner {
                 }
             });
         }
+    }
+
+    /**
+     * A security setting the bucket lacks: a difference against AWS; against an S3-compatible
+     * server, which may not implement it (S3Proxy answers 501 to set it, then 404 to read it),
+     * reported as lacking, or every restart after the first would refuse to start.
+     */
+    private void securityMissing(String what, List<String> differences, List<String> lacking) {
+        (security == BucketSecurity.REQUIRED ? differences : lacking).add(what);
     }
 
     private static void readSetting(String bucket, String setting, List<String> unchecked, Runnable read) {

@@ -46,6 +46,8 @@ final class OverheadBench {
         // Coffer in remote mode against the backends' endpoints, as it runs against AWS.
         var env = TestCoffer.remoteEnv(backends.dynamoDb(), backends.s3());
         env.put("COFFER_AWS_VALIDATE_CREDENTIALS", "false");
+        // Every load-generator connection comes from 127.0.0.1: the per-address cap must not be what is measured.
+        env.put("COFFER_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "100000");
         try (var coffer = TestCoffer.startRemote(TestCoffer.config("[collections.bench]\ntable = \"bench-coffer\"\n", env))) {
             var credentials = AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY);
             // The same HTTP client settings as Coffer's own (no Expect: 100-continue before PUTs),

@@ -135,6 +135,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_slowClientLimits_defaultsAndOverrides() throws IOException {
+        ServerConfig defaults = load("", Map.of()).server();
+        assertThat(defaults.trustedProxies()).isEmpty();
+        assertThat(defaults.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(defaults.minRequestDataRate()).isEqualTo(1024);
+        assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(64);
+
+        ServerConfig set = load("[server]\nrequest_timeout = \"5s\"\nmin_request_data_rate = 4096\n",
+                Map.of("COFFER_SERVER_TRUSTED_PROXIES", " 10.0.0.0/16, fd00::/8,192.0.2.7 ,", "COFFER_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "8"))
+                .server();
+        assertThat(set.trustedProxies()).extracting(Object::toString)
+                .containsExactly("10.0.0.0/16", "fd00:0:0:0:0:0:0:0/8", "192.0.2.7/32");
+        assertThat(set.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(set.minRequestDataRate()).isEqualTo(4096);
+        assertThat(set.maxConnectionsPerAddress()).isEqualTo(8);
+    }
+
+    @Test
+    void load_invalidTrustedProxy_namesTheKeyAndTheValue() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/33")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.trusted_proxies (from environment): '10.0.0.0/33' is not an address block like 10.0.0.0/8 "
+                        + "or fd00::/8: the prefix length 33 is over 32");
+        assertThatThrownBy(() -> load("[server]\ntrusted_proxies = \"proxy.internal\"\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.trusted_proxies (from coffer.toml): 'proxy.internal' is not an address block like 10.0.0.0/8 "
+                        + "or fd00::/8: 'proxy.internal' is not an IP address");
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_TRUSTED_PROXIES", "10.0.0.1/8")))
+                .hasMessage("server.trusted_proxies (from environment): '10.0.0.1/8' is not an address block like 10.0.0.0/8 "
+                        + "or fd00::/8: it has address bits set past the /8 prefix (the block is 10.0.0.0/8)");
+    }
+
+    @Test
+    void load_slowClientLimitsOutOfRange_namedWhenWrong() {
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_REQUEST_TIMEOUT", "100ms")))
+                .hasMessage("server.request_timeout (from environment): 100ms is out of range PT1S..PT1H");
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_MIN_REQUEST_DATA_RATE", "0")))
+                .hasMessage("server.min_request_data_rate (from environment): 0 is out of range 1..1073741824");
+        assertThatThrownBy(() -> load("", Map.of("COFFER_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "none")))
+                .hasMessage("server.max_connections_per_address (from environment): 'none' is not a whole number");
+    }
+
+    @Test
     void load_unknownTomlKey_namesTheKey() {
         assertThatThrownBy(() -> load("[server]\nprot = 8080\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
