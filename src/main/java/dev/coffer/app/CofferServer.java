@@ -1,6 +1,7 @@
 package dev.coffer.app;
 
 import dev.coffer.auth.AccessTokens;
+import dev.coffer.auth.AccountDeletions;
 import dev.coffer.auth.Auth;
 import dev.coffer.auth.SigningKeys;
 import dev.coffer.aws.AwsClients;
@@ -46,9 +47,13 @@ public final class CofferServer implements AutoCloseable {
     private final HealthService health;
     private final AccessTokens tokens;
     private final List<UserDataOwner> owners;
+    private final AccountDeletions deletions;
+    private final AutoCloseable deletionSweep;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep) {
+        this.deletions = deletions;
+        this.deletionSweep = deletionSweep;
         this.backends = backends;
         this.tokens = tokens;
         this.owners = owners;
@@ -93,7 +98,8 @@ public final class CofferServer implements AutoCloseable {
                 Provisioner.of(backends).applyOrRefuse(tables, effective.storage());
             }
             // Auth before health: /health reports the external issuer's keys.
-            Auth auth = Auth.create(effective, backends.dynamoDb(), tokens, clock);
+            var owners = new ArrayList<UserDataOwner>();
+            Auth auth = Auth.create(effective, backends.dynamoDb(), tokens, clock, () -> List.copyOf(owners));
             HealthService health = new HealthService(new HealthService.Targets(Version.current(),
                     effective.aws().region(),
                     effective.aws().dynamodbEndpoint().map(Object::toString).orElse("aws"),
@@ -103,11 +109,10 @@ public final class CofferServer implements AutoCloseable {
                     backends.dynamoDb(), backends.s3(), backends.credentials()::health, auth::health, periodicChecks(backends, tables, clock), clock,
                     effective.healthCacheTtl());
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
-            var owners = new ArrayList<UserDataOwner>();
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));
             // -- auth routes --
-            modules.add(auth.routes(bodies, () -> List.copyOf(owners)));
+            modules.add(auth.routes(bodies));
             // -- records routes --
             Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
             modules.add(records.routes(bodies));
@@ -121,7 +126,8 @@ public final class CofferServer implements AutoCloseable {
             modules.add(new OpenApiRoutes(effective, Version.current()));
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
-            return new CofferServer(backends, http, health, tokens, List.copyOf(owners));
+            return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
+                    auth.startDeletionSweep());
         } catch (RuntimeException | Error e) {
             try {
                 backends.close();
@@ -209,6 +215,11 @@ public final class CofferServer implements AutoCloseable {
         return health;
     }
 
+    /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
+    public AccountDeletions accountDeletions() {
+        return deletions;
+    }
+
     /** Blocks until the JVM is asked to stop. */
     public void awaitShutdown() throws InterruptedException {
         Thread.currentThread().join();
@@ -217,6 +228,7 @@ public final class CofferServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            deletionSweep.close();
             http.close();
         } finally {
             backends.close();

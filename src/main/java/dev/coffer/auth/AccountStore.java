@@ -8,27 +8,47 @@ import dev.coffer.schema.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Users and sessions in DynamoDB. The users table keeps the layout apps already use (partition
- * key {@code user_id}, GSI {@code email-index} on {@code email}); a second table
+ * Users in DynamoDB. The users table keeps the layout apps already use (partition key
+ * {@code user_id}, GSI {@code email-index} on {@code email}); a second table
  * ({@code <users_table>-auth}, partition key {@code pk}, TTL on {@code ttl}) keeps what must be
- * unique or secret-derived: one {@code email#<email>} item per address, written in the same
- * transaction as the user (so exactly one of any number of racing registrations wins), and
- * refresh tokens by their SHA-256 only, and a {@code deleted#<user_id>} marker for every deleted
- * account, kept so that no token or service key can write for that user again.
+ * unique or secret-derived: one {@code email#<key>} item per address ({@link EmailAddress#key}),
+ * written in the same transaction as the user (so exactly one of any number of racing
+ * registrations wins); the sessions ({@link SessionStore}); a {@code deleted#<user_id>} marker
+ * for every deleted account, kept so that no token or service key can write for that user again;
+ * and one {@value #PENDING_DELETIONS} item listing the deletions begun and not yet finished.
+ *
+ * <p>The users table's {@code email} is the address as typed (what the profile shows; apps that
+ * query {@code email-index} should compare case-insensitively), {@code email_key} the lower-cased
+ * key Coffer matches on. Accounts registered before keys were case-insensitive have no
+ * {@code email_key} and an {@code email#} item under their old key until their first login.
  */
 final class AccountStore {
+    private static final String EMAIL = "email#";
     private static final String DELETED = "deleted#";
+    /** The auth-table item whose string set {@code ids} lists every unfinished deletion. */
+    static final String PENDING_DELETIONS = "deletions#pending";
+    /**
+     * Read in place of a users row when no email item matched, so a login for an unknown address
+     * does the same reads as one for a known address. No account has it: accounts get UUIDs.
+     */
+    private static final UserId NO_ACCOUNT = new UserId("no-such-account");
+
     private final DynamoDbClient dynamoDb;
     private final String users;
     private final String auth;
@@ -36,12 +56,18 @@ final class AccountStore {
     AccountStore(DynamoDbClient dynamoDb, String usersTable) {
         this.dynamoDb = dynamoDb;
         this.users = usersTable;
-        this.auth = usersTable + "-auth";
+        this.auth = authTable(usersTable);
+    }
+
+    static String authTable(String usersTable) {
+        return usersTable + "-auth";
     }
 
     /**
-     * What this store calls on both of its tables: single-item reads and writes, directly or as
-     * parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no batch.
+     * What the auth piece calls on both of its tables: single-item reads and writes, directly or
+     * as parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no Scan, no
+     * batch: whatever must be found later (a user's sessions, unfinished deletions) is listed in
+     * an item of its own.
      */
     static final List<String> ITEM_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem");
@@ -54,20 +80,21 @@ final class AccountStore {
         var userId = new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S);
         var usersSpec = new TableSpec(usersTable, userId, Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
                 new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), ITEM_ACTIONS);
-        var authSpec = new TableSpec(usersTable + "-auth", new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
+        var authSpec = new TableSpec(authTable(usersTable), new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
                 Optional.empty(), List.of(), Optional.of("ttl"), ITEM_ACTIONS);
         return List.of(usersSpec, authSpec);
     }
 
-    /** False when the email is taken (the transaction's condition on the email item failed). */
-    boolean create(Account account) {
+    /** False when the email key is taken (the transaction's condition on the email item failed). */
+    boolean create(Account account, String emailKey) {
         Map<String, AttributeValue> user = Map.of("user_id", s(account.userId().value()), "email", s(account.email()),
-                "full_name", s(account.fullName()), "password_hash", s(account.passwordHash()), "created_at", s(account.createdAt()),
-                "updated_at", s(account.createdAt()), "sessions_valid_after", n(account.sessionsValidAfterMillis()));
+                "email_key", s(emailKey), "full_name", s(account.fullName()), "password_hash", s(account.passwordHash()),
+                "created_at", s(account.createdAt()), "updated_at", s(account.createdAt()),
+                "sessions_valid_after", n(account.sessionsValidAfterMillis()));
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
                     t -> t.put(p -> p.tableName(users).item(user).conditionExpression("attribute_not_exists(user_id)")),
-                    t -> t.put(p -> p.tableName(auth).item(Map.of("pk", s("email#" + account.email()), "user_id", s(account.userId().value())))
+                    t -> t.put(p -> p.tableName(auth).item(Map.of("pk", s(EMAIL + emailKey), "user_id", s(account.userId().value())))
                             .conditionExpression("attribute_not_exists(pk)"))));
             return true;
         } catch (TransactionCanceledException e) {
@@ -82,8 +109,52 @@ final class AccountStore {
         }
     }
 
-    Optional<Account> byEmail(String email) {
-        return item(auth, Map.of("pk", s("email#" + email))).map(i -> new UserId(i.get("user_id").s())).flatMap(this::byId);
+    /** Whether an email item exists under {@code key} (registration checks an old-style key with it). */
+    boolean emailTaken(String key) {
+        return item(auth, Map.of("pk", s(EMAIL + key))).isPresent();
+    }
+
+    /**
+     * The account for an address, and whether it was found only by its old key. Always exactly
+     * three consistent GetItems, whatever the answer: the email item under the key, the one under
+     * the old key, and a users row (the matched one, or {@link #NO_ACCOUNT}). Known, unknown and
+     * old-style addresses cost the same backend work, so timing tells nothing about which exist.
+     */
+    Match byEmail(EmailAddress email) {
+        Optional<Map<String, AttributeValue>> current = item(auth, Map.of("pk", s(EMAIL + email.key())));
+        Optional<Map<String, AttributeValue>> legacy = item(auth, Map.of("pk", s(EMAIL + email.legacyKey())));
+        // An exact match under the old rule wins: two accounts registered then may differ only by
+        // case, and each keeps logging in with the address it registered.
+        boolean viaLegacy = legacy.isPresent() && !email.legacyKey().equals(email.key());
+        Optional<Map<String, AttributeValue>> matched = viaLegacy ? legacy : current;
+        UserId id = matched.map(i -> new UserId(i.get("user_id").s())).orElse(NO_ACCOUNT);
+        Optional<Account> account = byId(id).filter(a -> matched.isPresent());
+        return new Match(account, account.isPresent() && viaLegacy && current.isEmpty());
+    }
+
+    /** The result of {@link #byEmail}: {@code unclaimed} when the address has no item under its current key yet. */
+    record Match(Optional<Account> account, boolean unclaimed) {
+    }
+
+    /**
+     * Gives an account found by its old key an item under its current key too (once, after a
+     * successful login), so from then on any case of the address finds it. Does nothing when
+     * another account already holds that key (two old accounts differing only by case: the first
+     * to log in gets the case-insensitive key; the other keeps its exact address).
+     */
+    void claimEmailKey(UserId user, String key) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    t -> t.put(p -> p.tableName(auth).item(Map.of("pk", s(EMAIL + key), "user_id", s(user.value())))
+                            .conditionExpression("attribute_not_exists(pk)")),
+                    t -> t.update(u -> u.tableName(users).key(Map.of("user_id", s(user.value())))
+                            .updateExpression("SET email_key = :k").conditionExpression("attribute_exists(user_id)")
+                            .expressionAttributeValues(Map.of(":k", s(key))))));
+        } catch (TransactionCanceledException taken) {
+            // Someone else holds the key, or the account went away meanwhile: nothing to claim.
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "TransactWriteItems on " + auth);
+        }
     }
 
     Optional<Account> byId(UserId userId) {
@@ -102,24 +173,82 @@ final class AccountStore {
                 Map.of(":h", s(hash), ":v", n(validAfterMillis), ":u", s(now)));
     }
 
-    void delete(Account account) {
+    /**
+     * Removes the user's row and every email item naming the user, so no login finds the account.
+     * Idempotent and resumable: the email items go first, each only if it names this user (an old
+     * account may share a key with another), the row last; when the row is gone, so are they.
+     */
+    void deleteIdentity(UserId user) {
+        Optional<Map<String, AttributeValue>> row = item(users, Map.of("user_id", s(user.value())));
+        if (row.isEmpty()) {
+            return;
+        }
+        String email = row.get().get("email").s();
+        Set<String> keys = new LinkedHashSet<>();
+        if (row.get().containsKey("email_key")) {
+            keys.add(row.get().get("email_key").s());
+        }
+        keys.add(EmailAddress.keyOf(email));
+        keys.add(EmailAddress.legacyKeyOf(email));
+        for (String key : keys) {
+            try {
+                dynamoDb.deleteItem(b -> b.tableName(auth).key(Map.of("pk", s(EMAIL + key)))
+                        .conditionExpression("user_id = :u").expressionAttributeValues(Map.of(":u", s(user.value()))));
+            } catch (ConditionalCheckFailedException notThisUsers) {
+                // no item under this key, or another account's
+            } catch (SdkException e) {
+                throw AwsErrors.translate(e, "DeleteItem on " + auth);
+            }
+        }
         try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    t -> t.delete(d -> d.tableName(auth).key(Map.of("pk", s("email#" + account.email())))),
-                    t -> t.delete(d -> d.tableName(users).key(Map.of("user_id", s(account.userId().value()))))));
+            dynamoDb.deleteItem(b -> b.tableName(users).key(Map.of("user_id", s(user.value()))));
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, "TransactWriteItems on " + users);
+            throw AwsErrors.translate(e, "DeleteItem on " + users);
         }
     }
 
-    /** Writes the deletion marker of {@code user} (idempotent: a retry keeps the first time). */
-    void markDeletion(UserId user, java.time.Instant at) {
+    /** How far the deletion of an account got. */
+    enum DeletionState {
+        /** Begun: the user's tokens are refused; data may remain until the deletion finishes. */
+        DELETING,
+        /** Nothing of the user remains but the marker. */
+        DONE
+    }
+
+    /** The deletion marker of a user: when the deletion began, its state, and when it was last attempted. */
+    record DeletionMarker(UserId user, Instant deletedAt, DeletionState state, Instant attemptedAt) {
+    }
+
+    /**
+     * Writes the deletion marker of {@code user} (state {@code deleting}; a retry keeps the first
+     * time) and lists the user as a pending deletion, in one transaction.
+     */
+    void markDeletion(UserId user, Instant at) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(auth).key(Map.of("pk", s(DELETED + user.value())))
-                    .updateExpression("SET deleted_at = if_not_exists(deleted_at, :t)")
-                    .expressionAttributeValues(Map.of(":t", s(at.toString()))));
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    t -> t.update(u -> u.tableName(auth).key(Map.of("pk", s(DELETED + user.value())))
+                            .updateExpression("SET deleted_at = if_not_exists(deleted_at, :t), #state = :deleting, attempted_at = :t")
+                            .expressionAttributeNames(Map.of("#state", "state"))
+                            .expressionAttributeValues(Map.of(":t", s(at.toString()), ":deleting", s("deleting")))),
+                    t -> t.update(u -> u.tableName(auth).key(Map.of("pk", s(PENDING_DELETIONS)))
+                            .updateExpression("ADD ids :id").expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(user.value())))))));
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, "UpdateItem on " + auth);
+            throw AwsErrors.translate(e, "TransactWriteItems on " + auth);
+        }
+    }
+
+    /** Marks the deletion of {@code user} done and takes it off the pending list, in one transaction. */
+    void finishDeletion(UserId user, Instant at) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    t -> t.update(u -> u.tableName(auth).key(Map.of("pk", s(DELETED + user.value())))
+                            .updateExpression("SET #state = :done, finished_at = :t")
+                            .expressionAttributeNames(Map.of("#state", "state"))
+                            .expressionAttributeValues(Map.of(":t", s(at.toString()), ":done", s("done")))),
+                    t -> t.update(u -> u.tableName(auth).key(Map.of("pk", s(PENDING_DELETIONS)))
+                            .updateExpression("DELETE ids :id").expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(user.value())))))));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "TransactWriteItems on " + auth);
         }
     }
 
@@ -127,53 +256,33 @@ final class AccountStore {
         return item(auth, Map.of("pk", s(DELETED + user.value()))).isPresent();
     }
 
-    /** A refresh token as stored (by its hash). */
-    record Session(String tokenHash, UserId userId, String family, long issuedAtMillis, long expiresAtSeconds, boolean used) {
+    Optional<DeletionMarker> deletionMarker(UserId user) {
+        return item(auth, Map.of("pk", s(DELETED + user.value()))).map(i -> new DeletionMarker(user,
+                instant(i, "deleted_at"), i.containsKey("state") && i.get("state").s().equals("done") ? DeletionState.DONE
+                        // Markers written before deletions had a state carry none: finishing them again is harmless.
+                        : DeletionState.DELETING,
+                i.containsKey("attempted_at") ? instant(i, "attempted_at") : instant(i, "deleted_at")));
     }
 
-    void putSession(Session session) {
+    /** Every user whose deletion has begun and not finished (one GetItem). */
+    List<UserId> pendingDeletions() {
+        var ids = new ArrayList<UserId>();
+        item(auth, Map.of("pk", s(PENDING_DELETIONS))).filter(i -> i.containsKey("ids"))
+                .ifPresent(i -> i.get("ids").ss().forEach(id -> UserId.parse(id).ifPresent(ids::add)));
+        return ids;
+    }
+
+    /** Takes {@code user} off the pending list (its marker says done, or is gone). */
+    void dropPending(UserId user) {
         try {
-            dynamoDb.putItem(b -> b.tableName(auth).item(sessionItem(session)));
+            dynamoDb.updateItem(b -> b.tableName(auth).key(Map.of("pk", s(PENDING_DELETIONS))).updateExpression("DELETE ids :id")
+                    .expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(user.value())))));
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, "PutItem on " + auth);
+            throw AwsErrors.translate(e, "UpdateItem on " + auth);
         }
     }
 
-    Optional<Session> session(String tokenHash) {
-        return item(auth, Map.of("pk", s("refresh#" + tokenHash))).map(i -> new Session(tokenHash, new UserId(i.get("user_id").s()),
-                i.get("family").s(), Long.parseLong(i.get("issued_at").n()), Long.parseLong(i.get("ttl").n()),
-                i.get("used").bool()));
-    }
-
-    /** Marks {@code old} used and stores {@code next} atomically; false when {@code old} was used already. */
-    boolean rotate(Session old, Session next) {
-        try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    t -> t.update(u -> u.tableName(auth).key(Map.of("pk", s("refresh#" + old.tokenHash())))
-                            .updateExpression("SET used = :t").conditionExpression("used = :f")
-                            .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":f", AttributeValue.fromBool(false)))),
-                    t -> t.put(p -> p.tableName(auth).item(sessionItem(next)))));
-            return true;
-        } catch (TransactionCanceledException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsErrors.translate(e, "TransactWriteItems on " + auth);
-        }
-    }
-
-    void revokeFamily(String family, long ttlSeconds) {
-        try {
-            dynamoDb.putItem(b -> b.tableName(auth).item(Map.of("pk", s("family#" + family), "revoked", AttributeValue.fromBool(true),
-                    "ttl", n(ttlSeconds))));
-        } catch (SdkException e) {
-            throw AwsErrors.translate(e, "PutItem on " + auth);
-        }
-    }
-
-    boolean familyRevoked(String family) {
-        return item(auth, Map.of("pk", s("family#" + family))).isPresent();
-    }
-
+    /** How refresh tokens and service keys are stored: SHA-256, hex. */
     static String sha256(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
@@ -182,16 +291,15 @@ final class AccountStore {
         }
     }
 
-    private static Map<String, AttributeValue> sessionItem(Session s) {
-        return Map.of("pk", s("refresh#" + s.tokenHash()), "user_id", s(s.userId().value()), "family", s(s.family()),
-                "issued_at", n(s.issuedAtMillis()), "ttl", n(s.expiresAtSeconds()), "used", AttributeValue.fromBool(s.used()));
+    private static Instant instant(Map<String, AttributeValue> item, String attribute) {
+        return item.containsKey(attribute) ? Instant.parse(item.get(attribute).s()) : Instant.EPOCH;
     }
 
     private void update(UserId userId, String expression, Map<String, AttributeValue> values) {
         try {
             dynamoDb.updateItem(b -> b.tableName(users).key(Map.of("user_id", s(userId.value()))).updateExpression(expression)
                     .conditionExpression("attribute_exists(user_id)").expressionAttributeValues(values));
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+        } catch (ConditionalCheckFailedException e) {
             throw new CofferException(ErrorCode.NOT_FOUND, "the account no longer exists");
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "UpdateItem on " + users);

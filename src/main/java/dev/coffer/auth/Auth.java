@@ -1,53 +1,66 @@
 package dev.coffer.auth;
 
 import dev.coffer.config.CofferConfig;
-import dev.coffer.health.HealthReport;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.Authenticator;
 import dev.coffer.identity.UserDataOwner;
 import dev.coffer.schema.TableSpec;
+import dev.coffer.health.HealthReport;
+import dev.coffer.support.BackgroundExecutors;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The auth piece, assembled: who may call (the authenticator), its tables and its routes. */
+/**
+ * The auth piece, assembled: who may call (the authenticator), its tables, its routes, and
+ * account deletion with its background sweep.
+ */
 public final class Auth {
+    private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
     private final Authenticator authenticator;
     private final Optional<OidcVerifier> oidc;
-    private final AccountStore store;
-    private final DeletedUsers deletedUsers;
-    private final AccessTokens tokens;
-    private final CofferConfig config;
-    private final PasswordHasher hasher;
-    private final Clock clock;
+    private final AuthService service;
+    private final AccountDeletions deletions;
+    private final Duration sweepInterval;
 
-    private Auth(Authenticator authenticator, Optional<OidcVerifier> oidc, AccountStore store, DeletedUsers deletedUsers,
-                 AccessTokens tokens, CofferConfig config, PasswordHasher hasher, Clock clock) {
+    private Auth(Authenticator authenticator, Optional<OidcVerifier> oidc, AuthService service, AccountDeletions deletions,
+                 Duration sweepInterval) {
         this.authenticator = authenticator;
         this.oidc = oidc;
-        this.store = store;
-        this.deletedUsers = deletedUsers;
-        this.tokens = tokens;
-        this.config = config;
-        this.hasher = hasher;
-        this.clock = clock;
+        this.service = service;
+        this.deletions = deletions;
+        this.sweepInterval = sweepInterval;
     }
 
-    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock) {
-        return create(config, dynamoDb, tokens, clock, new Argon2Hasher(config.auth()));
+    /**
+     * @param owners every piece that keeps user data; read when an account is deleted (every
+     *               piece registered by then)
+     */
+    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock,
+                              Supplier<List<UserDataOwner>> owners) {
+        return create(config, dynamoDb, tokens, clock, new Argon2Hasher(config.auth()), owners);
     }
 
     /** With a given hasher: tests count hash computations through it. */
-    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock, PasswordHasher hasher) {
+    public static Auth create(CofferConfig config, DynamoDbClient dynamoDb, AccessTokens tokens, Clock clock, PasswordHasher hasher,
+                              Supplier<List<UserDataOwner>> owners) {
         Optional<OidcVerifier> oidc = config.auth().oidcIssuer().map(issuer -> OidcVerifier.discover(issuer,
                 config.auth().oidcAudience().orElseThrow(), config.auth().clockLeeway(), clock));
         var store = new AccountStore(dynamoDb, config.storage().usersTable());
+        var sessions = new SessionStore(dynamoDb, config.storage().usersTable(), SessionStore.Limits.DEFAULT);
         var deletedUsers = new DeletedUsers(store, clock);
+        var deletions = new AccountDeletions(store, sessions, deletedUsers, owners, clock);
         var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, deletedUsers);
-        return new Auth(authenticator, oidc, store, deletedUsers, tokens, config, hasher, clock);
+        var service = new AuthService(store, sessions, deletions, hasher, tokens, config.auth(), clock);
+        return new Auth(authenticator, oidc, service, deletions, config.auth().deletionSweepInterval());
     }
 
     public static List<TableSpec> tables(CofferConfig config) {
@@ -66,9 +79,35 @@ public final class Auth {
         return oidc.map(verifier -> new HealthReport.AuthHealth(verifier.health())).orElse(HealthReport.AuthHealth.NOT_CONFIGURED);
     }
 
-    /** The routes; {@code owners} is read when an account is deleted (every piece registered by then). */
-    public ApiModule routes(JsonBodies bodies, Supplier<List<UserDataOwner>> owners) {
-        return routes -> new AuthRoutes(new AuthService(store, deletedUsers, hasher, tokens, config.auth(), owners, clock),
-                bodies).register(routes);
+    public ApiModule routes(JsonBodies bodies) {
+        return routes -> new AuthRoutes(service, bodies).register(routes);
+    }
+
+    /** Account deletion; {@link AccountDeletions#finishPending} is what the sweep runs (tests call it directly). */
+    public AccountDeletions deletions() {
+        return deletions;
+    }
+
+    /**
+     * Starts finishing unfinished account deletions every {@code auth.deletion_sweep_interval},
+     * on one named background thread; closing the result stops it.
+     */
+    public AutoCloseable startDeletionSweep() {
+        ScheduledExecutorService executor = BackgroundExecutors.scheduled("account-deletion-sweep");
+        long every = sweepInterval.toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            // A periodic task that throws is never run again: every failure ends here.
+            try {
+                var sweep = deletions.finishPending();
+                if (sweep.finished() + sweep.failed() > 0) {
+                    LOG.info("account deletion sweep: {} finished, {} failed, {} left for later", sweep.finished(), sweep.failed(),
+                            sweep.waiting());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("account deletion sweep could not read the pending deletions (next try in {}): {}", sweepInterval,
+                        e instanceof dev.coffer.error.CofferException c ? c.oneLine() : e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return executor::shutdownNow;
     }
 }

@@ -3,7 +3,6 @@ package dev.coffer.auth;
 import dev.coffer.config.AuthConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
-import dev.coffer.identity.UserDataOwner;
 import dev.coffer.identity.UserId;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -11,19 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Accounts and sessions: registration, login with equal work for unknown emails and wrong
  * passwords, refresh-token rotation with reuse detection, logout, profile, password change and
- * account deletion (every {@link UserDataOwner} first). Thread-safe.
+ * account deletion ({@link AccountDeletions}). Thread-safe.
  */
 final class AuthService {
-    private static final Pattern EMAIL = Pattern.compile("[^\\s@\\p{Cntrl}]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What login and refresh hand out. */
@@ -31,23 +26,23 @@ final class AuthService {
     }
 
     private final AccountStore store;
-    private final DeletedUsers deletedUsers;
+    private final SessionStore sessions;
+    private final AccountDeletions deletions;
     private final PasswordHasher hasher;
     private final AccessTokens accessTokens;
     private final LoginLimiter limiter;
     private final AuthConfig config;
-    private final java.util.function.Supplier<List<UserDataOwner>> owners;
     private final Clock clock;
     private final String dummyHash;
 
-    AuthService(AccountStore store, DeletedUsers deletedUsers, PasswordHasher hasher, AccessTokens accessTokens, AuthConfig config,
-                java.util.function.Supplier<List<UserDataOwner>> owners, Clock clock) {
+    AuthService(AccountStore store, SessionStore sessions, AccountDeletions deletions, PasswordHasher hasher,
+                AccessTokens accessTokens, AuthConfig config, Clock clock) {
         this.store = store;
-        this.deletedUsers = deletedUsers;
+        this.sessions = sessions;
+        this.deletions = deletions;
         this.hasher = hasher;
         this.accessTokens = accessTokens;
         this.config = config;
-        this.owners = owners;
         this.clock = clock;
         this.limiter = new LoginLimiter(config.loginMaxFailures(), config.loginFailureWindow(), clock);
         // Verified against when the email is unknown, so both failures cost one hash.
@@ -55,53 +50,69 @@ final class AuthService {
     }
 
     Account register(String rawEmail, String password, String fullName) {
-        String email = normaliseEmail(rawEmail);
+        EmailAddress email = EmailAddress.parse(rawEmail);
         checkPassword(password);
         String name = checkName(fullName);
-        String now = now();
-        var account = new Account(new UserId(UUID.randomUUID().toString()), email, name, hasher.hash(password), now, 0);
-        if (!store.create(account)) {
-            throw new CofferException(ErrorCode.CONFLICT, "an account with this email exists already");
+        // The same address typed the same way as an account registered before keys were
+        // case-insensitive (which has no item under the new key until its first login).
+        if (!email.legacyKey().equals(email.key()) && store.emailTaken(email.legacyKey())) {
+            throw emailTaken();
+        }
+        var account = new Account(new UserId(UUID.randomUUID().toString()), email.typed(), name, hasher.hash(password), now(), 0);
+        if (!store.create(account, email.key())) {
+            throw emailTaken();
         }
         return account;
     }
 
     Tokens login(String rawEmail, String password, String clientAddress) {
-        // The same validation as register: an address no account can have is a 400 naming the
-        // field, and never reaches the users table (an over-long one would exceed its key limit).
-        String email = normaliseEmail(rawEmail);
-        Optional<Duration> wait = limiter.blocked(email, clientAddress);
+        // The same rule as registration: an address no account can have is a 400 naming the field.
+        EmailAddress email = EmailAddress.parse(rawEmail);
+        Optional<Duration> wait = limiter.blocked(email.key(), clientAddress);
         if (wait.isPresent()) {
             throw new CofferException(ErrorCode.RATE_LIMITED, "too many failed logins; try again later", null,
                     wait.get().plusSeconds(1), null);
         }
-        Optional<Account> account = store.byEmail(email);
+        // The same reads whether the address is known, unknown or old-style (AccountStore.byEmail),
+        // and one hash verification either way.
+        AccountStore.Match match = store.byEmail(email);
+        Optional<Account> account = match.account();
         boolean valid = hasher.verify(password == null ? "" : password, account.map(Account::passwordHash).orElse(dummyHash))
                 && account.isPresent();
         if (!valid) {
-            limiter.failed(email, clientAddress);
+            limiter.failed(email.key(), clientAddress);
             throw invalidLogin();
         }
-        limiter.succeeded(email);
+        limiter.succeeded(email.key());
+        if (match.unclaimed()) {
+            store.claimEmailKey(account.get().userId(), email.key());
+        }
         return issue(account.get().userId(), UUID.randomUUID().toString());
     }
 
     Tokens refresh(String refreshToken) {
-        AccountStore.Session session = validSession(refreshToken);
+        Valid valid = validSession(refreshToken);
+        SessionStore.Session session = valid.session();
         NewSession next = newSession(session.userId(), session.family());
-        if (!store.rotate(session, next.session())) {
-            // Two uses of one token: one of them is a thief. End the whole family.
-            store.revokeFamily(session.family(), session.expiresAtSeconds());
-            throw invalidSession();
+        switch (sessions.rotate(session, valid.family(), next.session())) {
+            case ROTATED -> {
+                return new Tokens(accessTokens.issue(session.userId()), next.token(), accessTokens.ttl().toSeconds());
+            }
+            case REUSED -> {
+                // Two uses of one token: one of them is a thief. End the whole family.
+                sessions.revoke(valid.family(), session.expiresAtSeconds());
+                throw invalidSession();
+            }
+            default -> throw invalidSession();
         }
-        return new Tokens(accessTokens.issue(session.userId()), next.token(), accessTokens.ttl().toSeconds());
     }
 
     void logout(String refreshToken) {
         if (refreshToken == null || refreshToken.length() > 512) {
             return;
         }
-        store.session(AccountStore.sha256(refreshToken)).ifPresent(s -> store.revokeFamily(s.family(), s.expiresAtSeconds()));
+        sessions.session(AccountStore.sha256(refreshToken))
+                .ifPresent(s -> sessions.revoke(sessions.family(s.family()), s.expiresAtSeconds()));
     }
 
     Account me(UserId userId) {
@@ -125,36 +136,35 @@ final class AuthService {
         return issue(userId, UUID.randomUUID().toString());
     }
 
+    /** Deletes the account and everything of the user; see {@link AccountDeletions} (resumable, idempotent). */
     void deleteAccount(UserId userId) {
-        Account account = me(userId);
-        // Marked first: from here on no token or service key can add data behind the deletion.
-        deletedUsers.markDeleted(userId);
-        for (UserDataOwner owner : owners.get()) {
-            owner.deleteAllFor(userId);
-        }
-        store.delete(account);
+        deletions.delete(userId);
     }
 
-    private AccountStore.Session validSession(String refreshToken) {
+    private record Valid(SessionStore.Session session, SessionStore.Family family) {
+    }
+
+    private Valid validSession(String refreshToken) {
         if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 512) {
             throw invalidSession();
         }
-        AccountStore.Session session = store.session(AccountStore.sha256(refreshToken)).orElseThrow(AuthService::invalidSession);
+        SessionStore.Session session = sessions.session(AccountStore.sha256(refreshToken)).orElseThrow(AuthService::invalidSession);
+        SessionStore.Family family = sessions.family(session.family());
         if (session.used()) {
-            store.revokeFamily(session.family(), session.expiresAtSeconds());
+            sessions.revoke(family, session.expiresAtSeconds());
             throw invalidSession();
         }
-        if (clock.instant().getEpochSecond() >= session.expiresAtSeconds() || store.familyRevoked(session.family())) {
+        if (clock.instant().getEpochSecond() >= session.expiresAtSeconds() || family.revoked()) {
             throw invalidSession();
         }
         Account account = store.byId(session.userId()).orElseThrow(AuthService::invalidSession);
         if (session.issuedAtMillis() < account.sessionsValidAfterMillis()) {
             throw invalidSession();
         }
-        return session;
+        return new Valid(session, family);
     }
 
-    private record NewSession(String token, AccountStore.Session session) {
+    private record NewSession(String token, SessionStore.Session session) {
     }
 
     private NewSession newSession(UserId userId, String family) {
@@ -163,30 +173,13 @@ final class AuthService {
         String token = "rt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         long now = clock.millis();
         long expires = Instant.ofEpochMilli(now).plus(config.refreshTokenTtl()).getEpochSecond();
-        return new NewSession(token, new AccountStore.Session(AccountStore.sha256(token), userId, family, now, expires, false));
+        return new NewSession(token, new SessionStore.Session(AccountStore.sha256(token), userId, family, now, expires, false));
     }
 
     private Tokens issue(UserId userId, String family) {
         NewSession session = newSession(userId, family);
-        store.putSession(session.session());
+        sessions.start(session.session(), clock.instant().getEpochSecond());
         return new Tokens(accessTokens.issue(userId), session.token(), accessTokens.ttl().toSeconds());
-    }
-
-    String normaliseEmail(String raw) {
-        if (raw == null) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'email' is required");
-        }
-        String email = normaliseQuietly(raw);
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'email' is not a valid email address");
-        }
-        return email;
-    }
-
-    private static String normaliseQuietly(String raw) {
-        String trimmed = raw.trim();
-        int at = trimmed.lastIndexOf('@');
-        return at < 0 ? trimmed : trimmed.substring(0, at) + "@" + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     private void checkPassword(String password) {
@@ -211,6 +204,10 @@ final class AuthService {
 
     private String now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static CofferException emailTaken() {
+        return new CofferException(ErrorCode.CONFLICT, "an account with this email exists already");
     }
 
     private static CofferException invalidLogin() {

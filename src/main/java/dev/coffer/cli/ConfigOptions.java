@@ -21,8 +21,11 @@ final class ConfigOptions {
     @Option(names = "--env-file", paramLabel = "FILE", description = ".env file to read. Default: .env in the working directory, if present.")
     Path envFile;
 
-    /** Loads the configuration with {@code flags} (dotted key to value) above every other source. */
-    CofferConfig load(Map<String, String> flags) {
+    /**
+     * Loads the configuration with {@code flags} (dotted key to value) above every other source,
+     * with the warnings about what is configured but unused, for the command to show.
+     */
+    ConfigLoader.Loaded load(Map<String, String> flags) {
         if (configFile != null && !Files.isRegularFile(configFile)) {
             throw new ConfigException("--config", "file not found: " + configFile);
         }
@@ -37,19 +40,22 @@ final class ConfigOptions {
                 settings.string(key).ifPresent(SecretMasker::register);
             }
         }
-        return ConfigLoader.fromSettings(settings, ConfigLoader.collectionsNode(Optional.ofNullable(configFile)));
+        return ConfigLoader.read(settings, ConfigLoader.collectionsNode(Optional.ofNullable(configFile)));
     }
 
     /**
-     * Loads the configuration, or prints the one-line configuration error to stderr and returns
-     * empty (the command then exits with {@link Main#EXIT_CONFIG}).
+     * Loads the configuration and prints its warnings to stderr ({@code coffer: warning: ...}), or
+     * prints the one-line configuration error and returns empty (the command then exits with
+     * {@link Main#EXIT_CONFIG}).
      */
-    java.util.Optional<CofferConfig> loadOrReport(Map<String, String> flags) {
+    Optional<CofferConfig> loadOrReport(Map<String, String> flags) {
         try {
-            return java.util.Optional.of(load(flags));
+            ConfigLoader.Loaded loaded = load(flags);
+            loaded.warnings().forEach(w -> System.err.println("coffer: warning: " + w.message()));
+            return Optional.of(loaded.config());
         } catch (ConfigException e) {
             System.err.println("coffer: configuration error: " + e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.coffer.backends.Backends;
 import dev.coffer.credentials.Credentials;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
+import dev.coffer.config.ConfigLoader;
 import dev.coffer.doctor.CheckResult;
 import dev.coffer.doctor.Doctor;
 import dev.coffer.error.CofferException;
@@ -21,12 +22,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "doctor", description = "Check everything a deployment needs; one line per check. Exit 0 when fit to serve, 1 when not.")
+@Command(name = "doctor",
+        description = {"Check everything a deployment needs, one line per check.",
+            "Configuration, credentials, expiry, identity, clock, region, tables, bucket and every runtime permission "
+                + "(probed harmlessly). Exit 0 when fit to serve, 1 when not."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer doctor",
+            "  coffer doctor --config coffer.toml --env-file prod.env",
+            "  coffer doctor --json | jq '.checks[] | select(.status == \"fail\")'"})
 final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--json", description = "Machine-readable output for CI pipelines.")
+    @Option(names = "--json", description = "Machine-readable output for CI pipelines: fit_to_serve and one object per check.")
     boolean json;
 
     @Override
@@ -34,8 +46,11 @@ final class DoctorCommand implements Callable<Integer> {
         LogSetup.configure(false, "error");
         List<CheckResult> results = new ArrayList<>();
         CofferConfig config;
+        List<CheckResult> warnings = new ArrayList<>();
         try {
-            config = configOptions.load(Map.of());
+            ConfigLoader.Loaded loaded = configOptions.load(Map.of());
+            config = loaded.config();
+            loaded.warnings().forEach(w -> warnings.add(new CheckResult.Warned("config", w.message())));
         } catch (ConfigException e) {
             results.add(new CheckResult.Failed("config", "config_invalid", e.getMessage(), "correct the value named"));
             return print(results);
@@ -47,6 +62,9 @@ final class DoctorCommand implements Callable<Integer> {
             results.add(new CheckResult.Ok("config", config.local() ? "embedded default" : "remote"));
             results.add(new CheckResult.Failed("credentials", e.code().code(), e.detail(), e.fix().orElse(null)));
         }
+        // Right under the configuration's own line.
+        int configLine = results.stream().map(CheckResult::check).toList().indexOf("config");
+        results.addAll(configLine + 1, warnings);
         return print(results);
     }
 

@@ -17,8 +17,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = "Create the missing tables and bucket (idempotent); print the plan first.")
+@Command(name = "init",
+        description = {"Create the missing tables and bucket, printing the plan first.",
+            "Tables get their keys, indexes, TTL and on-demand billing; the bucket default encryption and Block Public "
+                + "Access. Idempotent; never changes what exists. Exit 1 when an existing table or bucket differs from "
+                + "the configuration (each difference is printed)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer init --dry-run                 print the plan, change nothing",
+            "  coffer init --config coffer.toml      create what the configuration declares",
+            "  coffer policy --for provision         the IAM policy init needs"})
 final class InitCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 

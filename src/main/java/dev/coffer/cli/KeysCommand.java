@@ -3,16 +3,35 @@ package dev.coffer.cli;
 import dev.coffer.auth.ServiceKeyMaker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-@Command(name = "keys", description = "Service keys for back ends that act for their users.", subcommands = KeysCommand.New.class)
+@Command(name = "keys", description = "Service keys for back ends that act for their users.", subcommands = KeysCommand.New.class,
+        footerHeading = "%nExamples:%n",
+        footer = {"  coffer keys new"})
 final class KeysCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "new", description = "Print a fresh service key and the hash to configure (COFFER_SERVICE_KEYS).")
+    @Command(name = "new",
+            description = {"Print a fresh service key and its SHA-256 hash.",
+                "Give the key to the back end; configure only the hash, in COFFER_SERVICE_KEYS (optionally as name=hash)."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  coffer keys new",
+                "  COFFER_SERVICE_KEYS=billing=<hash> coffer serve"})
     static final class New implements Callable<Integer> {
+        @Mixin
+        HelpOption help;
+
         @Override
         public Integer call() {
             String[] keyAndHash = ServiceKeyMaker.generate();

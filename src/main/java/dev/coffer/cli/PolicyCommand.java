@@ -19,23 +19,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "policy", description = "Print the least-privilege IAM policy for this configuration (JSON on stdout, notes on stderr).")
+@Command(name = "policy",
+        description = {"Print the least-privilege IAM policy for this configuration.",
+            "Statements for the configured tables, indexes, bucket and prefix (JSON on stdout, notes on stderr). "
+                + "The account comes from the pinned account "
+                + "(COFFER_AWS_EXPECTED_ACCOUNT_ID), else from the credentials' identity; what stays unknown is written as *."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer policy > runtime-policy.json       what serve needs",
+            "  coffer policy --for provision             what init needs",
+            "  coffer policy --per-user-scope --identity-variable cognito"})
 final class PolicyCommand implements Callable<Integer> {
     enum Purpose { runtime, provision }
 
     enum Variable { principal_tag, cognito }
 
     @Mixin
+    HelpOption help;
+
+    @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--for", defaultValue = "runtime", description = "runtime (what serve needs, default) or provision (what init needs).")
+    @Option(names = "--for", paramLabel = "PURPOSE", defaultValue = "runtime",
+            description = "runtime (what serve needs, default) or provision (what init needs).")
     Purpose purpose;
 
     @Option(names = "--per-user-scope", description = "Statements scoped to one user's partition and folder, for credentials handed to users.")
     boolean perUserScope;
 
-    @Option(names = "--identity-variable", defaultValue = "principal_tag",
-            description = "With --per-user-scope: principal_tag (${aws:PrincipalTag/user_id}) or cognito (${cognito-identity.amazonaws.com:sub}).")
+    // $$ keeps picocli from reading ${...} as one of its own variables.
+    @Option(names = "--identity-variable", paramLabel = "VARIABLE", defaultValue = "principal_tag",
+            description = "With --per-user-scope: principal_tag ($${aws:PrincipalTag/user_id}, default) or cognito "
+                    + "($${cognito-identity.amazonaws.com:sub}).")
     Variable variable;
 
     @Override

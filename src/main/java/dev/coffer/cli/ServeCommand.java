@@ -3,6 +3,7 @@ package dev.coffer.cli;
 import dev.coffer.app.CofferServer;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
+import dev.coffer.config.ConfigLoader;
 import dev.coffer.config.ConfigKeys;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
@@ -15,25 +16,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the HTTP API (on the embedded default when no AWS is configured).")
+@Command(name = "serve",
+        description = {"Run the HTTP API.",
+            "With no AWS configured it runs on the embedded default (DynamoDB Local and S3Proxy inside this process, "
+                + "data in the data dir); with AWS keys, a role or endpoints configured, against AWS or a compatible "
+                + "service. Creates missing tables and the bucket first (provision.on_start).",
+            "Configuration: coffer.toml (--config), .env (--env-file), the environment, then these flags, in rising "
+                + "precedence. Environment variables that look like Coffer or AWS settings but are not used are logged "
+                + "as warnings at start-up."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer serve                      embedded default on 127.0.0.1:8080",
+            "  coffer serve --port 9000 --data-dir /var/lib/coffer",
+            "  coffer serve --config coffer.toml --env-file prod.env --log-format json",
+            "  AWS_REGION=eu-west-1 AWS_S3_BUCKET=my-files coffer serve",
+            "  kill -HUP <pid>                   re-read .env and coffer.toml, swap in",
+            "                                    the new credentials once checked"})
 final class ServeCommand implements Callable<Integer> {
     private static final Set<ErrorCode> CREDENTIAL_FAILURES = Set.of(ErrorCode.NO_CREDENTIALS,
             ErrorCode.EXPIRED_CREDENTIALS, ErrorCode.INVALID_ACCESS_KEY, ErrorCode.SIGNATURE_MISMATCH,
             ErrorCode.ACCESS_DENIED, ErrorCode.CLOCK_SKEW, ErrorCode.WRONG_ACCOUNT);
 
     @Mixin
+    HelpOption help;
+
+    @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--port", description = "HTTP port (also PORT or COFFER_PORT). Default 8080.")
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "HTTP port, 0 for any free one. Default 8080 (key server.port; also PORT, COFFER_PORT).")
     String port;
 
-    @Option(names = "--host", description = "Listen address. Default 127.0.0.1 locally, 0.0.0.0 against AWS.")
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Listen address. Default 127.0.0.1 on the embedded default, 0.0.0.0 against AWS (key server.host).")
     String host;
 
-    @Option(names = "--data-dir", description = "Data folder of the embedded default. Default ./coffer-data.")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data folder of the embedded default. Default coffer-data in the working directory (key local.data_dir).")
     Path dataDir;
 
-    @Option(names = "--log-format", description = "text or json.")
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one object per line (key log.format).")
     String logFormat;
 
     @Option(names = "--exit-when-ready", hidden = true,
@@ -48,12 +70,16 @@ final class ServeCommand implements Callable<Integer> {
         putIf(flags, ConfigKeys.SERVER_HOST.name(), host);
         putIf(flags, ConfigKeys.LOCAL_DATA_DIR.name(), dataDir == null ? null : dataDir.toString());
         putIf(flags, ConfigKeys.LOG_FORMAT.name(), logFormat);
-        var loaded = configOptions.loadOrReport(flags);
-        if (loaded.isEmpty()) {
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = configOptions.load(flags);
+        } catch (ConfigException e) {
+            System.err.println("coffer: configuration error: " + e.getMessage());
             return Main.EXIT_CONFIG;
         }
-        CofferConfig config = loaded.get();
+        CofferConfig config = loaded.config();
         LogSetup.configure(config.log().json(), config.log().level());
+        logWarnings(loaded);
         CofferServer server;
         try {
             server = CofferServer.start(config, Clock.systemUTC());
@@ -96,7 +122,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().name("credentials-reload").start(() -> {
                 try {
-                    server.reloadCredentials(configOptions.load(flags));
+                    ConfigLoader.Loaded reloaded = configOptions.load(flags);
+                    logWarnings(reloaded);
+                    server.reloadCredentials(reloaded.config());
                 } catch (ConfigException e) {
                     log.error("credentials not reloaded: configuration error: {}", e.getMessage());
                 } catch (CofferException e) {
@@ -106,6 +134,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException unsupported) {
             log.debug("SIGHUP is not available on this platform; credentials reload needs a restart");
         }
+    }
+
+    /** One line each, on the {@code config} logger (the log shows it as {@code WARN config - ...}). */
+    private static void logWarnings(ConfigLoader.Loaded loaded) {
+        var log = org.slf4j.LoggerFactory.getLogger("dev.coffer.config");
+        loaded.warnings().forEach(w -> log.warn(w.message()));
     }
 
     /** Exit code 3 for credential failures, 1 for the rest. */

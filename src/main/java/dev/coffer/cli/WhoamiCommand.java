@@ -19,8 +19,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "whoami", description = "Show which AWS identity Coffer's credentials are: mode, source, masked key, account, ARN, expiry.")
+@Command(name = "whoami",
+        description = {"Show which AWS identity Coffer's credentials are.",
+            "Mode, source, masked key, account, ARN and expiry, from one STS GetCallerIdentity call. Exit 3 when the "
+                + "credentials are refused."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  coffer whoami",
+            "  coffer whoami --env-file prod.env --json",
+            "  COFFER_AWS_CREDENTIALS_MODE=profile AWS_PROFILE=dev coffer whoami"})
 final class WhoamiCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 

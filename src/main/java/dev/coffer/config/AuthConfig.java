@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param secretKey signs access tokens; required (32+ bytes) outside local mode, generated and
  *                  kept in the data dir on the embedded default
  * @param serviceKeyHashes SHA-256 (hex, lower case) of every accepted service key
+ * @param deletionSweepInterval how often unfinished account deletions are finished in the background
  * @param clockLeeway how far past {@code exp} (and before {@code nbf}) a token is still accepted,
  *                    for Coffer's own and OIDC tokens alike; 0 to 5 minutes
  */
@@ -22,8 +23,10 @@ public record AuthConfig(Optional<Secret> secretKey, Duration accessTokenTtl, Du
                          int passwordMinLength, int passwordMaxLength, int fullNameMaxLength,
                          int argon2MemoryKib, int argon2Iterations, int argon2Parallelism,
                          int loginMaxFailures, Duration loginFailureWindow, List<String> serviceKeyHashes,
-                         Optional<URI> oidcIssuer, Optional<String> oidcAudience, Duration clockLeeway) {
+                         Duration deletionSweepInterval, Optional<URI> oidcIssuer, Optional<String> oidcAudience,
+                         Duration clockLeeway) {
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_DELETION_SWEEP_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_CLOCK_LEEWAY = Duration.ofSeconds(30);
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -71,7 +74,9 @@ public record AuthConfig(Optional<Secret> secretKey, Duration accessTokenTtl, Du
                 s.integer(ConfigKeys.ARGON2_PARALLELISM, 1, 1, 16),
                 s.integer(ConfigKeys.LOGIN_MAX_FAILURES, 5, 1, 1000),
                 s.duration(ConfigKeys.LOGIN_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
-                hashes, issuer, audience,
+                hashes,
+                s.duration(ConfigKeys.DELETION_SWEEP_INTERVAL, DEFAULT_DELETION_SWEEP_INTERVAL, Duration.ofSeconds(10), Duration.ofDays(1)),
+                issuer, audience,
                 s.duration(ConfigKeys.CLOCK_LEEWAY, DEFAULT_CLOCK_LEEWAY, Duration.ZERO, MAX_CLOCK_LEEWAY));
     }
 }

@@ -44,6 +44,11 @@ public record CollectionConfig(String name, String table, String sortKey, Option
         indexes = List.copyOf(indexes);
     }
 
+    /** This collection stored in {@code newTable} (an environment override, validated by the caller). */
+    CollectionConfig withTable(String newTable) {
+        return new CollectionConfig(name, newTable, sortKey, ttlAttribute, indexes);
+    }
+
     /** An index of a collection. */
     public record IndexConfig(String name, boolean global, String key, boolean numeric) {
     }

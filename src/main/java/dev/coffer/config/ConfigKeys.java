@@ -70,9 +70,9 @@ public final class ConfigKeys {
             "Named profile (used only in profile/sso mode).", "AWS_PROFILE");
 
     public static final ConfigKey USERS_TABLE = ConfigKey.of("dynamodb.users_table",
-            "DynamoDB table of users. Default coffer-users.", "COFFER_USERS_TABLE");
+            "DynamoDB table of users. Default coffer-users.", "COFFER_USERS_TABLE", "DYNAMODB_USERS_TABLE");
     public static final ConfigKey S3_BUCKET = ConfigKey.of("s3.bucket",
-            "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME");
+            "Bucket for files. Default coffer-files.", "S3_BUCKET", "S3_BUCKET_NAME", "AWS_S3_BUCKET");
     public static final ConfigKey S3_PREFIX = ConfigKey.of("s3.prefix",
             "Leading part of every object key. Default users/.", "S3_PREFIX");
     public static final ConfigKey S3_VERSIONING = ConfigKey.of("s3.versioning",
@@ -145,6 +145,9 @@ public final class ConfigKeys {
     public static final ConfigKey SERVICE_KEYS = ConfigKey.secret("auth.service_keys",
             "Comma-separated SHA-256 hashes (hex) of service keys, optionally name=hash. Make one with 'coffer keys new'.",
             "COFFER_SERVICE_KEYS");
+    public static final ConfigKey DELETION_SWEEP_INTERVAL = ConfigKey.of("auth.deletion_sweep_interval",
+            "How often unfinished account deletions (a backend failed half-way) are looked for and finished, e.g. 5m. "
+                    + "Default 5m, 10s to 1d.");
     public static final ConfigKey OIDC_ISSUER = ConfigKey.of("auth.oidc.issuer",
             "External OIDC issuer (e.g. https://cognito-idp.REGION.amazonaws.com/POOL_ID) whose tokens are accepted.");
     public static final ConfigKey OIDC_AUDIENCE = ConfigKey.of("auth.oidc.audience",
@@ -183,7 +186,7 @@ public final class ConfigKeys {
             IMDS_TIMEOUT, ASSUME_ROLE_ARN, ASSUME_ROLE_EXTERNAL_ID, ASSUME_ROLE_DURATION, EXPIRY_WARNING, VALIDATE_CREDENTIALS,
             // -- auth --
             PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
-            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, OIDC_ISSUER, OIDC_AUDIENCE, CLOCK_LEEWAY,
+            LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, DELETION_SWEEP_INTERVAL, OIDC_ISSUER, OIDC_AUDIENCE, CLOCK_LEEWAY,
             // -- records --
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +43,30 @@ public final class ConfigLoader {
                           Map<String, String> flags) {
     }
 
+    /** The configuration and what was configured but will not be used ({@link ConfigWarning}s, sorted by variable). */
+    public record Loaded(CofferConfig config, List<ConfigWarning> warnings) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** The configuration alone; {@link #read} also says what is configured but unused. */
     public static CofferConfig load(Sources sources) {
-        return fromSettings(settings(sources), collectionsNode(sources.tomlFile()));
+        return read(sources).config();
+    }
+
+    public static Loaded read(Sources sources) {
+        return read(settings(sources), collectionsNode(sources.tomlFile()));
+    }
+
+    /**
+     * The configuration of {@code settings} and the collections table of coffer.toml, and the
+     * warnings for every watched environment variable (see {@link EnvironmentNames}) that is not
+     * used. Pure: the caller decides where the warnings go.
+     */
+    public static Loaded read(Settings settings, JsonNode collections) {
+        CofferConfig config = fromSettings(settings, collections);
+        return new Loaded(config, EnvironmentNames.warnings(settings.variables(), config.collections().keySet()));
     }
 
     /** The structured {@code [collections]} table of coffer.toml, or null. */
@@ -64,15 +87,15 @@ public final class ConfigLoader {
     public static Settings settings(Sources sources) {
         var merged = new HashMap<String, Setting>();
         sources.tomlFile().ifPresent(file -> readToml(file).forEach((k, v) -> merged.put(k, new Setting(v, SOURCE_TOML))));
-        sources.dotEnvFile().filter(Files::isRegularFile)
-                .ifPresent(file -> fromEnvNames(DotEnv.read(file), SOURCE_DOTENV, merged));
+        Map<String, String> dotEnv = sources.dotEnvFile().filter(Files::isRegularFile).map(DotEnv::read).orElse(Map.of());
+        fromEnvNames(dotEnv, SOURCE_DOTENV, merged);
         fromEnvNames(sources.environment(), SOURCE_ENV, merged);
         sources.flags().forEach((k, v) -> {
             if (v != null) {
                 merged.put(k, new Setting(v, SOURCE_FLAG));
             }
         });
-        return new Settings(merged);
+        return new Settings(merged, new EnvironmentNames.Variables(dotEnv, sources.environment()));
     }
 
     private static void fromEnvNames(Map<String, String> env, String source, Map<String, Setting> into) {
@@ -199,7 +222,37 @@ public final class ConfigLoader {
                         java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)),
                 AuthConfig.from(s),
                 FilesConfig.from(s),
-                CollectionConfig.parseAll(collections));
+                withTablesFromEnvironment(CollectionConfig.parseAll(collections), s));
+    }
+
+    /**
+     * Applies {@code COFFER_COLLECTIONS_<NAME>_TABLE} or {@code DYNAMODB_<NAME>_TABLE} to the
+     * collections coffer.toml declares; like every other setting, the environment (and .env) wins
+     * over coffer.toml. A bad name is refused naming the variable.
+     */
+    private static Map<String, CollectionConfig> withTablesFromEnvironment(Map<String, CollectionConfig> declared, Settings s) {
+        var result = new LinkedHashMap<String, CollectionConfig>();
+        for (CollectionConfig collection : declared.values()) {
+            var set = s.variables().first(EnvironmentNames.collectionTable(collection.name()));
+            if (set.isEmpty()) {
+                result.put(collection.name(), collection);
+                continue;
+            }
+            String where = "collections." + collection.name() + ".table (from " + set.get().setting().source() + " "
+                    + set.get().variable() + ")";
+            for (CollectionConfig other : declared.values()) {
+                if (other != collection && EnvironmentNames.token(other.name()).equals(EnvironmentNames.token(collection.name()))) {
+                    throw new ConfigException(where, "names both collections " + other.name() + " and " + collection.name()
+                            + "; set their tables in coffer.toml instead");
+                }
+            }
+            String table = set.get().setting().value().trim();
+            if (!TABLE_NAME.matcher(table).matches()) {
+                throw new ConfigException(where, "'" + table + "' is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)");
+            }
+            result.put(collection.name(), collection.withTable(table));
+        }
+        return result;
     }
 
     private static List<Cidr> trustedProxies(Settings s) {

@@ -23,15 +23,25 @@ import java.util.regex.Pattern;
 public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private final Map<String, Setting> values;
+    private final EnvironmentNames.Variables variables;
 
-    Settings(Map<String, Setting> values) {
+    Settings(Map<String, Setting> values, EnvironmentNames.Variables variables) {
         this.values = Map.copyOf(values);
+        this.variables = variables;
     }
 
     public static Settings of(Map<String, String> values) {
         var map = new java.util.HashMap<String, Setting>();
         values.forEach((k, v) -> map.put(k, new Setting(v, "test")));
-        return new Settings(map);
+        return new Settings(map, EnvironmentNames.Variables.NONE);
+    }
+
+    /**
+     * The environment and {@code .env} variables that look like Coffer or AWS configuration, as
+     * each source gave them: the per-collection table names and the unused-name warnings read them.
+     */
+    EnvironmentNames.Variables variables() {
+        return variables;
     }
 
     public Optional<Setting> setting(ConfigKey key) {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -287,7 +288,12 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    /** Deletes every object and aborts every unfinished upload under the user's folder. */
+    /**
+     * Deletes every object and aborts every unfinished upload under the user's folder. Idempotent.
+     * Lists with {@code encoding-type=url}, so keys XML cannot carry (stored before paths were
+     * checked, or by other tools) still list; deletes in batches of up to 1000, and one by one the
+     * keys a multi-object delete's XML body cannot carry.
+     */
     @Override
     public void deleteAllFor(UserId userId) {
         String folder = folder(userId);
@@ -295,22 +301,58 @@ final class FileStore implements UserDataOwner {
             String token = null;
             do {
                 String continuation = token;
-                var page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(folder).continuationToken(continuation));
-                List<ObjectIdentifier> keys = page.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-                if (!keys.isEmpty()) {
-                    var result = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
+                var page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(folder).continuationToken(continuation)
+                        .encodingType(EncodingType.URL));
+                var batch = new ArrayList<ObjectIdentifier>();
+                for (var object : page.contents()) {
+                    if (xmlSafe(object.key())) {
+                        batch.add(ObjectIdentifier.builder().key(object.key()).build());
+                    } else {
+                        s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    var result = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
                     if (result.hasErrors() && !result.errors().isEmpty()) {
                         throw new CofferException(ErrorCode.AWS_ERROR, "could not delete " + result.errors().size()
-                                + " of the user's files; retry", "check the s3:DeleteObject permission", null, null);
+                                + " of the user's files (first: " + result.errors().get(0).code() + "); retry",
+                                "check the s3:DeleteObject permission", null, null);
                     }
                 }
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
             } while (token != null);
-            var uploads = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(folder));
-            uploads.uploads().forEach(u -> abort(u.key(), u.uploadId()));
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            do {
+                String keys = keyMarker;
+                String ids = uploadIdMarker;
+                var uploads = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(folder).encodingType(EncodingType.URL)
+                        .keyMarker(keys).uploadIdMarker(ids));
+                for (var upload : uploads.uploads()) {
+                    // Unlike an upload's own clean-up, a failure here fails the deletion: parts are the user's data too.
+                    try {
+                        s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                    } catch (S3Exception e) {
+                        if (e.statusCode() != 404) {
+                            throw e;
+                        }
+                    }
+                }
+                boolean more = Boolean.TRUE.equals(uploads.isTruncated());
+                keyMarker = more ? uploads.nextKeyMarker() : null;
+                uploadIdMarker = more ? uploads.nextUploadIdMarker() : null;
+            } while (keyMarker != null);
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "deleting the files of a user in " + bucket);
         }
+    }
+
+    /**
+     * Whether a key can travel in an XML 1.0 body as itself: no control characters (some are not
+     * XML characters at all, and XML parsers turn CR into LF), no noncharacters, no lone surrogates.
+     */
+    static boolean xmlSafe(String key) {
+        return key.codePoints().noneMatch(c -> Character.isISOControl(c) || FilePaths.surrogate(c) || FilePaths.noncharacter(c));
     }
 
     /** The result of a read: the stream (the caller closes it), nothing there, or a range outside the file. */
@@ -366,7 +408,8 @@ final class FileStore implements UserDataOwner {
         String prefix = withinKeyLimit(folder, relativePrefix, "prefix");
         try {
             var page = s3.listObjectsV2(b -> {
-                b.bucket(bucket).prefix(prefix).maxKeys(limit);
+                // URL-encoded keys (the SDK decodes them): a key XML cannot carry does not break the listing.
+                b.bucket(bucket).prefix(prefix).maxKeys(limit).encodingType(EncodingType.URL);
                 continuation.ifPresent(b::continuationToken);
             });
             var files = page.contents().stream().map(o -> new StoredFile(o.key().substring(folder.length()), o.size(),

@@ -59,7 +59,7 @@ final class FilesRoutes implements ApiModule {
 
     private void upload(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
-        String path = path(ctx);
+        String path = path(ctx, user);
         String contentType = contentType(ctx.header("Content-Type"));
         String ifNoneMatch = ctx.header("If-None-Match");
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
@@ -89,7 +89,7 @@ final class FilesRoutes implements ApiModule {
 
     private void download(Exchange ctx, Caller caller) throws IOException {
         UserId user = caller.userId();
-        String path = path(ctx);
+        String path = path(ctx, user);
         Optional<String> range = range(ctx.header("Range"));
         Optional<EntityTags> ifNoneMatch = entityTags(ctx, "If-None-Match");
         if (ifNoneMatch.isPresent()) {
@@ -146,7 +146,7 @@ final class FilesRoutes implements ApiModule {
 
     private void head(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
-        String path = path(ctx);
+        String path = path(ctx, user);
         Optional<EntityTags> ifNoneMatch = entityTags(ctx, "If-None-Match");
         var meta = store.head(user, path).orElseThrow(FilesRoutes::notFound);
         if (ifNoneMatch.isPresent() && ifNoneMatch.get().weakMatch(meta.eTag())) {
@@ -159,7 +159,7 @@ final class FilesRoutes implements ApiModule {
 
     private void delete(Exchange ctx, Caller caller) {
         UserId user = caller.userId();
-        if (!store.delete(user, path(ctx))) {
+        if (!store.delete(user, path(ctx, user))) {
             throw notFound();
         }
         ctx.status(204);
@@ -175,7 +175,7 @@ final class FilesRoutes implements ApiModule {
         String prefix = Optional.ofNullable(ctx.queryParam("prefix")).orElse("");
         if (!prefix.isEmpty()) {
             // A prefix is a path, or a path with a trailing '/', or a partial last segment.
-            FilePaths.validate(prefix.endsWith("/") ? prefix + "x" : prefix);
+            FilePaths.validate(prefix.endsWith("/") ? prefix + "x" : prefix, store.folder(user), "prefix");
         }
         int limit = DEFAULT_PAGE;
         String rawLimit = ctx.queryParam("limit");
@@ -217,7 +217,7 @@ final class FilesRoutes implements ApiModule {
         if (request.path() == null) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "'path' is required");
         }
-        String path = FilePaths.validate(request.path());
+        String path = FilePaths.validate(request.path(), store.folder(user));
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("PUT")) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "'method' must be GET or PUT");
@@ -283,13 +283,13 @@ final class FilesRoutes implements ApiModule {
         ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
     }
 
-    private static String path(Exchange ctx) {
+    private String path(Exchange ctx, UserId user) {
         String uri = ctx.path();
         String base = BASE + "/";
         if (!uri.startsWith(base)) {
             throw new CofferException(ErrorCode.VALIDATION_FAILED, "the path is not valid");
         }
-        return FilePaths.fromRaw(uri.substring(base.length()));
+        return FilePaths.fromRaw(uri.substring(base.length()), store.folder(user));
     }
 
     private String contentType(String header) {

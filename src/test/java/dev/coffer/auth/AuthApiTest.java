@@ -52,12 +52,13 @@ class AuthApiTest {
         Http.Response registered = register("  Ada@Example.COM ", "correct horse battery", "Ada Lovelace");
         assertThat(registered.status()).isEqualTo(201);
         JsonNode user = registered.json();
-        assertThat(user.path("email").asText()).isEqualTo("Ada@example.com");
+        // Shown as typed (surrounding whitespace stripped); matched in any case.
+        assertThat(user.path("email").asText()).isEqualTo("Ada@Example.COM");
         assertThat(user.path("full_name").asText()).isEqualTo("Ada Lovelace");
         assertThat(user.path("user_id").asText()).isNotBlank();
         assertThat(user.has("password_hash")).isFalse();
 
-        JsonNode tokens = login("ada@EXAMPLE.com".replace("ada", "Ada"), "correct horse battery");
+        JsonNode tokens = login("ada@example.com", "correct horse battery");
         assertThat(tokens.path("token_type").asText()).isEqualTo("bearer");
         assertThat(tokens.path("expires_in").asLong()).isEqualTo(900);
         String access = tokens.path("access_token").asText();
@@ -79,6 +80,45 @@ class AuthApiTest {
         Http.Response again = register("TWICE@example.com".toLowerCase(), "password-two", "B");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().path("code").asText()).isEqualTo("conflict");
+    }
+
+    @Test
+    void emailsDifferingOnlyByCase_areOneAccount() {
+        Http.Response first = register("Alice.Case@Example.com", "alice-password", "Alice");
+        assertThat(first.status()).isEqualTo(201);
+        for (String variant : new String[] {"alice.case@example.com", "ALICE.CASE@EXAMPLE.COM", " alice.Case@example.COM\t"}) {
+            Http.Response again = register(variant, "other-password", "Mallory");
+            assertThat(again.status()).as(variant).isEqualTo(409);
+            assertThat(again.json().path("code").asText()).isEqualTo("conflict");
+            String access = login(variant, "alice-password").path("access_token").asText();
+            JsonNode me = http.get("/api/v1/auth/me", access).json();
+            assertThat(me.path("user_id").asText()).isEqualTo(first.json().path("user_id").asText());
+            assertThat(me.path("email").asText()).isEqualTo("Alice.Case@Example.com");
+        }
+        // Decomposed and composed spellings are one address too (NFC).
+        assertThat(register("Jose\u0301@example.com", "jose-password", "J").status()).isEqualTo(201);
+        assertThat(register("jos\u00e9@example.com", "other-password", "M").status()).isEqualTo(409);
+        login("JOS\u00c9@example.com", "jose-password");
+    }
+
+    @Test
+    void emailsWithInvisibleCharacters_refused_atRegistrationAndLogin() {
+        for (String invisible : new String[] {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202a", "\u202e",
+            "\u2066", "\u2069", "\u0007", "\u0085"}) {
+            String email = "in" + invisible + "visible@example.com";
+            Http.Response registered = register(email, "visible-password", "I");
+            assertThat(registered.status()).isEqualTo(400);
+            assertThat(registered.json().path("code").asText()).isEqualTo("validation_failed");
+            assertThat(registered.json().path("detail").asText())
+                    .isEqualTo("'email' must not contain invisible characters (control, zero-width, bidi or other format characters)");
+            Http.Response login = http.request("POST", "/api/v1/auth/login").json(Map.of("email", email, "password", "visible-password")).send();
+            assertThat(login.status()).isEqualTo(400);
+            assertThat(login.json().path("detail").asText()).startsWith("'email' ");
+        }
+        Http.Response tooLong = http.request("POST", "/api/v1/auth/login")
+                .json(Map.of("email", "a".repeat(300) + "@example.com", "password", "whatever-password")).send();
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("detail").asText()).isEqualTo("'email' must be at most 254 characters");
     }
 
     @Test

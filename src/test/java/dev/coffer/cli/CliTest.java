@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The command line: exit codes and the one-line messages an operator sees. */
 class CliTest {
@@ -110,6 +118,129 @@ class CliTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("serve").contains("version");
+    }
+
+    /** Every command in the tree, walked from {@link Main}, so a command added later is covered by itself. */
+    static Stream<List<String>> everyCommand() {
+        var paths = new ArrayList<List<String>>();
+        walk(Main.commandLine(), List.of(), paths);
+        return paths.stream();
+    }
+
+    private static void walk(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            var subPath = new ArrayList<>(path);
+            subPath.add(name);
+            walk(sub, List.copyOf(subPath), into);
+        });
+    }
+
+    @ParameterizedTest(name = "coffer {0} --help")
+    @MethodSource("everyCommand")
+    void help_everyCommand_exit0WithDescriptionEveryOptionAndExamples(List<String> path) {
+        CommandLine command = Main.commandLine();
+        for (String name : path) {
+            command = command.getSubcommands().get(name);
+        }
+        var args = new ArrayList<>(path);
+        args.add("--help");
+
+        CliRun run = run(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("Usage: " + String.join(" ", Stream.concat(Stream.of("coffer"), path.stream()).toList()))
+                .contains("Examples:%n  coffer".formatted());
+        assertThat(command.getCommandSpec().usageMessage().description()).as("description").isNotEmpty();
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            if (!option.hidden()) {
+                assertThat(run.out()).as(option.longestName()).contains(option.longestName());
+                assertThat(option.description()).as(option.longestName() + " description").isNotEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "coffer help {0}")
+    @ValueSource(strings = {"serve", "init", "doctor", "policy", "whoami", "keys", "version"})
+    void helpCommand_printsTheSameAsTheCommandsHelpFlag(String command) {
+        CliRun viaHelp = run("help", command);
+        CliRun viaFlag = run(command, "--help");
+
+        assertThat(viaHelp.exitCode()).isZero();
+        assertThat(viaHelp.out()).isEqualTo(viaFlag.out()).contains("Examples:");
+    }
+
+    @Test
+    void serve_misspeltOption_exit2WithOneLineNamingTheClosest() {
+        CliRun run = run("serve", "--prot", "9000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("coffer serve: unknown option '--prot'; did you mean --port? See 'coffer serve --help'.\n");
+    }
+
+    @Test
+    void unknownOption_nothingClose_namesItWithoutAGuess() {
+        CliRun run = run("doctor", "--verbose");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("coffer doctor: unknown option '--verbose'. See 'coffer doctor --help'.\n");
+    }
+
+    @Test
+    void unknownOption_hiddenOptionsAreNotSuggested() {
+        CliRun run = run("serve", "--exit-when-redy");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("coffer serve: unknown option '--exit-when-redy'. See 'coffer serve --help'.\n");
+    }
+
+    @Test
+    void misspeltCommand_exit2NamingTheClosest() {
+        assertThat(run("serv").err()).isEqualTo("coffer: unknown command 'serv'; did you mean serve? See 'coffer --help'.\n");
+        CliRun nested = run("keys", "neww");
+
+        assertThat(nested.exitCode()).isEqualTo(2);
+        assertThat(nested.err()).isEqualTo("coffer keys: unknown command 'neww'; did you mean new? See 'coffer keys --help'.\n");
+    }
+
+    @Test
+    void badOptionValue_exit2OneLine() {
+        CliRun run = run("policy", "--for", "runtme");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("coffer policy: invalid value for option '--for': expected one of [runtime, provision] "
+                + "(case-insensitive) but was 'runtme'. See 'coffer policy --help'.\n");
+    }
+
+    @Test
+    void serve_unusedVariableInDotEnv_loggedOnceAsWarningNamingTheClosest_startsAnyway() throws Exception {
+        Path env = dir.resolve("app.env");
+        Files.writeString(env, "COFFER_SEVER_PORT=9000\nDYNAMODB_USERS_TABLE=app-users\n");
+
+        CliRun run = run("serve", "--exit-when-ready", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--env-file", env.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String warning = "WARN  config - environment variable COFFER_SEVER_PORT (from .env) is not used by Coffer; "
+                + "did you mean COFFER_SERVER_PORT?";
+        assertThat(run.err().lines().filter(line -> line.endsWith(warning)).count()).as(run.err()).isEqualTo(1);
+        // DYNAMODB_USERS_TABLE is read: no warning, and provisioning created that table.
+        assertThat(run.err()).doesNotContain("DYNAMODB_USERS_TABLE").contains("app-users");
+    }
+
+    @Test
+    void policy_unusedVariable_warningOnStderr_jsonStaysClean() throws Exception {
+        Path env = dir.resolve("app.env");
+        Files.writeString(env, "AWS_S3_BUKCET=app-files\n");
+
+        CliRun run = run("policy", "--env-file", env.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("coffer: warning: environment variable AWS_S3_BUKCET (from .env) is not used by Coffer; "
+                + "did you mean AWS_S3_BUCKET?\n");
+        assertThat(dev.coffer.support.Json.mapper().readTree(run.out()).path("Version").asText()).isEqualTo("2012-10-17");
     }
 
     private Path writeEmptyEnv() throws Exception {

@@ -34,6 +34,24 @@ class DoctorCommandTest {
     }
 
     @Test
+    void doctor_unusedVariable_warnLineUnderConfig_stillFitAfterInit() throws Exception {
+        assertThat(run("init").exitCode()).isZero();
+        Path toml = dir.resolve("coffer.toml");
+        Path env = dir.resolve("typo.env");
+        Files.writeString(env, "COFFER_LOG_LEVLE=debug\n");
+
+        CliRun run = CliRun.of("doctor", "--config", toml.toString(), "--env-file", env.toString());
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        var lines = run.out().lines().toList();
+        int warn = lines.indexOf("warn  config: environment variable COFFER_LOG_LEVLE (from .env) is not used by Coffer; "
+                + "did you mean COFFER_LOG_LEVEL?");
+        assertThat(warn).as(run.out()).isPositive();
+        assertThat(lines.get(warn - 1)).startsWith("ok    config: ");
+        assertThat(run.out()).endsWith("fit to serve\n");
+    }
+
+    @Test
     void doctorJson_fitFlagAndOneObjectPerCheck() throws Exception {
         CliRun run = run("doctor", "--json");
 
@@ -42,7 +60,7 @@ class DoctorCommandTest {
         assertThat(report.path("fit_to_serve").asBoolean(true)).isFalse();
         JsonNode table = null;
         for (JsonNode check : report.path("checks")) {
-            assertThat(check.path("status").asText()).isIn("ok", "fail", "skipped");
+            assertThat(check.path("status").asText()).isIn("ok", "warn", "fail", "skipped");
             if (check.path("check").asText().equals("table doctor-users")) {
                 table = check;
             }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -300,5 +301,180 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("[auth]\nsecret_key = \"" + secret + "\"\n[server]\nport = \"x\"\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    }
+
+    // -- names apps already use, and the names nobody reads --
+
+    private static final String SCANS = "[collections.scans]\ntable = \"toml-scans\"\n[collections.my-notes]\n";
+
+    private ConfigLoader.Loaded read(String toml, String dotEnv, Map<String, String> env) throws IOException {
+        Path tomlFile = dir.resolve("coffer.toml");
+        Files.writeString(tomlFile, toml);
+        Path envFile = dir.resolve(".env");
+        Files.writeString(envFile, dotEnv);
+        return ConfigLoader.read(new ConfigLoader.Sources(Optional.of(tomlFile), Optional.of(envFile), env, Map.of()));
+    }
+
+    private List<String> warnings(String toml, String dotEnv, Map<String, String> env) throws IOException {
+        return read(toml, dotEnv, env).warnings().stream().map(ConfigWarning::message).toList();
+    }
+
+    @Test
+    void load_dynamodbUsersTable_setsTheUsersTable() throws IOException {
+        CofferConfig config = load("", Map.of("DYNAMODB_USERS_TABLE", "dermalens-users"));
+
+        assertThat(config.storage().usersTable()).isEqualTo("dermalens-users");
+    }
+
+    @Test
+    void load_awsS3Bucket_setsTheBucket() throws IOException {
+        CofferConfig config = load("", Map.of("AWS_S3_BUCKET", "dermalens-files"));
+
+        assertThat(config.storage().bucket()).isEqualTo("dermalens-files");
+    }
+
+    @Test
+    void load_dynamodbCollectionTable_overridesTheTableDeclaredInToml() throws IOException {
+        CofferConfig config = load(SCANS, "DYNAMODB_MY_NOTES_TABLE=dotenv-notes\n", Map.of("DYNAMODB_SCANS_TABLE", "dermalens-scans"),
+                Map.of());
+
+        assertThat(config.collections().get("scans").table()).isEqualTo("dermalens-scans");
+        assertThat(config.collections().get("scans").sortKey()).isEqualTo("id");
+        assertThat(config.collections().get("my-notes").table()).isEqualTo("dotenv-notes");
+    }
+
+    @Test
+    void load_collectionTable_canonicalNameBeatsTheAppsName_environmentBeatsDotEnv() throws IOException {
+        CofferConfig config = load(SCANS, "COFFER_COLLECTIONS_MY_NOTES_TABLE=dotenv-notes\n",
+                Map.of("DYNAMODB_SCANS_TABLE", "app-scans", "COFFER_COLLECTIONS_SCANS_TABLE", "canonical-scans",
+                        "DYNAMODB_MY_NOTES_TABLE", "env-notes"), Map.of());
+
+        assertThat(config.collections().get("scans").table()).isEqualTo("canonical-scans");
+        assertThat(config.collections().get("my-notes").table()).isEqualTo("env-notes");
+    }
+
+    @Test
+    void load_collectionTableFromEnvironment_badName_refusedNamingTheVariable() {
+        assertThatThrownBy(() -> load(SCANS, Map.of("DYNAMODB_SCANS_TABLE", "scans table")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("collections.scans.table (from environment DYNAMODB_SCANS_TABLE): 'scans table' is not a DynamoDB "
+                        + "table name (3-255 of A-Z a-z 0-9 _ . -)");
+    }
+
+    @Test
+    void load_collectionNamedUsers_dynamodbUsersTableStillNamesTheUsersTable() throws IOException {
+        ConfigLoader.Loaded loaded = read("[collections.users]\n", "", Map.of("DYNAMODB_USERS_TABLE", "app-users",
+                "COFFER_COLLECTIONS_USERS_TABLE", "app-user-records"));
+
+        assertThat(loaded.config().storage().usersTable()).isEqualTo("app-users");
+        assertThat(loaded.config().collections().get("users").table()).isEqualTo("app-user-records");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void read_misspeltCofferVariable_warnsNamingTheClosest() throws IOException {
+        ConfigLoader.Loaded loaded = read("", "", Map.of("COFFER_SEVER_PORT", "9000"));
+
+        assertThat(loaded.config().server().port()).isEqualTo(8080);
+        assertThat(loaded.warnings()).containsExactly(new ConfigWarning("COFFER_SEVER_PORT",
+                "environment variable COFFER_SEVER_PORT is not used by Coffer; did you mean COFFER_SERVER_PORT?"));
+    }
+
+    @Test
+    void read_misspeltAwsAndAppNames_closestIncludesAliasesAndNamesWithoutPrefix() throws IOException {
+        assertThat(warnings("", "", Map.of("AWS_REGON", "eu-west-1", "DYNAMODB_ENDPOINT", "http://127.0.0.1:8000",
+                "S3_BUCKT", "b", "AWS_SECRET_KEY", "k"))).containsExactly(
+                "environment variable AWS_REGON is not used by Coffer; did you mean AWS_REGION?",
+                "environment variable AWS_SECRET_KEY is not used by Coffer; did you mean AWS_SECRET_ACCESS_KEY?",
+                "environment variable DYNAMODB_ENDPOINT is not used by Coffer; did you mean AWS_DYNAMODB_ENDPOINT?",
+                "environment variable S3_BUCKT is not used by Coffer; did you mean S3_BUCKET?");
+    }
+
+    @Test
+    void read_nameNothingIsCloseTo_warnsWithoutAGuess() throws IOException {
+        assertThat(warnings("", "", Map.of("AWS_SDK_LOAD_CONFIG", "1")))
+                .containsExactly("environment variable AWS_SDK_LOAD_CONFIG is not used by Coffer");
+    }
+
+    @Test
+    void read_sdkSettingCofferOverrides_warnsNamingCoffersSetting() throws IOException {
+        assertThat(warnings("", "", Map.of("AWS_MAX_ATTEMPTS", "5")))
+                .containsExactly("environment variable AWS_MAX_ATTEMPTS is not used by Coffer; did you mean COFFER_AWS_MAX_RETRIES?");
+    }
+
+    @Test
+    void read_platformToolAndSdkNames_noWarning() throws IOException {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String name : List.of("AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_LOG_GROUP_NAME",
+                "AWS_XRAY_DAEMON_ADDRESS", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_DEFAULT_OUTPUT", "AWS_PAGER", "AWS_CA_BUNDLE",
+                "AWS_CLI_AUTO_PROMPT", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
+                "AWS_RETRY_MODE", "AWS_USE_FIPS_ENDPOINT", "COFFER_JAVA_OPTS", "PATH", "HOME", "DATABASE_URL")) {
+            env.put(name, "x");
+        }
+
+        assertThat(warnings("", "", env)).isEmpty();
+    }
+
+    @Test
+    void read_everyNameCofferReads_noWarning() throws IOException {
+        // Values that pass validation in remote mode; what matters is that no name is reported.
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DYNAMODB_SCANS_TABLE", "t-scans", "COFFER_COLLECTIONS_MY_NOTES_TABLE",
+                "t-notes", "AWS_REGION", "eu-west-1", "AWS_DEFAULT_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "secret", "S3_BUCKET", "b-files", "S3_BUCKET_NAME", "b-files", "AWS_S3_BUCKET", "b-files",
+                "DYNAMODB_USERS_TABLE", "t-users"));
+        env.put("COFFER_USERS_TABLE", "t-users");
+
+        assertThat(warnings(SCANS, "", env)).isEmpty();
+    }
+
+    @Test
+    void read_tableOfUndeclaredCollection_warnsListingTheDeclaredOnes() throws IOException {
+        assertThat(warnings(SCANS, "", Map.of("DYNAMODB_PHOTOS_TABLE", "app-photos", "DYNAMODB_SCNAS_TABLE", "app-scans",
+                "DYNAMODB_ITEMS_TABLE", "app-items", "DYNAMODB_TABLE_NAME", "app-table"))).containsExactly(
+                "environment variable DYNAMODB_ITEMS_TABLE is not used by Coffer: coffer.toml declares no collection items "
+                        + "(declared: my-notes, scans)",
+                "environment variable DYNAMODB_PHOTOS_TABLE is not used by Coffer: coffer.toml declares no collection photos "
+                        + "(declared: my-notes, scans)",
+                "environment variable DYNAMODB_SCNAS_TABLE is not used by Coffer: coffer.toml declares no collection scnas "
+                        + "(declared: my-notes, scans); did you mean DYNAMODB_SCANS_TABLE?",
+                "environment variable DYNAMODB_TABLE_NAME is not used by Coffer: a collection's table is set by "
+                        + "DYNAMODB_<COLLECTION>_TABLE or its table in coffer.toml (declared: my-notes, scans)");
+        assertThat(warnings("", "", Map.of("DYNAMODB_SCANS_TABLE", "app-scans"))).containsExactly(
+                "environment variable DYNAMODB_SCANS_TABLE is not used by Coffer: coffer.toml declares no collection scans "
+                        + "(none is declared)");
+    }
+
+    @Test
+    void read_unusedNameInDotEnv_namesDotEnv_reportedOnceWhenInBoth() throws IOException {
+        assertThat(warnings("", "COFFER_SEVER_PORT=9000\nCOFFER_LOG_LEVLE=debug\n", Map.of("COFFER_LOG_LEVLE", "warn")))
+                .containsExactly(
+                        "environment variable COFFER_LOG_LEVLE is not used by Coffer; did you mean COFFER_LOG_LEVEL?",
+                        "environment variable COFFER_SEVER_PORT (from .env) is not used by Coffer; did you mean COFFER_SERVER_PORT?");
+    }
+
+    @Test
+    void read_twoNamesOfOneKeyWithDifferentValues_warnsWhichIsUsed() throws IOException {
+        ConfigLoader.Loaded loaded = read("", "S3_BUCKET_NAME=from-name\nAWS_S3_BUCKET=from-aws\n", Map.of());
+
+        assertThat(loaded.config().storage().bucket()).isEqualTo("from-name");
+        assertThat(loaded.warnings()).containsExactly(new ConfigWarning("AWS_S3_BUCKET",
+                "environment variables S3_BUCKET_NAME and AWS_S3_BUCKET (from .env) set s3.bucket to different values; "
+                        + "S3_BUCKET_NAME is used (names are tried in the order COFFER_S3_BUCKET, S3_BUCKET, S3_BUCKET_NAME, "
+                        + "AWS_S3_BUCKET)"));
+        assertThat(warnings("", "", Map.of("S3_BUCKET", "same", "AWS_S3_BUCKET", "same"))).isEmpty();
+    }
+
+    @Test
+    void read_warnings_nameVariablesNeverValues() throws IOException {
+        List<String> warnings = warnings("", "", Map.of("COFFER_AWS_CREDENTIALS_SECRET_ACCESS_KEY", "first-secret-value",
+                "AWS_SECRET_ACCESS_KEY", "second-secret-value", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                "AWS_SECRET_ACCES_KEY", "third-secret-value"));
+
+        assertThat(warnings).hasSize(2).noneMatch(w -> w.contains("secret-value"));
+        // Sorted by the variable reported: the ignored AWS_SECRET_ACCESS_KEY, then AWS_SECRET_ACCES_KEY.
+        assertThat(warnings.get(0)).startsWith("environment variables COFFER_AWS_CREDENTIALS_SECRET_ACCESS_KEY and "
+                + "AWS_SECRET_ACCESS_KEY set aws.credentials.secret_access_key to different values");
+        assertThat(warnings.get(1)).isEqualTo("environment variable AWS_SECRET_ACCES_KEY is not used by Coffer; did you mean "
+                + "AWS_SECRET_ACCESS_KEY?");
     }
 }

@@ -1,5 +1,6 @@
 package dev.coffer.credentials;
 
+import dev.coffer.testing.ExpiredSsoProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,12 +18,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -170,22 +169,8 @@ class ServeInEveryModeTest {
 
     @Test
     void sso_expiredCache_serveRefusesExit3WithSsoLoginFix() throws Exception {
-        Path home = Files.createTempDirectory("every-mode-sso");
+        Path home = ExpiredSsoProfile.home("every-mode-sso");
         Path config = home.resolve(".aws/config");
-        Files.createDirectories(home.resolve(".aws/sso/cache"));
-        Files.writeString(config, """
-                [profile dev]
-                sso_session = coffer-sso
-                sso_account_id = 123456789012
-                sso_role_name = Developer
-                region = us-east-1
-                [sso-session coffer-sso]
-                sso_start_url = https://example.awsapps.com/start
-                sso_region = us-east-1
-                """);
-        String cacheName = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest("coffer-sso".getBytes())) + ".json";
-        Files.writeString(home.resolve(".aws/sso/cache/" + cacheName), "{\"accessToken\":\"expired-token\",\"expiresAt\":"
-                + "\"2020-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"startUrl\":\"https://example.awsapps.com/start\"}");
         Path env = Files.createTempFile("every-mode-sso", ".env");
         var lines = new StringBuilder();
         onMoto("COFFER_AWS_CREDENTIALS_MODE", "sso", "AWS_PROFILE", "dev", "COFFER_PORT", "0",

@@ -1,14 +1,12 @@
 package dev.coffer.credentials;
 
+import dev.coffer.testing.ExpiredSsoProfile;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.testing.TestCoffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,22 +14,8 @@ import org.junit.jupiter.api.Test;
 class SsoProfileTest {
     @Test
     void ssoProfile_expiredToken_failsWithSsoLoginFixNamingTheProfile() throws Exception {
-        Path home = Files.createTempDirectory("sso-home");
+        Path home = ExpiredSsoProfile.home("sso-home");
         Path config = home.resolve(".aws/config");
-        Files.createDirectories(home.resolve(".aws/sso/cache"));
-        Files.writeString(config, """
-                [profile dev]
-                sso_session = coffer-sso
-                sso_account_id = 123456789012
-                sso_role_name = Developer
-                region = us-east-1
-                [sso-session coffer-sso]
-                sso_start_url = https://example.awsapps.com/start
-                sso_region = us-east-1
-                """);
-        String cacheName = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest("coffer-sso".getBytes())) + ".json";
-        Files.writeString(home.resolve(".aws/sso/cache/" + cacheName), "{\"accessToken\":\"expired-token\",\"expiresAt\":"
-                + "\"2020-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"startUrl\":\"https://example.awsapps.com/start\"}");
         String oldHome = System.getProperty("user.home");
         String oldConfig = System.getProperty("aws.configFile");
         System.setProperty("user.home", home.toString());

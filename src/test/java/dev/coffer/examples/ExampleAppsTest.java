@@ -182,7 +182,10 @@ class ExampleAppsTest {
             assertThat(put(http, token, "conversations.json", merged, current.header("ETag").orElseThrow()).status()).isEqualTo(200);
             assertThat(http.get("/api/v1/files/conversations.json", token).body()).contains("c-1").contains("c-2");
             assertThat(http.get("/api/v1/files/conversations/c-2.json", token).body()).isEqualTo("{\"title\":\"second\"}");
-            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + dev.coffer.identity.UserId.external(issuer, "sub-archie").value() + "/")).contains("info.json").contains("conversations.json")
+            // External users' files live under the id derived from issuer and subject, never under the raw sub.
+            String folder = dev.coffer.identity.UserId.external(issuer, "sub-archie").value();
+            assertThat(http.get("/api/v1/auth/whoami", token).json().path("user_id").asText()).isEqualTo(folder);
+            assertThat(s3Ls(stack, "s3://archpal-documents/users/" + folder + "/")).contains("info.json").contains("conversations.json")
                     .contains("conversations/c-1.json");
         } finally {
             idp.stop(0);

@@ -117,8 +117,8 @@ class RequestDeadlinesTest {
                 }
             }, 100, 100, TimeUnit.MILLISECONDS);
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(sent.getCount()).isZero();
             assertThat(answer).startsWith("HTTP/1.1 200").contains("{\"size\":" + length + "}");
+            assertThat(sent.getCount()).isZero();
         } finally {
             scheduler.shutdownNow();
         }

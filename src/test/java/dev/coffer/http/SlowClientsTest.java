@@ -57,27 +57,23 @@ class SlowClientsTest {
     void tricklersFromManyAddresses_holdEveryApiSlot_healthStillAnswers_apiRefusedAtOnce(EmbeddedServers stack) throws Exception {
         // A deadline far beyond the test: the slots stay taken while it looks.
         var env = Map.of("COFFER_SERVER_MAX_CONCURRENT_REQUESTS", "16", "COFFER_SERVER_REQUEST_TIMEOUT", "10m");
-        try (TestCoffer coffer = TestCoffer.start(stack, "", env)) {
+        try (TestCoffer coffer = TestCoffer.start(stack, "", env);
+             Trickle trickle = Trickle.start(coffer.server().port(), Trickle.loopbackAddresses(1, 4), 50, LOGIN_TRICKLE, " ", TICK)) {
+            // 200 trickling logins for 16 slots: 16 hold a slot each, and a refusal proves they all do.
+            // The 184 refused are answered without waiting for their bodies: were they drained, they
+            // would hold more threads than the pool has (16 + 8 + 32), and nothing below would answer.
+            assertThat(trickle.awaitFirstEnding(Duration.ofSeconds(60)).status()).isEqualTo(503);
+
             Http http = coffer.http();
-            // Every answer below is checked against the API document, which Http loads on first use:
-            // load it now, while the API slots are free (once the tricklers hold them it answers 503).
+            Http.Response refused = http.request("POST", "/api/v1/auth/register")
+                    .json(Map.of("email", "refused@example.com", "password", "refused-password", "full_name", "Refused")).send();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().path("code").asText()).isEqualTo("overloaded");
+            assertThat(refused.header("Retry-After")).contains("1");
+
             assertThat(http.get(HealthRoutes.LIVE).status()).isEqualTo(200);
-            try (Trickle trickle = Trickle.start(coffer.server().port(), Trickle.loopbackAddresses(1, 4), 50, LOGIN_TRICKLE, " ", TICK)) {
-                // 200 trickling logins for 16 slots: 16 hold a slot each, and a refusal proves they all do.
-                // The 184 refused are answered without waiting for their bodies: were they drained, they
-                // would hold more threads than the pool has (16 + 8 + 32), and nothing below would answer.
-                assertThat(trickle.awaitFirstEnding(Duration.ofSeconds(60)).status()).isEqualTo(503);
-
-                Http.Response refused = http.request("POST", "/api/v1/auth/register")
-                        .json(Map.of("email", "refused@example.com", "password", "refused-password", "full_name", "Refused")).send();
-                assertThat(refused.status()).isEqualTo(503);
-                assertThat(refused.json().path("code").asText()).isEqualTo("overloaded");
-                assertThat(refused.header("Retry-After")).contains("1");
-
-                assertThat(http.get(HealthRoutes.LIVE).status()).isEqualTo(200);
-                assertThat(http.get(HealthRoutes.READY).status()).isEqualTo(200);
-                assertThat(http.get(HealthRoutes.REPORT).json().path("status").asText()).isEqualTo("healthy");
-            }
+            assertThat(http.get(HealthRoutes.READY).status()).isEqualTo(200);
+            assertThat(http.get(HealthRoutes.REPORT).json().path("status").asText()).isEqualTo("healthy");
         }
     }
 }

@@ -34,6 +34,15 @@ public final class Http {
         this.checked = checkAgainstContract;
     }
 
+    /**
+     * Reads the server's API document now, while it can answer (a test that then fills every
+     * request slot still has its answers checked).
+     */
+    public Http loadContract() {
+        contract();
+        return this;
+    }
+
     private ApiContract contract() {
         if (contract == null) {
             contract = ApiContract.of(base);

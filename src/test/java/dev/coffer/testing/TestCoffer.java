@@ -30,7 +30,7 @@ public final class TestCoffer implements AutoCloseable {
     private TestCoffer(CofferServer server, Path dataDir) {
         this.server = server;
         this.dataDir = dataDir;
-        this.http = new Http(URI.create("http://127.0.0.1:" + server.port() + "/"), true);
+        this.http = new Http(URI.create("http://127.0.0.1:" + server.port() + "/"), true).loadContract();
     }
 
     /** Coffer on the embedded default (local mode) against {@code stack}, with {@code toml} and {@code env}. */
