@@ -141,7 +141,8 @@ public final class OpenApiDocument {
             JsonNode operation = copy.path(method);
             if (operation.isObject()) {
                 ObjectNode op = (ObjectNode) operation;
-                op.put("operationId", op.path("operationId").asText() + type);
+                // listItems -> listScansItems, getItem -> getScansItem: what a generated client's methods are called.
+                op.put("operationId", op.path("operationId").asText().replace("Item", type));
                 op.put("summary", op.path("summary").asText() + " (" + c.name() + ")");
             }
         }
@@ -189,7 +190,7 @@ public final class OpenApiDocument {
         param(params, "from", "Key at least this value.").putObject("schema").put("type", "string");
         param(params, "to", "Key at most this value.").putObject("schema").put("type", "string");
         ObjectNode order = param(params, "order", "Sort order of the key.").putObject("schema");
-        order.put("default", "asc").putArray("enum").add("asc").add("desc");
+        order.put("type", "string").put("default", "asc").putArray("enum").add("asc").add("desc");
         param(params, "limit", "Items per page.").putObject("schema").put("type", "integer").put("minimum", 1).put("maximum", 1000)
                 .put("default", 50);
         param(params, "cursor", "next_cursor of the previous page of the same query.").putObject("schema").put("type", "string");
@@ -223,11 +224,12 @@ public final class OpenApiDocument {
         ObjectNode properties = schema.putObject("properties");
         properties.putObject(c.sortKey()).put("type", "string").put("minLength", 1).put("maxLength", 1024)
                 .put("description", "Optional on create: generated when left out.");
-        for (String server : CollectionConfig.SERVER_ATTRIBUTES.stream().sorted().toList()) {
-            properties.put(server, false);
-        }
         typedKeys(properties, c);
         schema.put("additionalProperties", true);
+        // Said with propertyNames rather than `"version": false` properties: client generators
+        // turn false schemas into nullable fields that they then send as null, which is refused.
+        ArrayNode serverSet = schema.putObject("propertyNames").putObject("not").putArray("enum");
+        CollectionConfig.SERVER_ATTRIBUTES.stream().sorted().forEach(serverSet::add);
         return schema;
     }
 

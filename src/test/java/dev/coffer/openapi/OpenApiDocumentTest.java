@@ -90,10 +90,11 @@ class OpenApiDocumentTest {
         assertThat(item.at("/properties/created/type").toString()).isEqualTo("[\"number\",\"null\"]");
         assertThat(item.at("/properties/expires/type").toString()).isEqualTo("[\"integer\",\"null\"]");
         JsonNode list = doc.at("/paths/~1api~1v1~1collections~1chat_messages~1items/get");
-        assertThat(list.path("operationId").asText()).isEqualTo("listItemsChatMessagesItem");
+        assertThat(list.path("operationId").asText()).isEqualTo("listChatMessagesItems");
         assertThat(list.toString()).contains("\"enum\":[\"by-created\"]");
         assertThat(doc.at("/components/schemas/ScansItem/required").toString()).contains("\"id\"");
-        assertThat(doc.at("/components/schemas/ScansItemInput/properties/version").booleanValue()).isFalse();
+        assertThat(doc.at("/components/schemas/ScansItemInput/propertyNames/not/enum").toString())
+                .isEqualTo("[\"created_at\",\"updated_at\",\"user_id\",\"version\"]");
     }
 
     @Test
