@@ -3,8 +3,8 @@ package dev.coffer.records;
 import java.util.Set;
 
 /**
- * The {@code If-Match} precondition of a write, after strong comparison (RFC 9110 13.1.1): none,
- * any current version ({@code *}), or one of a set of versions. Weak tags (and tags that are no
+ * The {@code If-Match} precondition of a write, after strong comparison (RFC 9110 13.1.1): none (or
+ * {@code *}: any current version), or one of a set of versions. Weak tags (and tags that are no
  * version) never match, so a list of only those leaves an empty set: every write is refused.
  */
 sealed interface IfMatch {
@@ -17,21 +17,12 @@ sealed interface IfMatch {
      */
     boolean pinsVersion();
 
-    /** No If-Match: last writer wins, a read-modify-write is re-applied on a race. */
+    /**
+     * No If-Match, or {@code If-Match: *}: last writer wins, a read-modify-write is re-applied on a
+     * race. The two behave alike here because every write already needs an existing item (404
+     * otherwise), which is all {@code *} asks.
+     */
     record None() implements IfMatch {
-        @Override
-        public boolean allows(long version) {
-            return true;
-        }
-
-        @Override
-        public boolean pinsVersion() {
-            return false;
-        }
-    }
-
-    /** {@code If-Match: *}: any version of an existing item. */
-    record AnyVersion() implements IfMatch {
         @Override
         public boolean allows(long version) {
             return true;

@@ -258,11 +258,9 @@ final class RecordsRoutes implements ApiModule {
      */
     private static IfMatch ifMatch(Exchange ctx) {
         Optional<EntityTags> tags = entityTags(ctx, "If-Match");
-        if (tags.isEmpty()) {
+        // "*" asks for any current version, which every write requires anyway (404 otherwise).
+        if (tags.isEmpty() || tags.get().any()) {
             return new IfMatch.None();
-        }
-        if (tags.get().any()) {
-            return new IfMatch.AnyVersion();
         }
         var versions = new java.util.HashSet<Long>();
         for (EntityTags.Tag tag : tags.get().tags()) {
