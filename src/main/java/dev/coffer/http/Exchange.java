@@ -40,6 +40,9 @@ public final class Exchange {
     private int status = 200;
     private byte[] body;
     private OutputStream output;
+    private String route;
+    private dev.coffer.identity.Caller caller;
+    private dev.coffer.error.ErrorCode error;
 
     Exchange(Request request, Response response, String requestId, long startedNanos, String clientAddress) {
         this.request = request;
@@ -51,6 +54,25 @@ public final class Exchange {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    void route(String pattern) {
+        this.route = pattern;
+    }
+
+    void caller(dev.coffer.identity.Caller verified) {
+        this.caller = verified;
+    }
+
+    void error(dev.coffer.error.ErrorCode code) {
+        this.error = code;
+    }
+
+    /** What the edge tells its observers once the answer is decided. */
+    CompletedRequest completed(long nowNanos) {
+        return new CompletedRequest(method(), java.util.Optional.ofNullable(route), path(), status,
+                nowNanos - startedNanos, requestId, clientAddress, java.util.Optional.ofNullable(caller),
+                java.util.Optional.ofNullable(error));
     }
 
     public String method() {

@@ -66,6 +66,12 @@ public final class HttpServer implements AutoCloseable {
      * {@link Access.Callers}; open routes never consult it.
      */
     public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules) {
+        return start(config, authenticator, modules, List.of());
+    }
+
+    /** As above, telling {@code observers} of every answered request (metrics, logs, activity). */
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules,
+                                   List<RequestObserver> observers) {
         Routes routes = new Routes();
         for (ApiModule module : modules) {
             module.register(routes);
@@ -98,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
         var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
-        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines));
+        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines, observers));
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
@@ -128,14 +134,17 @@ public final class HttpServer implements AutoCloseable {
         private final Admission admission;
         private final TrustedProxies proxies;
         private final RequestDeadlines deadlines;
+        private final List<RequestObserver> observers;
 
-        Edge(Routes routes, Authenticator authenticator, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines) {
+        Edge(Routes routes, Authenticator authenticator, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
+             List<RequestObserver> observers) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
             this.authenticator = authenticator;
             this.admission = admission;
             this.proxies = proxies;
             this.deadlines = deadlines;
+            this.observers = List.copyOf(observers);
         }
 
         @Override
@@ -156,6 +165,7 @@ public final class HttpServer implements AutoCloseable {
                         case Routes.Match.Found found -> {
                             slot = admission.admit(exchange.path(), client.address(), client.forwarded());
                             exchange.pathParams(found.pathParams());
+                            exchange.route(found.route().pattern());
                             found.endpoint().handle(exchange, callerFor(found.route().access(), exchange));
                         }
                         case Routes.Match.MethodNotAllowed notAllowed -> {
@@ -197,6 +207,7 @@ public final class HttpServer implements AutoCloseable {
                     exchange.header(Authenticator.ON_BEHALF_OF_HEADER));
             return switch (outcome) {
                 case Authentication.Verified verified -> {
+                    exchange.caller(verified.caller());
                     if (!callers.kinds().contains(verified.caller().kind())) {
                         throw new CofferException(ErrorCode.FORBIDDEN, forbiddenDetail(callers));
                     }
@@ -265,12 +276,24 @@ public final class HttpServer implements AutoCloseable {
             }
         }
 
-        private static void log(Exchange exchange) {
+        private void log(Exchange exchange) {
+            long now = System.nanoTime();
             // Checked first: the arguments cost more than the check when the line is off.
             if (ACCESS.isInfoEnabled()) {
                 ACCESS.info("{} {} {} {}ms id={} client={}", exchange.method(), exchange.path(), exchange.status(),
-                        tenthsOfMillis(System.nanoTime() - exchange.startedNanos()), exchange.requestId(),
+                        tenthsOfMillis(now - exchange.startedNanos()), exchange.requestId(),
                         exchange.remoteAddress());
+            }
+            if (observers.isEmpty()) {
+                return;
+            }
+            CompletedRequest completed = exchange.completed(now);
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.completed(completed);
+                } catch (RuntimeException e) {
+                    LOG.warn("request observer {} failed: {}", observer.getClass().getSimpleName(), e.toString());
+                }
             }
         }
     }

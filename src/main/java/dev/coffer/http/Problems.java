@@ -18,6 +18,7 @@ public final class Problems {
         var problem = new Problem(Problem.typeFor(code.code()), code.title(), code.status(), detail, code.code(),
                 ctx.requestId(), ctx.path());
         ctx.status(code.status());
+        ctx.error(code);
         try {
             ctx.result(Json.mapper().writeValueAsBytes(problem), Problem.MEDIA_TYPE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {

@@ -1,0 +1,11 @@
+package dev.coffer.http;
+
+/**
+ * Told of every answered request, on the request's own thread, after the answer is decided and
+ * before it is flushed. Observers must be quick and must not throw: a failing observer is logged
+ * and skipped, never allowed to change the answer.
+ */
+@FunctionalInterface
+public interface RequestObserver {
+    void completed(CompletedRequest request);
+}
