@@ -54,7 +54,8 @@ public final class Backends implements AutoCloseable {
             CofferConfig effective = servers.map(s -> pointAt(config, s)).orElse(config);
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
-                return new Backends(effective, owned, credentials, AwsClients.create(effective.aws(), credentials.provider(), http));
+                return new Backends(effective, owned, credentials, AwsClients.create(effective.aws(), credentials.provider(), http,
+                        effective.metrics().enabled()));
             } catch (RuntimeException e) {
                 credentials.close();
                 throw e;

@@ -171,6 +171,13 @@ public final class ConfigKeys {
             "Server-side encryption of objects: s3 (default, SSE-S3) or kms (SSE-KMS with files.kms_key_id).");
     public static final ConfigKey FILES_KMS_KEY = ConfigKey.of("files.kms_key_id",
             "KMS key id or ARN for SSE-KMS.");
+    // -- metrics --
+    public static final ConfigKey METRICS_TOKEN = ConfigKey.secret("metrics.token",
+            "Bearer token Prometheus sends to GET /metrics (at least 16 characters). Metrics are off unless this or "
+                    + "metrics.port is set.");
+    public static final ConfigKey METRICS_PORT = ConfigKey.of("metrics.port",
+            "Separate port serving only GET /metrics on server.host (0 for any free port); asks for metrics.token too "
+                    + "when set. Default: none.");
 
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
             SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, SERVER_IDLE_TIMEOUT,
@@ -190,7 +197,9 @@ public final class ConfigKeys {
             // -- records --
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,
-            FILES_SSE, FILES_KMS_KEY));
+            FILES_SSE, FILES_KMS_KEY,
+            // -- metrics --
+            METRICS_TOKEN, METRICS_PORT));
 
     private ConfigKeys() {
     }
