@@ -22,6 +22,7 @@ import dev.coffer.http.HttpServer;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
 import dev.coffer.local.EmbeddedServers;
+import dev.coffer.metrics.Metrics;
 import dev.coffer.openapi.OpenApiRoutes;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.schema.TableSpec;
@@ -49,9 +50,14 @@ public final class CofferServer implements AutoCloseable {
     private final List<UserDataOwner> owners;
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
+    private final Optional<Metrics> metrics;
+    private final Optional<Integer> metricsPort;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort) {
+        this.metrics = metrics;
+        this.metricsPort = metricsPort;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -88,6 +94,7 @@ public final class CofferServer implements AutoCloseable {
     }
 
     private static CofferServer launch(Backends backends, Clock clock) {
+        Optional<Metrics> metrics = Optional.empty();
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -122,13 +129,30 @@ public final class CofferServer implements AutoCloseable {
                     () -> backends.credentials().current().expiration(), clock);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
+            // -- metrics --
+            var observers = new ArrayList<dev.coffer.http.RequestObserver>();
+            if (effective.metrics().enabled()) {
+                metrics = Optional.of(Metrics.start(effective.metrics(), new Metrics.Sources(backends.clients(),
+                        () -> backends.credentials().current().expiration(), health::lastReport, clock)));
+                observers.add(metrics.get().requestObserver());
+                metrics.get().apiRoutes().ifPresent(modules::add);
+            }
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, observers);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
+            Optional<Integer> metricsPort = Optional.empty();
+            try {
+                metricsPort = metrics.isEmpty() ? Optional.empty()
+                        : metrics.get().serveManagementPort(effective.server(), auth.authenticator());
+            } catch (RuntimeException e) {
+                http.close();
+                throw e;
+            }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep());
+                    auth.startDeletionSweep(), metrics, metricsPort);
         } catch (RuntimeException | Error e) {
+            metrics.ifPresent(Metrics::close);
             try {
                 backends.close();
             } catch (Exception closing) {
@@ -215,6 +239,11 @@ public final class CofferServer implements AutoCloseable {
         return health;
     }
 
+    /** The port of the separate metrics listener, when {@code metrics.port} is set. */
+    public Optional<Integer> metricsPort() {
+        return metricsPort;
+    }
+
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
     public AccountDeletions accountDeletions() {
         return deletions;
@@ -229,6 +258,7 @@ public final class CofferServer implements AutoCloseable {
     public void close() throws Exception {
         try {
             deletionSweep.close();
+            metrics.ifPresent(Metrics::close);
             http.close();
         } finally {
             backends.close();
