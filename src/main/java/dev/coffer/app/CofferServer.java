@@ -1,5 +1,6 @@
 package dev.coffer.app;
 
+import dev.coffer.admin.Console;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.AccountDeletions;
 import dev.coffer.auth.Auth;
@@ -49,9 +50,12 @@ public final class CofferServer implements AutoCloseable {
     private final List<UserDataOwner> owners;
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
+    private final dev.coffer.auth.AdminAccounts admins;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
+                         dev.coffer.auth.AdminAccounts admins) {
+        this.admins = admins;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -122,12 +126,17 @@ public final class CofferServer implements AutoCloseable {
                     () -> backends.credentials().current().expiration(), clock);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
+            // -- console (admin API, static pages, activity) --
+            Console console = Console.create(auth.admins(), auth.users(), records.forOperators(), files.forOperators(), health,
+                    backends, tables, bodies, clock);
+            modules.addAll(console.modules());
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), console.authenticator(), modules,
+                    List.of(console.activity()));
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep());
+                    auth.startDeletionSweep(), auth.admins());
         } catch (RuntimeException | Error e) {
             try {
                 backends.close();
@@ -213,6 +222,11 @@ public final class CofferServer implements AutoCloseable {
 
     public HealthService health() {
         return health;
+    }
+
+    /** Console admins (tests create one as `coffer admin create` would). */
+    public dev.coffer.auth.AdminAccounts admins() {
+        return admins;
     }
 
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
