@@ -1,5 +1,6 @@
 package dev.coffer.admin;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.coffer.http.CompletedRequest;
 import dev.coffer.http.RequestObserver;
 import java.time.Clock;
@@ -18,8 +19,10 @@ public final class ActivityLog implements RequestObserver {
     public static final int DEFAULT_CAPACITY = 1000;
 
     /** One request as the activity page lists it. */
-    public record Entry(Instant at, String method, String route, String path, int status, String statusClass, double durationMs,
-                        String requestId, String client, String userId, String error) {
+    public record Entry(Instant at, String method, String route, String path, int status,
+                        @JsonProperty("status_class") String statusClass, @JsonProperty("duration_ms") double durationMs,
+                        @JsonProperty("request_id") String requestId, String client, @JsonProperty("user_id") String userId,
+                        String error) {
     }
 
     private final int capacity;

@@ -1,5 +1,6 @@
 package dev.coffer.files;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.http.Exchange;
@@ -27,7 +28,7 @@ public final class FilesForOperators {
     }
 
     /** One file as the console lists it. */
-    public record FileEntry(String path, long size, String contentType, Instant modified) {
+    public record FileEntry(String path, long size, @JsonProperty("content_type") String contentType, Instant modified) {
     }
 
     public record FilePage(List<FileEntry> files, Optional<String> nextToken) {

@@ -1,5 +1,6 @@
 package dev.coffer.records;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.aws.AwsErrors;
@@ -42,8 +43,10 @@ public final class RecordsForOperators {
     }
 
     /** A declared collection as the console shows it; {@code itemCount} as DynamoDB reports it (refreshed about every six hours on AWS). */
-    public record CollectionInfo(String name, String table, String partitionKey, String sortKey, Optional<String> ttlAttribute,
-                                 List<Map<String, Object>> indexes, Optional<Long> itemCount, Optional<String> tableStatus) {
+    public record CollectionInfo(String name, String table, @JsonProperty("partition_key") String partitionKey,
+                                 @JsonProperty("sort_key") String sortKey, @JsonProperty("ttl_attribute") String ttlAttribute,
+                                 List<Map<String, Object>> indexes, @JsonProperty("item_count") Long itemCount,
+                                 @JsonProperty("table_status") String tableStatus) {
     }
 
     /** A page of items and the cursor of the next one. */
@@ -67,8 +70,8 @@ public final class RecordsForOperators {
         }
         List<Map<String, Object>> indexes = c.config().indexes().stream().map(i -> Map.<String, Object>of("name", i.name(),
                 "kind", i.global() ? "global" : "local", "key", i.key(), "key_type", i.numeric() ? "number" : "string")).toList();
-        return new CollectionInfo(c.name(), c.table(), Collection.USER_ID, c.sortKey(), c.config().ttlAttribute(), indexes,
-                table.map(TableDescription::itemCount), table.map(t -> t.tableStatusAsString()));
+        return new CollectionInfo(c.name(), c.table(), Collection.USER_ID, c.sortKey(), c.config().ttlAttribute().orElse(null), indexes,
+                table.map(TableDescription::itemCount).orElse(null), table.map(TableDescription::tableStatusAsString).orElse(null));
     }
 
     /** One page of {@code user}'s items in {@code collection}, newest first (by sort key; ids are time-ordered). */

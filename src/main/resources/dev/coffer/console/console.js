@@ -195,7 +195,7 @@ async function userFiles(box, id, cursor) {
   box.replaceChildren(
     el('table', {id: 'files'}, el('tr', {}, ['name', 'size', 'type', 'modified', ''].map(h => el('th', {text: h}))),
       data.files.map(f => el('tr', {class: 'file-row'}, el('td', {text: f.path}), el('td', {text: bytes(f.size)}),
-        el('td', {text: f.contentType}), el('td', {text: f.modified}),
+        el('td', {text: f.content_type}), el('td', {text: f.modified}),
         el('td', {}, el('a', {href: link(f.path), download: f.path.split('/').pop(), class: 'file-download'}, 'Download'))))),
     data.files.length === 0 ? el('p', {class: 'muted', text: 'No files.'}) : null,
     data.next_cursor ? el('button', {type: 'button', onclick: () => userFiles(box, id, data.next_cursor).catch(failure)}, 'More files') : null);
@@ -225,10 +225,10 @@ async function collections() {
   const browseBox = el('div', {id: 'browse'});
   page(el('h1', {text: 'Collections'}),
     el('table', {id: 'collections'}, el('tr', {}, ['collection', 'table', 'keys', 'indexes', 'items', ''].map(h => el('th', {text: h}))),
-      data.collections.map(c => el('tr', {}, el('td', {text: c.name}), el('td', {text: c.table + ' (' + (c.tableStatus || '?') + ')'}),
-        el('td', {text: c.partitionKey + ' / ' + c.sortKey + (c.ttlAttribute ? ', ttl ' + c.ttlAttribute : '')}),
+      data.collections.map(c => el('tr', {}, el('td', {text: c.name}), el('td', {text: c.table + ' (' + (c.table_status || '?') + ')'}),
+        el('td', {text: c.partition_key + ' / ' + c.sort_key + (c.ttl_attribute ? ', ttl ' + c.ttl_attribute : '')}),
         el('td', {text: c.indexes.map(i => i.name + ' (' + i.kind + ', ' + i.key + ')').join(', ') || '—'}),
-        el('td', {text: c.itemCount ?? '—'}),
+        el('td', {text: c.item_count ?? '—'}),
         el('td', {}, el('button', {type: 'button', onclick: () => browse(browseBox, c.name).catch(failure)}, 'Browse'))))),
     data.collections.length === 0 ? el('p', {class: 'muted', text: 'No collections are declared in coffer.toml.'}) : null,
     browseBox);
@@ -258,8 +258,8 @@ async function activity(statusClass) {
     el('table', {id: 'activity'}, el('tr', {}, ['time', 'status', 'method', 'route', 'ms', 'request id', 'user'].map(h => el('th', {text: h}))),
       data.requests.map(r => el('tr', {class: 'activity-row'}, el('td', {text: r.at}),
         el('td', {class: r.status >= 500 ? 'status-fail' : (r.status >= 400 ? 'status-warn' : ''), text: r.status}),
-        el('td', {text: r.method}), el('td', {text: r.route || r.path}), el('td', {text: r.durationMs}),
-        el('td', {text: r.requestId}), el('td', {text: r.userId || ''})))));
+        el('td', {text: r.method}), el('td', {text: r.route || r.path}), el('td', {text: r.duration_ms}),
+        el('td', {text: r.request_id}), el('td', {text: r.user_id || ''})))));
 }
 
 // ---- Routing and session ----
