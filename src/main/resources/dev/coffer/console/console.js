@@ -22,6 +22,12 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// replaceChildren() without the null placeholders of optional parts.
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined));
+  return node;
+}
+
 function show(id) {
   for (const section of ['setup', 'login', 'page']) document.getElementById(section).hidden = section !== id;
   document.getElementById('nav').hidden = id !== 'page';
@@ -45,9 +51,7 @@ async function api(method, path, body) {
 }
 
 function page(...children) {
-  const target = document.getElementById('page');
-  target.replaceChildren(...children.flat());
-  return target;
+  return fill(document.getElementById('page'), ...children);
 }
 
 function failure(error) {
@@ -109,7 +113,7 @@ async function overview() {
     el('table', {id: 'tables'}, el('tr', {}, ['table', 'status', 'items', 'size'].map(h => el('th', {text: h}))), tableRows),
     el('h2', {}, 'Doctor (read-only checks) ', el('button', {type: 'button', id: 'run-doctor', onclick: async (event) => {
       event.target.disabled = true;
-      try { renderDoctor(doctorBox, await api('POST', '/doctor')); } catch (e) { doctorBox.replaceChildren(el('p', {class: 'error', text: e.message})); }
+      try { renderDoctor(doctorBox, await api('POST', '/doctor')); } catch (e) { fill(doctorBox, el('p', {class: 'error', text: e.message})); }
       event.target.disabled = false;
     }}, 'Run doctor')),
     doctorBox);
@@ -117,13 +121,13 @@ async function overview() {
 
 function renderDoctor(box, run) {
   if (!run) {
-    box.replaceChildren(el('p', {class: 'muted', text: 'Not run since start-up.'}));
+    fill(box, el('p', {class: 'muted', text: 'Not run since start-up.'}));
     return;
   }
-  box.replaceChildren(
+  fill(box,
     el('p', {}, 'Ran at ' + run.ran_at + ': ', el('span', {id: 'doctor-verdict', class: run.fit ? 'status-ok' : 'status-fail',
       text: run.fit ? 'fit to serve' : 'problems found'})),
-    el('table', {}, run.results.map(r => el('tr', {}, el('td', {class: 'status-' + r.status, text: r.status}), el('td', {text: r.line})))));
+    el('table', {}, run.results.map(r => el('tr', {}, el('td', {class: 'status-' + r.status, text: r.status}), el('td', {text: r.line.replace(/^\S+\s+/, '')})))));
 }
 
 // ---- Users ----
@@ -180,9 +184,9 @@ async function userRecords(box, picker, id, collection, cursor) {
   if (cursor) params.set('cursor', cursor);
   const data = await api('GET', '/users/' + encodeURIComponent(id) + '/collections/' + encodeURIComponent(collection) + '/items?' + params);
   for (const tab of picker.children) tab.classList.toggle('primary', tab.dataset.collection === collection);
-  box.replaceChildren(picker,
+  fill(box, picker,
     el('table', {id: 'records-' + collection, class: 'records'}, el('tr', {}, el('th', {text: collection + ', newest first'})),
-      data.items.map(item => el('tr', {class: 'record-row'}, el('td', {}, el('pre', {text: JSON.stringify(item, null, 2)}))))),
+      data.items.map(item => el('tr', {class: 'record-row'}, el('td', {}, el('pre', {text: JSON.stringify(item)}))))),
     data.items.length === 0 ? el('p', {class: 'muted', text: 'No items.'}) : null,
     data.next_cursor ? el('button', {type: 'button', onclick: () => userRecords(box, picker, id, collection, data.next_cursor).catch(failure)}, 'Older items') : null);
 }
@@ -192,7 +196,7 @@ async function userFiles(box, id, cursor) {
   if (cursor) params.set('cursor', cursor);
   const data = await api('GET', '/users/' + encodeURIComponent(id) + '/files?' + params);
   const link = (path) => API + '/users/' + encodeURIComponent(id) + '/files/' + path.split('/').map(encodeURIComponent).join('/');
-  box.replaceChildren(
+  fill(box,
     el('table', {id: 'files'}, el('tr', {}, ['name', 'size', 'type', 'modified', ''].map(h => el('th', {text: h}))),
       data.files.map(f => el('tr', {class: 'file-row'}, el('td', {text: f.path}), el('td', {text: bytes(f.size)}),
         el('td', {text: f.content_type}), el('td', {text: f.modified}),
@@ -204,7 +208,7 @@ async function userFiles(box, id, cursor) {
 function confirmDelete(box, u) {
   const parts = Object.entries(u.counts.items).map(([c, n]) => n + ' item(s) in ' + c);
   parts.push(u.counts.files + ' file(s), ' + bytes(u.counts.file_bytes));
-  box.replaceChildren(el('div', {class: 'confirm'},
+  fill(box, el('div', {class: 'confirm'},
     el('p', {id: 'delete-summary', text: 'Delete ' + (u.email || u.user_id) + ' and everything of theirs: ' + parts.join(', ') + '? This cannot be undone.'}),
     el('button', {type: 'button', class: 'danger', id: 'confirm-delete', onclick: async () => {
       try {
@@ -216,7 +220,7 @@ function confirmDelete(box, u) {
           el('a', {href: '#users', text: 'Back to users'}));
       } catch (e) { failure(e); }
     }}, 'Delete for good'),
-    ' ', el('button', {type: 'button', id: 'cancel-delete', onclick: () => box.replaceChildren()}, 'Cancel')));
+    ' ', el('button', {type: 'button', id: 'cancel-delete', onclick: () => fill(box)}, 'Cancel')));
 }
 
 // ---- Collections ----
@@ -238,7 +242,7 @@ async function browse(box, name, cursor) {
   const params = new URLSearchParams({limit: '25'});
   if (cursor) params.set('cursor', cursor);
   const data = await api('GET', '/collections/' + encodeURIComponent(name) + '/items?' + params);
-  box.replaceChildren(el('h2', {text: name + ': items of every user'}),
+  fill(box, el('h2', {text: name + ': items of every user'}),
     el('table', {}, el('tr', {}, el('th', {text: 'user'}), el('th', {text: 'item'})),
       data.items.map(item => el('tr', {}, el('td', {}, el('a', {href: '#user/' + encodeURIComponent(item.user_id), text: item.user_id})),
         el('td', {}, el('pre', {text: JSON.stringify(item, null, 2)}))))),
