@@ -234,8 +234,9 @@ class ConsoleBrowserTest {
      * scripts/browser.sh), unless {@code COFFER_SKIP_BROWSER_TESTS=1} says to skip.
      */
     record Browser(ChromeDriver driver, Path profile, Path downloads) implements AutoCloseable {
-        static final String CHROMIUM = System.getenv().getOrDefault("COFFER_CHROMIUM", "/usr/bin/chromium");
-        static final String CHROMEDRIVER = System.getenv().getOrDefault("COFFER_CHROMEDRIVER", "/usr/bin/chromedriver");
+        /** Debian's packages (chromium, chromium-driver), the versions of one another. */
+        static final String CHROMIUM = "/usr/bin/chromium";
+        static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
         static Browser start() throws IOException {
             boolean present = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
