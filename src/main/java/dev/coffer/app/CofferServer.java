@@ -1,5 +1,6 @@
 package dev.coffer.app;
 
+import dev.coffer.admin.Console;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.AccountDeletions;
 import dev.coffer.auth.Auth;
@@ -52,12 +53,14 @@ public final class CofferServer implements AutoCloseable {
     private final AutoCloseable deletionSweep;
     private final Optional<Metrics> metrics;
     private final Optional<Integer> metricsPort;
+    private final dev.coffer.auth.AdminAccounts admins;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
-                         Optional<Metrics> metrics, Optional<Integer> metricsPort) {
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort, dev.coffer.auth.AdminAccounts admins) {
         this.metrics = metrics;
         this.metricsPort = metricsPort;
+        this.admins = admins;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -129,8 +132,13 @@ public final class CofferServer implements AutoCloseable {
                     () -> backends.credentials().current().expiration(), clock);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
-            // -- metrics --
+            // -- console (admin API, static pages, activity) --
+            Console console = Console.create(auth.admins(), auth.users(), records.forOperators(), files.forOperators(), health,
+                    backends, tables, bodies, clock);
+            modules.addAll(console.modules());
             var observers = new ArrayList<dev.coffer.http.RequestObserver>();
+            observers.add(console.activity());
+            // -- metrics --
             if (effective.metrics().enabled()) {
                 metrics = Optional.of(Metrics.start(effective.metrics(), new Metrics.Sources(backends.clients(),
                         () -> backends.credentials().current().expiration(), health::lastReport, clock)));
@@ -139,7 +147,8 @@ public final class CofferServer implements AutoCloseable {
             }
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, observers);
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), console.authenticator(), modules,
+                    observers);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             Optional<Integer> metricsPort = Optional.empty();
             try {
@@ -150,7 +159,7 @@ public final class CofferServer implements AutoCloseable {
                 throw e;
             }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), metrics, metricsPort);
+                    auth.startDeletionSweep(), metrics, metricsPort, auth.admins());
         } catch (RuntimeException | Error e) {
             metrics.ifPresent(Metrics::close);
             try {
@@ -247,6 +256,11 @@ public final class CofferServer implements AutoCloseable {
     /** The port of the separate metrics listener, when {@code metrics.port} is set. */
     public Optional<Integer> metricsPort() {
         return metricsPort;
+    }
+
+    /** Console admins (tests create one as `coffer admin create` would). */
+    public dev.coffer.auth.AdminAccounts admins() {
+        return admins;
     }
 
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */

@@ -15,16 +15,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Records {
     private final RecordStore store;
     private final List<TableSpec> tables;
+    private final RecordsForOperators operators;
 
-    private Records(RecordStore store, List<TableSpec> tables) {
+    private Records(RecordStore store, List<TableSpec> tables, RecordsForOperators operators) {
         this.store = store;
         this.tables = tables;
+        this.operators = operators;
     }
 
     public static Records create(CofferConfig config, DynamoDbClient dynamoDb, Secret signingKey, Clock clock) {
         var collections = new LinkedHashMap<String, Collection>();
         config.collections().forEach((name, c) -> collections.put(name, new Collection(c)));
-        return new Records(new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock), tables(config));
+        var store = new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock);
+        return new Records(store, tables(config), new RecordsForOperators(store, collections, dynamoDb, signingKey));
     }
 
     /** The table of every declared collection. */
@@ -38,6 +41,11 @@ public final class Records {
 
     public ApiModule routes(JsonBodies bodies) {
         return new RecordsRoutes(store, bodies);
+    }
+
+    /** What the operator console reads (admins only). */
+    public RecordsForOperators forOperators() {
+        return operators;
     }
 
     public UserDataOwner owner() {
