@@ -52,6 +52,10 @@ class MetricsConfigTest {
         assertThatThrownBy(() -> load("[metrics]\nport = 70000\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("metrics.port (from coffer.toml): 70000 is out of range 0..65535");
+        assertThatThrownBy(() -> load("[metrics]\nport = 8080\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("metrics.port (from coffer.toml): 8080 is server.port too: the metrics listener needs a port of its own "
+                        + "(or leave metrics.port unset and set metrics.token)");
         assertThatThrownBy(() -> load("[metrics]\nport = \"nine\"\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("metrics.port (from coffer.toml): 'nine' is not a whole number");

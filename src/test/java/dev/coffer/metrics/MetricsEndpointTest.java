@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.http.Access;
 import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MutableClock;
 import dev.coffer.testing.SharedEmbeddedServers;
@@ -136,6 +137,34 @@ class MetricsEndpointTest {
                     + "operation=\"PutItem\",service=\"dynamodb\"} 1\\.0$");
             assertThat(sample(exposition, "coffer_aws_sent_bytes_total{operation=\"PutObject\",service=\"s3\"}")).isGreaterThanOrEqualTo(3000.0);
             assertThat(sample(exposition, "coffer_aws_received_bytes_total{operation=\"GetObject\",service=\"s3\"}")).isGreaterThanOrEqualTo(3000.0);
+        }
+    }
+
+    @Test
+    void throttledDynamoDb_attemptsRetriesAndTheFinalErrorCounted(EmbeddedServers stack) throws Exception {
+        String table = "t-met-thr-" + Long.toHexString(System.nanoTime());
+        try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint())) {
+            var env = TestCoffer.remoteEnv(ddb.endpoint(), s3.endpoint());
+            env.put("COFFER_AWS_MAX_RETRIES", "2");
+            env.put("COFFER_METRICS_TOKEN", TOKEN);
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config(toml(table), env))) {
+                String token = coffer.tokenFor("metrics-throttled");
+                ddb.mode(FaultProxy.Mode.THROTTLE_DYNAMODB);
+                ddb.resetCount();
+                Http.Response refused = coffer.http().get("/api/v1/collections/notes/items/n-1", token);
+                assertThat(refused.json().path("code").asText()).isEqualTo("throttled");
+                assertThat(ddb.faultedRequests()).isEqualTo(3);
+                ddb.mode(FaultProxy.Mode.PASS);
+
+                String exposition = scrape(coffer.http());
+                String labels = "{operation=\"GetItem\",service=\"dynamodb\"}";
+                assertThat(sample(exposition, "coffer_aws_throttles_total" + labels)).isEqualTo(3.0);
+                assertThat(sample(exposition, "coffer_aws_retries_total" + labels)).isEqualTo(2.0);
+                assertThat(sample(exposition, "coffer_aws_errors_total{aws_code=\"ThrottlingException\",code=\"throttled\","
+                        + "operation=\"GetItem\",service=\"dynamodb\"}")).isEqualTo(1.0);
+                assertThat(sample(exposition, "coffer_aws_calls_seconds_count{operation=\"GetItem\",outcome=\"failure\",service=\"dynamodb\"}"))
+                        .isEqualTo(1.0);
+            }
         }
     }
 
