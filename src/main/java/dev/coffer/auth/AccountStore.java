@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * written in the same transaction as the user (so exactly one of any number of racing
  * registrations wins); the sessions ({@link SessionStore}); a {@code deleted#<user_id>} marker
  * for every deleted account, kept so that no token or service key can write for that user again;
+ * the login failure counters ({@link LoginLimiter}: {@code login#...}, expiring through the TTL);
  * and one {@value #PENDING_DELETIONS} item listing the deletions begun and not yet finished.
  *
  * <p>The users table's {@code email} is the address as typed (what the profile shows; apps that
@@ -57,6 +58,11 @@ final class AccountStore {
         this.dynamoDb = dynamoDb;
         this.users = usersTable;
         this.auth = authTable(usersTable);
+    }
+
+    /** The login failure counters, kept in the auth table so that every instance counts the same failures. */
+    LoginLimiter loginLimiter(int maxPerEmail, java.time.Duration window, java.time.Clock clock) {
+        return new LoginLimiter(dynamoDb, auth, maxPerEmail, window, clock);
     }
 
     static String authTable(String usersTable) {

@@ -44,7 +44,7 @@ final class AuthService {
         this.accessTokens = accessTokens;
         this.config = config;
         this.clock = clock;
-        this.limiter = new LoginLimiter(config.loginMaxFailures(), config.loginFailureWindow(), clock);
+        this.limiter = store.loginLimiter(config.loginMaxFailures(), config.loginFailureWindow(), clock);
         // Verified against when the email is unknown, so both failures cost one hash.
         this.dummyHash = hasher.hash("coffer-dummy-password-" + UUID.randomUUID());
     }
