@@ -49,9 +49,11 @@ public final class CofferServer implements AutoCloseable {
     private final List<UserDataOwner> owners;
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
+    private final Auth auth;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep, Auth auth) {
+        this.auth = auth;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -127,7 +129,7 @@ public final class CofferServer implements AutoCloseable {
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep());
+                    auth.startDeletionSweep(), auth);
         } catch (RuntimeException | Error e) {
             try {
                 backends.close();
@@ -213,6 +215,11 @@ public final class CofferServer implements AutoCloseable {
 
     public HealthService health() {
         return health;
+    }
+
+    /** The auth piece: token revocation and the disable hook ({@link Auth#setDisabled}) the console calls. */
+    public Auth auth() {
+        return auth;
     }
 
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */

@@ -161,8 +161,9 @@ class LoginWorkTest {
 
     static AuthService service(DynamoDbClient dynamoDb, AccountStore store, PasswordHasher hasher, CofferConfig config, MutableClock clock) {
         var sessions = new SessionStore(dynamoDb, config.storage().usersTable(), SessionStore.Limits.DEFAULT);
-        var deletions = new AccountDeletions(store, sessions, new DeletedUsers(store, clock), List::of, clock);
-        return new AuthService(store, sessions, deletions, hasher,
+        var standing = new AccountStanding(store, clock);
+        var deletions = new AccountDeletions(store, sessions, standing, List::of, clock);
+        return new AuthService(store, sessions, deletions, standing, hasher,
                 new AccessTokens(Secret.of("login-work-test-signing-key-0123456789ab"), Duration.ofMinutes(15), clock),
                 config.auth(), clock);
     }
