@@ -12,6 +12,7 @@ import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.Credentials;
 import dev.coffer.credentials.ResolvedCredentials;
 import dev.coffer.doctor.PermissionProbes;
+import dev.coffer.events.Events;
 import dev.coffer.files.FilesFeature;
 import dev.coffer.health.HealthReport;
 import dev.coffer.health.HealthService;
@@ -50,10 +51,13 @@ public final class CofferServer implements AutoCloseable {
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
     private final Auth auth;
+    private final Events events;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep, Auth auth) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep, Auth auth,
+                         Events events) {
         this.auth = auth;
+        this.events = events;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -90,6 +94,7 @@ public final class CofferServer implements AutoCloseable {
     }
 
     private static CofferServer launch(Backends backends, Clock clock) {
+        Events events = null;
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -119,6 +124,9 @@ public final class CofferServer implements AutoCloseable {
             Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
             modules.add(records.routes(bodies));
             owners.add(records.owner());
+            // -- events routes --
+            events = Events.start(effective, backends.clients(), clock);
+            modules.add(events.routes());
             // -- files routes --
             FilesFeature files = FilesFeature.create(effective, backends.clients(), signingKey,
                     () -> backends.credentials().current().expiration(), clock);
@@ -129,8 +137,11 @@ public final class CofferServer implements AutoCloseable {
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), auth);
+                    auth.startDeletionSweep(), auth, events);
         } catch (RuntimeException | Error e) {
+            if (events != null) {
+                events.close();
+            }
             try {
                 backends.close();
             } catch (Exception closing) {
@@ -236,6 +247,7 @@ public final class CofferServer implements AutoCloseable {
     public void close() throws Exception {
         try {
             deletionSweep.close();
+            events.close();
             http.close();
         } finally {
             backends.close();

@@ -175,7 +175,10 @@ public final class Doctor {
                         String.join("; ", differs.differences()), "change the configuration to match, or migrate the table");
                 case dev.coffer.provision.PlanStep.EnableTtl ttl -> new CheckResult.Failed(check, "table_mismatch",
                         "TTL is not enabled on " + ttl.attribute(), "run 'coffer init'");
-                default -> new CheckResult.Ok(check, "keys and indexes as declared");
+                default -> provisioner.planStream(table).<CheckResult>map(step -> new CheckResult.Failed(check, "table_mismatch",
+                        step instanceof dev.coffer.provision.PlanStep.TableDiffers d ? String.join("; ", d.differences())
+                                : "no stream for live updates", "run 'coffer init'"))
+                        .orElseGet(() -> new CheckResult.Ok(check, "keys and indexes as declared"));
             };
         } catch (CofferException e) {
             return failedNaming(check, e, PolicyGenerator.sid("Table", table.name()));

@@ -27,6 +27,14 @@ public final class Records {
         return new Records(new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock), tables(config));
     }
 
+    /** The partition key of every collection table: the owner's user id. */
+    public static final String PARTITION_KEY = Collection.USER_ID;
+
+    /** An item as the API shows it, from its DynamoDB attributes (live updates render stream images with it). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode itemJson(java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        return ItemCodec.toJson(item);
+    }
+
     /** The table of every declared collection. */
     public static List<TableSpec> tables(CofferConfig config) {
         return config.collections().values().stream().map(c -> new Collection(c).tableSpec()).toList();
