@@ -161,7 +161,7 @@ public final class CofferServer implements AutoCloseable {
         if (config.local()) {
             return Optional.empty();
         }
-        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
+        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3(), backends.clients().streams());
         String bucket = config.storage().bucket();
         var checks = new PeriodicChecks(backends.s3(), bucket, () -> probes.denied(tables, bucket, config.storage().prefix()),
                 config.healthProbeInterval(), clock);

@@ -72,7 +72,7 @@ public final class Doctor {
         CheckResult region = region(backends);
         results.add(region);
         var provisioner = Provisioner.of(backends);
-        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
+        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3(), backends.clients().streams());
         for (TableSpec table : tables) {
             CheckResult shape = table(provisioner, table);
             results.add(shape);

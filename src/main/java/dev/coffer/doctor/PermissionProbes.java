@@ -31,10 +31,18 @@ public final class PermissionProbes {
 
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
+    private final java.util.Optional<software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient> streams;
 
     public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
+        this(dynamoDb, s3, null);
+    }
+
+    /** With {@code streams}, a streamed table's stream is probed too (DescribeStream). */
+    public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3,
+                            software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
+        this.streams = java.util.Optional.ofNullable(streams);
     }
 
     /** One harmless call proving one permission. */
@@ -104,6 +112,16 @@ public final class PermissionProbes {
                     table.name(), call));
         }
         String name = "permission " + table.name();
+        if (table.streamed() && streams.isPresent()) {
+            // Live updates read the stream; DescribeStream proves the statement that grants it.
+            results.add(new Probe(name + " stream DescribeStream", PolicyGenerator.sid("Stream", table.name()), "dynamodb:DescribeStream",
+                    table.name() + "/stream/*", () -> {
+                        String arn = dynamoDb.describeTable(b -> b.tableName(table.name())).table().latestStreamArn();
+                        if (arn != null) {
+                            streams.get().describeStream(b -> b.streamArn(arn).limit(1));
+                        }
+                    }));
+        }
         for (TableSpec.IndexSpec index : table.queriedIndexes()) {
             String indexKey = index.global() ? index.partitionKey().name() : table.partitionKey().name();
             AttributeValue value = (index.global() ? index.partitionKey().type() : table.partitionKey().type())

@@ -22,12 +22,15 @@ public final class Events implements AutoCloseable {
     static final long MAX_BUFFER_BYTES = 32L * 1024 * 1024;
 
     private final Map<String, EventLog> logs;
+    private final Map<String, StreamReader> streamReaders;
     private final List<Thread> readers;
     private final EventsConfig config;
     private final Duration heartbeat;
 
-    private Events(Map<String, EventLog> logs, List<Thread> readers, EventsConfig config, Duration heartbeat) {
+    private Events(Map<String, EventLog> logs, Map<String, StreamReader> streamReaders, List<Thread> readers, EventsConfig config,
+                   Duration heartbeat) {
         this.logs = logs;
+        this.streamReaders = streamReaders;
         this.readers = readers;
         this.config = config;
         this.heartbeat = heartbeat;
@@ -38,23 +41,25 @@ public final class Events implements AutoCloseable {
         EventsConfig events = config.events();
         var logs = new LinkedHashMap<String, EventLog>();
         var readers = new ArrayList<Thread>();
+        var streamReaders = new LinkedHashMap<String, StreamReader>();
         if (events.maxStreams() > 0) {
             config.collections().forEach((name, collection) -> {
                 var log = new EventLog(name, events.replayWindow(), MAX_BUFFER_BYTES, clock);
                 logs.put(name, log);
                 var reader = new StreamReader(clients.dynamoDb(), clients.streams(), collection.table(), collection.sortKey(), log,
                         events.pollInterval());
+                streamReaders.put(name, reader);
                 readers.add(Thread.ofVirtual().name("coffer-events-" + name).start(reader));
             });
         }
         // A heartbeat must come before the server's idle timeout would close a quiet stream.
         Duration idle = config.server().idleTimeout();
         Duration heartbeat = events.heartbeatInterval().compareTo(idle.dividedBy(2)) < 0 ? events.heartbeatInterval() : idle.dividedBy(2);
-        return new Events(Map.copyOf(logs), List.copyOf(readers), events, heartbeat);
+        return new Events(Map.copyOf(logs), Map.copyOf(streamReaders), List.copyOf(readers), events, heartbeat);
     }
 
     public ApiModule routes() {
-        return new EventsRoutes(logs, config.maxStreams(), heartbeat, config.subscriberBuffer());
+        return new EventsRoutes(logs, streamReaders, config.maxStreams(), heartbeat, config.subscriberBuffer());
     }
 
     /** How often an idle stream sends a heartbeat: {@code events.heartbeat_interval}, at most half the idle timeout. */

@@ -25,12 +25,15 @@ import java.util.concurrent.Semaphore;
 final class EventsRoutes implements ApiModule {
     static final String HEADER = "Last-Event-ID";
     private final Map<String, EventLog> logs;
+    private final Map<String, StreamReader> readers;
     private final Semaphore streams;
     private final Duration heartbeat;
     private final int subscriberBuffer;
 
-    EventsRoutes(Map<String, EventLog> logs, int maxStreams, Duration heartbeat, int subscriberBuffer) {
+    EventsRoutes(Map<String, EventLog> logs, Map<String, StreamReader> readers, int maxStreams, Duration heartbeat,
+                 int subscriberBuffer) {
         this.logs = logs;
+        this.readers = readers;
         this.streams = new Semaphore(maxStreams);
         this.heartbeat = heartbeat;
         this.subscriberBuffer = subscriberBuffer;
@@ -56,6 +59,7 @@ final class EventsRoutes implements ApiModule {
             from = EventPosition.parse(lastId.strip()).orElseThrow(() -> new CofferException(ErrorCode.VALIDATION_FAILED,
                     HEADER + ": not an event id of this API (send back the id of the last event received)"));
         }
+        subscribed.forEach(log -> readers.get(log.collection()).check());
         if (!streams.tryAcquire()) {
             throw new CofferException(ErrorCode.OVERLOADED, "too many event streams open on this instance; retry shortly", null,
                     Duration.ofSeconds(5), null);

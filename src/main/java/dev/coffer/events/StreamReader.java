@@ -99,6 +99,25 @@ final class StreamReader implements Runnable {
         }
     }
 
+    /**
+     * Proves, with one DescribeStream, that the stream exists and may be read now; a new
+     * subscription asks first, so a missing stream or permission is a 503 naming it rather than a
+     * stream that never carries anything.
+     *
+     * @throws dev.coffer.error.CofferException what AWS said, translated
+     */
+    void check() {
+        String known = arn;
+        try {
+            String stream = known != null ? known : streamArn().orElseThrow(() -> new dev.coffer.error.CofferException(
+                    dev.coffer.error.ErrorCode.BACKEND_UNAVAILABLE, "table " + table + " has no stream for live updates",
+                    "run 'coffer init' (it enables the stream), or restart serve with provisioning on", null, null));
+            streams.describeStream(b -> b.streamArn(stream).limit(1));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "DescribeStream on " + table);
+        }
+    }
+
     private Optional<String> streamArn() {
         var description = dynamoDb.describeTable(b -> b.tableName(table)).table();
         boolean enabled = description.streamSpecification() != null && Boolean.TRUE.equals(description.streamSpecification().streamEnabled());
@@ -130,7 +149,7 @@ final class StreamReader implements Runnable {
         this.arn = streamArn;
     }
 
-    private String arn;
+    private volatile String arn;
 
     private String iterator(String streamArn, String shard, ShardIteratorType type, String after) {
         return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard).shardIteratorType(type).sequenceNumber(after))

@@ -63,6 +63,10 @@ public final class SseClient implements AutoCloseable {
         return response.headers().firstValue("Content-Type").orElse("");
     }
 
+    public java.util.Optional<String> header(String name) {
+        return response.headers().firstValue(name);
+    }
+
     public int heartbeats() {
         return heartbeats.get();
     }
