@@ -14,6 +14,9 @@ makes it leaves gaps that would let a wrong policy pass or deny a right one:
    allows; IAM checks s3:DeleteObject on each object named in the request.
 4. The query string is canonicalised decoded, so every SigV4 request whose query holds '/' (any
    ListObjectsV2 under a prefix) fails with SignatureDoesNotMatch.
+5. DynamoDB Streams requests are checked as dynamodbstreams:<Action> on "*"; IAM checks
+   dynamodb:<Action> on the stream's ARN (table/NAME/stream/LABEL; GetRecords names it through
+   its shard iterator, which moto writes as "<stream arn>|1|<id>").
 
 This launcher fills those gaps through moto's own hooks and then runs moto.server.main(). Which
 statement matches which action and ARN (wildcards, Allow/Deny) is still moto's evaluation.
@@ -35,6 +38,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from moto import settings
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from moto.iam import access_control, policy_conditions
 from moto.iam.access_control import IAMRequest, PermissionResult, S3IAMRequest
 from moto.s3.responses import S3Response
@@ -204,6 +208,26 @@ def _authorize_dynamodb(self, resource="*"):
 
 
 DynamoHandler._authenticate_and_authorize_normal_action = _authorize_dynamodb
+
+
+# -- 5: DynamoDB Streams actions and resources as IAM checks them. --------------------------------
+def _authorize_dynamodb_streams(self, resource="*"):
+    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        ActionAuthenticatorMixin.request_count += 1
+        return
+    params = self.body if isinstance(self.body, dict) else json.loads(self.body or "{}")
+    action = self._get_action()
+    arn = params.get("StreamArn") or (params.get("ShardIterator") or "").split("|")[0] or "*"
+    parsed = urlsplit(self.uri)
+    path = parsed.path + ("?" + parsed.query if parsed.query else "")
+    request = IAMRequest(account_id=self.current_account, method=self.method, path=path, data=self.data,
+                         body=self.raw_body, headers=self.headers, action=action)
+    request._action = "dynamodb:" + action
+    request.check_signature()
+    request.check_action_permitted(arn)
+
+
+DynamoDBStreamsHandler._authenticate_and_authorize_normal_action = _authorize_dynamodb_streams
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -138,7 +138,7 @@ final class AdminRoutes implements ApiModule {
         });
         routes.post(BASE + "/users/{user_id}/disable", Access.ADMIN, (ctx, admin) -> {
             UserId user = userId(ctx);
-            users.disable(user, admin.id());
+            users.disable(user);
             LOG.info("admin {} disabled user {} id={}", admin.id(), user.value(), ctx.requestId());
             ctx.json(Map.of("user_id", user.value(), "disabled", true));
         });

@@ -13,6 +13,7 @@ import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.Credentials;
 import dev.coffer.credentials.ResolvedCredentials;
 import dev.coffer.doctor.PermissionProbes;
+import dev.coffer.events.Events;
 import dev.coffer.files.FilesFeature;
 import dev.coffer.health.HealthReport;
 import dev.coffer.health.HealthService;
@@ -53,14 +54,16 @@ public final class CofferServer implements AutoCloseable {
     private final AutoCloseable deletionSweep;
     private final Optional<Metrics> metrics;
     private final Optional<Integer> metricsPort;
-    private final dev.coffer.auth.AdminAccounts admins;
+    private final Auth auth;
+    private final Events events;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
-                         Optional<Metrics> metrics, Optional<Integer> metricsPort, dev.coffer.auth.AdminAccounts admins) {
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort, Auth auth, Events events) {
         this.metrics = metrics;
         this.metricsPort = metricsPort;
-        this.admins = admins;
+        this.auth = auth;
+        this.events = events;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -98,6 +101,7 @@ public final class CofferServer implements AutoCloseable {
 
     private static CofferServer launch(Backends backends, Clock clock) {
         Optional<Metrics> metrics = Optional.empty();
+        Events events = null;
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -127,6 +131,9 @@ public final class CofferServer implements AutoCloseable {
             Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
             modules.add(records.routes(bodies));
             owners.add(records.owner());
+            // -- events routes --
+            events = Events.start(effective, backends.clients(), clock);
+            modules.add(events.routes());
             // -- files routes --
             FilesFeature files = FilesFeature.create(effective, backends.clients(), signingKey,
                     () -> backends.credentials().current().expiration(), clock);
@@ -159,9 +166,12 @@ public final class CofferServer implements AutoCloseable {
                 throw e;
             }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), metrics, metricsPort, auth.admins());
+                    auth.startDeletionSweep(), metrics, metricsPort, auth, events);
         } catch (RuntimeException | Error e) {
             metrics.ifPresent(Metrics::close);
+            if (events != null) {
+                events.close();
+            }
             try {
                 backends.close();
             } catch (Exception closing) {
@@ -181,7 +191,7 @@ public final class CofferServer implements AutoCloseable {
         if (config.local()) {
             return Optional.empty();
         }
-        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
+        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3(), backends.clients().streams());
         String bucket = config.storage().bucket();
         var checks = new PeriodicChecks(backends.s3(), bucket, () -> probes.denied(tables, bucket, config.storage().prefix()),
                 config.healthProbeInterval(), clock);
@@ -260,7 +270,12 @@ public final class CofferServer implements AutoCloseable {
 
     /** Console admins (tests create one as `coffer admin create` would). */
     public dev.coffer.auth.AdminAccounts admins() {
-        return admins;
+        return auth.admins();
+    }
+
+    /** The auth piece: token revocation and the disable hook ({@link Auth#setDisabled}) the console calls. */
+    public Auth auth() {
+        return auth;
     }
 
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
@@ -278,6 +293,7 @@ public final class CofferServer implements AutoCloseable {
         try {
             deletionSweep.close();
             metrics.ifPresent(Metrics::close);
+            events.close();
             http.close();
         } finally {
             backends.close();

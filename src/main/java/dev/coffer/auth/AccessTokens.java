@@ -24,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Coffer's access tokens: compact JWTs signed with HS256 under {@code SECRET_KEY}, with issuer,
- * audience, subject (the user id), issue/expiry times and a random id. Verification accepts only
+ * audience, subject (the user id), issue/expiry times, a random id and {@value #SESSION_VERSION},
+ * the user's session version when it was issued ({@link AccountStanding}: a token issued under an
+ * older version than the user's current one is revoked). Verification accepts only
  * HS256 with this key, the expected issuer and audience, and a current time window; everything
  * else (alg none, other algorithms, other keys, expired or future tokens) is rejected the same way.
  *
@@ -41,6 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AccessTokens {
     public static final String ISSUER = "coffer";
     public static final String AUDIENCE = "coffer-api";
+    /** The claim naming the session version a token was issued under; absent (tokens of older versions) counts as 0. */
+    public static final String SESSION_VERSION = "sv";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     public static final int MIN_KEY_BYTES = 32;
     /** Tolerance for clocks that differ, on expiry and not-before; {@code auth.clock_leeway} sets it. */
@@ -56,7 +60,11 @@ public final class AccessTokens {
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** What a full verification established about a token; the time window is checked on each use. */
-    private record Verified(UserId subject, Instant expiresAt, Optional<Instant> notBefore) {
+    private record Verified(Claims claims, Instant expiresAt, Optional<Instant> notBefore) {
+    }
+
+    /** Who a valid token names, and the session version it was issued under. */
+    public record Claims(UserId user, long sessionVersion) {
     }
 
     public AccessTokens(Secret secretKey, Duration ttl, Clock clock) {
@@ -77,8 +85,13 @@ public final class AccessTokens {
         this.clock = clock;
     }
 
-    /** A token for {@code userId} valid for the configured time to live. */
+    /** A token for {@code userId} valid for the configured time to live, under session version 0. */
     public String issue(UserId userId) {
+        return issue(userId, 0);
+    }
+
+    /** A token for {@code userId} under {@code sessionVersion}, valid for the configured time to live. */
+    public String issue(UserId userId, long sessionVersion) {
         Instant now = clock.instant();
         byte[] jti = new byte[16];
         RANDOM.nextBytes(jti);
@@ -90,6 +103,7 @@ public final class AccessTokens {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
+                .claim(SESSION_VERSION, sessionVersion)
                 .build();
         var header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
         var jwt = new SignedJWT(header, claims);
@@ -107,6 +121,11 @@ public final class AccessTokens {
 
     /** The user id of a valid token, or empty for any token that is not exactly right. */
     public Optional<UserId> verify(String token) {
+        return claims(token).map(Claims::user);
+    }
+
+    /** The claims of a valid token, or empty for any token that is not exactly right. */
+    public Optional<Claims> claims(String token) {
         if (token == null || token.length() > 4096) {
             return Optional.empty();
         }
@@ -129,7 +148,7 @@ public final class AccessTokens {
         if (known.notBefore().isPresent() && now.plus(clockLeeway).isBefore(known.notBefore().get())) {
             return Optional.empty();
         }
-        return Optional.of(known.subject());
+        return Optional.of(known.claims());
     }
 
     /** Signature, algorithm, issuer, audience, subject and presence of an expiry; not the time window. */
@@ -154,7 +173,14 @@ public final class AccessTokens {
             if (subject.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Verified(subject.get(), claims.getExpirationTime().toInstant(),
+            Object version = claims.getClaim(SESSION_VERSION);
+            long sessionVersion = 0;
+            if (version instanceof Number number && number.longValue() >= 0) {
+                sessionVersion = number.longValue();
+            } else if (version != null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Verified(new Claims(subject.get(), sessionVersion), claims.getExpirationTime().toInstant(),
                     Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant)));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();

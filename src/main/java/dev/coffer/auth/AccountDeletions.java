@@ -35,16 +35,16 @@ public final class AccountDeletions {
 
     private final AccountStore accounts;
     private final SessionStore sessions;
-    private final DeletedUsers deletedUsers;
+    private final AccountStanding standing;
     private final Supplier<List<UserDataOwner>> owners;
     private final Clock clock;
     private final Set<UserId> running = ConcurrentHashMap.newKeySet();
 
-    AccountDeletions(AccountStore accounts, SessionStore sessions, DeletedUsers deletedUsers, Supplier<List<UserDataOwner>> owners,
+    AccountDeletions(AccountStore accounts, SessionStore sessions, AccountStanding standing, Supplier<List<UserDataOwner>> owners,
                      Clock clock) {
         this.accounts = accounts;
         this.sessions = sessions;
-        this.deletedUsers = deletedUsers;
+        this.standing = standing;
         this.owners = owners;
         this.clock = clock;
     }
@@ -63,7 +63,7 @@ public final class AccountDeletions {
                 return;
             }
             // Marked first: from here on no token or service key can add data behind the deletion.
-            deletedUsers.markDeleted(user);
+            standing.markDeleted(user);
             accounts.deleteIdentity(user);
             sessions.endAll(user);
             for (UserDataOwner owner : owners.get()) {

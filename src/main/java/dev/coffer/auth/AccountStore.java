@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * ({@code <users_table>-auth}, partition key {@code pk}, TTL on {@code ttl}) keeps what must be
  * unique or secret-derived: one {@code email#<key>} item per address ({@link EmailAddress#key}),
  * written in the same transaction as the user (so exactly one of any number of racing
- * registrations wins); the sessions ({@link SessionStore}); a {@code deleted#<user_id>} marker
- * for every deleted account, kept so that no token or service key can write for that user again;
+ * registrations wins); the sessions ({@link SessionStore}); a {@code deleted#<user_id>} standing
+ * item ({@link Standing}: the session version access tokens must carry, the disabled flag, and the
+ * deletion marker of a deleted account, kept so that no token or service key can write for that
+ * user again);
+ * the login failure counters ({@link LoginLimiter}: {@code login#...}, expiring through the TTL);
  * and one {@value #PENDING_DELETIONS} item listing the deletions begun and not yet finished.
  *
  * <p>The users table's {@code email} is the address as typed (what the profile shows; apps that
@@ -40,6 +43,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 final class AccountStore {
     private static final String EMAIL = "email#";
+    /**
+     * The user's standing item: the deletion marker, the {@code disabled} flag and the session
+     * version ({@link AccountStanding}). The prefix is historical: the item first held only the
+     * marker, and markers written then must keep refusing the deleted user's service keys.
+     */
     private static final String DELETED = "deleted#";
     /** The auth-table item whose string set {@code ids} lists every unfinished deletion. */
     static final String PENDING_DELETIONS = "deletions#pending";
@@ -57,6 +65,11 @@ final class AccountStore {
         this.dynamoDb = dynamoDb;
         this.users = usersTable;
         this.auth = authTable(usersTable);
+    }
+
+    /** The login failure counters, kept in the auth table so that every instance counts the same failures. */
+    LoginLimiter loginLimiter(String prefix, int maxPerEmail, java.time.Duration window, java.time.Clock clock) {
+        return new LoginLimiter(dynamoDb, auth, prefix, maxPerEmail, window, clock);
     }
 
     static String authTable(String usersTable) {
@@ -256,12 +269,46 @@ final class AccountStore {
         }
     }
 
-    boolean deletionMarked(UserId user) {
-        return item(auth, Map.of("pk", s(DELETED + user.value()))).isPresent();
+    /**
+     * A user's standing: deleted (a marker exists), disabled, and the session version every access
+     * token must carry at least (0 until the first revocation).
+     */
+    record Standing(boolean deleted, boolean disabled, long sessionVersion) {
+        static final Standing FRESH = new Standing(false, false, 0);
+    }
+
+    /** The standing of {@code user}: one consistent GetItem, the one authentication makes per (uncached) request. */
+    Standing standing(UserId user) {
+        return item(auth, Map.of("pk", s(DELETED + user.value()))).map(AccountStore::standingOf).orElse(Standing.FRESH);
+    }
+
+    /** Raises the session version of {@code user} by one (atomic ADD); returns the standing after. */
+    Standing revokeTokens(UserId user) {
+        return updateStanding(user, "ADD session_version :one", Map.of(":one", n(1)));
+    }
+
+    Standing setDisabled(UserId user, boolean disabled) {
+        return updateStanding(user, "SET disabled = :d", Map.of(":d", AttributeValue.fromBool(disabled)));
+    }
+
+    private Standing updateStanding(UserId user, String expression, Map<String, AttributeValue> values) {
+        try {
+            return standingOf(dynamoDb.updateItem(b -> b.tableName(auth).key(Map.of("pk", s(DELETED + user.value())))
+                    .updateExpression(expression).expressionAttributeValues(values)
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes());
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "UpdateItem on " + auth);
+        }
+    }
+
+    private static Standing standingOf(Map<String, AttributeValue> item) {
+        return new Standing(item.containsKey("deleted_at"),
+                item.containsKey("disabled") && Boolean.TRUE.equals(item.get("disabled").bool()),
+                item.containsKey("session_version") ? Long.parseLong(item.get("session_version").n()) : 0);
     }
 
     Optional<DeletionMarker> deletionMarker(UserId user) {
-        return item(auth, Map.of("pk", s(DELETED + user.value()))).map(i -> new DeletionMarker(user,
+        return item(auth, Map.of("pk", s(DELETED + user.value()))).filter(i -> i.containsKey("deleted_at")).map(i -> new DeletionMarker(user,
                 instant(i, "deleted_at"), i.containsKey("state") && i.get("state").s().equals("done") ? DeletionState.DONE
                         // Markers written before deletions had a state carry none: finishing them again is harmless.
                         : DeletionState.DELETING,

@@ -64,7 +64,8 @@ public final class AdminAccounts implements AdminAuthenticator {
         this.config = config;
         this.clock = clock;
         // The same limits as user login, in a limiter of its own: a user's failures never lock an admin out.
-        this.limiter = new LoginLimiter(config.loginMaxFailures(), config.loginFailureWindow(), clock);
+        this.limiter = new LoginLimiter(dynamoDb, table, LoginLimiter.ADMINS, config.loginMaxFailures(),
+                config.loginFailureWindow(), clock);
     }
 
     /** For {@code coffer admin create}: the admin accounts of a configuration's auth table. */

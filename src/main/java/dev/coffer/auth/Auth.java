@@ -5,6 +5,7 @@ import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.Authenticator;
 import dev.coffer.identity.UserDataOwner;
+import dev.coffer.identity.UserId;
 import dev.coffer.schema.TableSpec;
 import dev.coffer.health.HealthReport;
 import dev.coffer.support.BackgroundExecutors;
@@ -29,12 +30,14 @@ public final class Auth {
     private final Optional<OidcVerifier> oidc;
     private final AuthService service;
     private final AccountDeletions deletions;
+    private final AccountStanding standing;
     private final Duration sweepInterval;
     private final AdminAccounts admins;
     private final UserDirectory directory;
 
     private Auth(Authenticator authenticator, Optional<OidcVerifier> oidc, AuthService service, AccountDeletions deletions,
-                 Duration sweepInterval, AdminAccounts admins, UserDirectory directory) {
+                 AccountStanding standing, Duration sweepInterval, AdminAccounts admins, UserDirectory directory) {
+        this.standing = standing;
         this.admins = admins;
         this.directory = directory;
         this.authenticator = authenticator;
@@ -60,16 +63,34 @@ public final class Auth {
                 config.auth().oidcAudience().orElseThrow(), config.auth().clockLeeway(), clock));
         var store = new AccountStore(dynamoDb, config.storage().usersTable());
         var sessions = new SessionStore(dynamoDb, config.storage().usersTable(), SessionStore.Limits.DEFAULT);
-        var deletedUsers = new DeletedUsers(store, clock);
-        var disabledUsers = new DisabledUsers(dynamoDb, config.storage().usersTable(), clock);
-        var deletions = new AccountDeletions(store, sessions, deletedUsers, owners, clock);
-        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, deletedUsers,
-                disabledUsers);
-        var service = new AuthService(store, sessions, deletions, hasher, tokens, config.auth(), clock);
+        var standing = new AccountStanding(store, clock);
+        var deletions = new AccountDeletions(store, sessions, standing, owners, clock);
+        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, standing);
+        var service = new AuthService(store, sessions, deletions, standing, hasher, tokens, config.auth(), clock);
         var admins = new AdminAccounts(dynamoDb, config.storage().usersTable(), hasher, config.auth(), clock);
-        var directory = new UserDirectory(dynamoDb, config.storage().usersTable(), store, disabledUsers, deletions);
-        return new Auth(authenticator, oidc, service, deletions, config.auth().deletionSweepInterval(), admins, directory);
+        var directory = new UserDirectory(dynamoDb, config.storage().usersTable(), store, standing, deletions);
+        return new Auth(authenticator, oidc, service, deletions, standing, config.auth().deletionSweepInterval(), admins, directory);
     }
+
+    /**
+     * Refuses every access token of {@code user} issued until now, on this instance at once and on
+     * every other within {@link #REVOCATION_BOUND}; the user's refresh tokens keep working.
+     */
+    public void revokeTokens(UserId user) {
+        standing.revokeTokens(user);
+    }
+
+    /**
+     * Disables (or enables again) {@code user}: while disabled, login, refresh, the user's access
+     * tokens and service keys acting for the user are refused, on every instance within
+     * {@link #REVOCATION_BOUND}. The hook for the operator console's "disable".
+     */
+    public void setDisabled(UserId user, boolean disabled) {
+        standing.setDisabled(user, disabled);
+    }
+
+    /** How long another instance may still accept a token after a logout, password change, disabling or deletion. */
+    public static final Duration REVOCATION_BOUND = AccountStanding.REMEMBER;
 
     public static List<TableSpec> tables(CofferConfig config) {
         return AccountStore.tables(config.storage().usersTable());

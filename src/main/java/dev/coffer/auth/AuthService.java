@@ -28,6 +28,7 @@ final class AuthService {
     private final AccountStore store;
     private final SessionStore sessions;
     private final AccountDeletions deletions;
+    private final AccountStanding standing;
     private final PasswordHasher hasher;
     private final AccessTokens accessTokens;
     private final LoginLimiter limiter;
@@ -35,16 +36,17 @@ final class AuthService {
     private final Clock clock;
     private final String dummyHash;
 
-    AuthService(AccountStore store, SessionStore sessions, AccountDeletions deletions, PasswordHasher hasher,
+    AuthService(AccountStore store, SessionStore sessions, AccountDeletions deletions, AccountStanding standing, PasswordHasher hasher,
                 AccessTokens accessTokens, AuthConfig config, Clock clock) {
         this.store = store;
+        this.standing = standing;
         this.sessions = sessions;
         this.deletions = deletions;
         this.hasher = hasher;
         this.accessTokens = accessTokens;
         this.config = config;
         this.clock = clock;
-        this.limiter = new LoginLimiter(config.loginMaxFailures(), config.loginFailureWindow(), clock);
+        this.limiter = store.loginLimiter(LoginLimiter.USERS, config.loginMaxFailures(), config.loginFailureWindow(), clock);
         // Verified against when the email is unknown, so both failures cost one hash.
         this.dummyHash = hasher.hash("coffer-dummy-password-" + UUID.randomUUID());
     }
@@ -84,10 +86,14 @@ final class AuthService {
             throw invalidLogin();
         }
         limiter.succeeded(email.key());
+        AccountStore.Standing current = standing.current(account.get().userId());
+        if (current.disabled()) {
+            throw new CofferException(ErrorCode.UNAUTHORIZED, "the account is disabled");
+        }
         if (match.unclaimed()) {
             store.claimEmailKey(account.get().userId(), email.key());
         }
-        return issue(account.get().userId(), UUID.randomUUID().toString());
+        return issue(account.get().userId(), UUID.randomUUID().toString(), current.sessionVersion());
     }
 
     Tokens refresh(String refreshToken) {
@@ -96,11 +102,14 @@ final class AuthService {
         NewSession next = newSession(session.userId(), session.family());
         switch (sessions.rotate(session, valid.family(), next.session())) {
             case ROTATED -> {
-                return new Tokens(accessTokens.issue(session.userId()), next.token(), accessTokens.ttl().toSeconds());
+                return new Tokens(accessTokens.issue(session.userId(), valid.sessionVersion()), next.token(),
+                        accessTokens.ttl().toSeconds());
             }
             case REUSED -> {
-                // Two uses of one token: one of them is a thief. End the whole family.
+                // Two uses of one token: one of them is a thief. End the whole family, and the
+                // access tokens already handed out.
                 sessions.revoke(valid.family(), session.expiresAtSeconds());
+                standing.revokeTokens(session.userId());
                 throw invalidSession();
             }
             default -> throw invalidSession();
@@ -111,8 +120,12 @@ final class AuthService {
         if (refreshToken == null || refreshToken.length() > 512) {
             return;
         }
-        sessions.session(AccountStore.sha256(refreshToken))
-                .ifPresent(s -> sessions.revoke(sessions.family(s.family()), s.expiresAtSeconds()));
+        sessions.session(AccountStore.sha256(refreshToken)).ifPresent(s -> {
+            sessions.revoke(sessions.family(s.family()), s.expiresAtSeconds());
+            // Access tokens name no session: ending this one's ends every access token of the
+            // user (other sessions get a new one with their refresh token, on their next 401).
+            standing.revokeTokens(s.userId());
+        });
     }
 
     Account me(UserId userId) {
@@ -133,7 +146,8 @@ final class AuthService {
         checkPassword(newPassword);
         long cutoff = clock.millis();
         store.updatePassword(userId, hasher.hash(newPassword), cutoff, now());
-        return issue(userId, UUID.randomUUID().toString());
+        long version = standing.revokeTokens(userId);
+        return issue(userId, UUID.randomUUID().toString(), version);
     }
 
     /** Deletes the account and everything of the user; see {@link AccountDeletions} (resumable, idempotent). */
@@ -141,7 +155,7 @@ final class AuthService {
         deletions.delete(userId);
     }
 
-    private record Valid(SessionStore.Session session, SessionStore.Family family) {
+    private record Valid(SessionStore.Session session, SessionStore.Family family, long sessionVersion) {
     }
 
     private Valid validSession(String refreshToken) {
@@ -152,6 +166,7 @@ final class AuthService {
         SessionStore.Family family = sessions.family(session.family());
         if (session.used()) {
             sessions.revoke(family, session.expiresAtSeconds());
+            standing.revokeTokens(session.userId());
             throw invalidSession();
         }
         if (clock.instant().getEpochSecond() >= session.expiresAtSeconds() || family.revoked()) {
@@ -161,7 +176,11 @@ final class AuthService {
         if (session.issuedAtMillis() < account.sessionsValidAfterMillis()) {
             throw invalidSession();
         }
-        return new Valid(session, family);
+        AccountStore.Standing current = standing.current(session.userId());
+        if (current.disabled() || current.deleted()) {
+            throw invalidSession();
+        }
+        return new Valid(session, family, current.sessionVersion());
     }
 
     private record NewSession(String token, SessionStore.Session session) {
@@ -176,10 +195,10 @@ final class AuthService {
         return new NewSession(token, new SessionStore.Session(AccountStore.sha256(token), userId, family, now, expires, false));
     }
 
-    private Tokens issue(UserId userId, String family) {
+    private Tokens issue(UserId userId, String family, long sessionVersion) {
         NewSession session = newSession(userId, family);
         sessions.start(session.session(), clock.instant().getEpochSecond());
-        return new Tokens(accessTokens.issue(userId), session.token(), accessTokens.ttl().toSeconds());
+        return new Tokens(accessTokens.issue(userId, sessionVersion), session.token(), accessTokens.ttl().toSeconds());
     }
 
     private void checkPassword(String password) {

@@ -18,59 +18,66 @@ final class CofferAuthenticator implements Authenticator {
     private final AccessTokens accessTokens;
     private final ServiceKeys serviceKeys;
     private final Optional<OidcVerifier> oidc;
-    private final DeletedUsers deletedUsers;
-    private final DisabledUsers disabledUsers;
+    private final AccountStanding standing;
 
     CofferAuthenticator(AccessTokens accessTokens, ServiceKeys serviceKeys, Optional<OidcVerifier> oidc,
-                        DeletedUsers deletedUsers, DisabledUsers disabledUsers) {
+                        AccountStanding standing) {
         this.accessTokens = accessTokens;
         this.serviceKeys = serviceKeys;
         this.oidc = oidc;
-        this.deletedUsers = deletedUsers;
-        this.disabledUsers = disabledUsers;
+        this.standing = standing;
+    }
+
+    /** The session version a verified caller's credential was issued under; service keys are not revoked by logouts. */
+    private record Checked(Authentication outcome, long sessionVersion) {
     }
 
     @Override
     public Authentication authenticate(String authorization, String onBehalfOf) {
-        Authentication outcome = verify(authorization, onBehalfOf);
-        // A deleted account's unexpired token, or a service key naming it, must not write data
-        // that would then belong to no account; external ids are derived and never deleted here.
-        if (outcome instanceof Authentication.Verified verified && verified.caller().kind() != Caller.Kind.EXTERNAL
-                && deletedUsers.isDeleted(verified.caller().userId())) {
-            return new Authentication.Refused("the account was deleted");
+        Checked checked = verify(authorization, onBehalfOf);
+        // A deleted or disabled account's unexpired token, or a service key naming it, must not
+        // write data; a token issued before a logout or password change is revoked. One read of
+        // the user's standing item (cached briefly, see AccountStanding). External ids are
+        // derived from another issuer and have no standing here.
+        if (checked.outcome() instanceof Authentication.Verified verified && verified.caller().kind() != Caller.Kind.EXTERNAL) {
+            Optional<String> refusal = standing.refusal(verified.caller().userId(), checked.sessionVersion());
+            if (refusal.isPresent()) {
+                return new Authentication.Refused(refusal.get());
+            }
         }
-        // A user an admin disabled (console): refused until enabled again, whatever the token.
-        if (outcome instanceof Authentication.Verified verified && disabledUsers.isDisabled(verified.caller().userId())) {
-            return new Authentication.Refused("the account is disabled");
-        }
-        return outcome;
+        return checked.outcome();
     }
 
-    private Authentication verify(String authorization, String onBehalfOf) {
+    private Checked verify(String authorization, String onBehalfOf) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return new Authentication.Refused("no bearer token");
+            return refused("no bearer token");
         }
         String token = authorization.substring(7).trim();
         if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
-            return new Authentication.Refused("empty or oversized token");
+            return refused("empty or oversized token");
         }
         if (serviceKeys.isServiceKey(token)) {
-            return serviceKey(token, onBehalfOf);
+            // No logout revokes a service key: only the user's deletion or disabling stops it.
+            return new Checked(serviceKey(token, onBehalfOf), Long.MAX_VALUE);
         }
         if (onBehalfOf != null) {
-            return new Authentication.Refused("only service keys may name a user in " + ON_BEHALF_OF_HEADER);
+            return refused("only service keys may name a user in " + ON_BEHALF_OF_HEADER);
         }
         if (oidc.isPresent() && issuedBy(token, oidc.get().issuer())) {
-            return switch (oidc.get().verify(token)) {
+            return new Checked(switch (oidc.get().verify(token)) {
                 case OidcVerifier.Outcome.Valid valid -> new Authentication.Verified(Caller.external(oidc.get().issuer(), valid.subject()));
                 case OidcVerifier.Outcome.Invalid invalid -> new Authentication.Refused("external token not valid: " + invalid.reason());
                 case OidcVerifier.Outcome.Unavailable unavailable -> new Authentication.Unavailable(unavailable.reason(),
                         unavailable.retryAfter());
-            };
+            }, Long.MAX_VALUE);
         }
-        return accessTokens.verify(token)
-                .<Authentication>map(id -> new Authentication.Verified(Caller.account(id)))
-                .orElseGet(() -> new Authentication.Refused("access token not valid"));
+        return accessTokens.claims(token)
+                .map(c -> new Checked(new Authentication.Verified(Caller.account(c.user())), c.sessionVersion()))
+                .orElseGet(() -> refused("access token not valid"));
+    }
+
+    private static Checked refused(String reason) {
+        return new Checked(new Authentication.Refused(reason), 0);
     }
 
     private Authentication serviceKey(String token, String onBehalfOf) {

@@ -32,14 +32,14 @@ public final class UserDirectory {
     private final DynamoDbClient dynamoDb;
     private final String usersTable;
     private final AccountStore accounts;
-    private final DisabledUsers disabled;
+    private final AccountStanding standing;
     private final AccountDeletions deletions;
-    UserDirectory(DynamoDbClient dynamoDb, String usersTable, AccountStore accounts, DisabledUsers disabled,
+    UserDirectory(DynamoDbClient dynamoDb, String usersTable, AccountStore accounts, AccountStanding standing,
                   AccountDeletions deletions) {
         this.dynamoDb = dynamoDb;
         this.usersTable = usersTable;
         this.accounts = accounts;
-        this.disabled = disabled;
+        this.standing = standing;
         this.deletions = deletions;
     }
 
@@ -102,17 +102,17 @@ public final class UserDirectory {
         }
         UserSummary summary = account.map(a -> new UserSummary(a.userId(), a.email(), a.fullName(), a.createdAt()))
                 .orElse(new UserSummary(user, "", "", ""));
-        return Optional.of(new Profile(summary, disabled.read(user), deletion));
+        return Optional.of(new Profile(summary, standing.current(user).disabled(), deletion));
     }
 
     /** Refuses every token and service key naming {@code user} until {@link #enable}. */
-    public void disable(UserId user, String adminId) {
+    public void disable(UserId user) {
         requireAccount(user);
-        disabled.disable(user, adminId);
+        standing.setDisabled(user, true);
     }
 
     public void enable(UserId user) {
-        disabled.enable(user);
+        standing.setDisabled(user, false);
     }
 
     /** Deletes the account and every record and file of it: the same path as {@code DELETE /api/v1/auth/me}. */

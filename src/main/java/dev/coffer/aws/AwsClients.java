@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private final DynamoDbClient dynamoDb;
+    private final DynamoDbStreamsClient streams;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final AwsConfig config;
@@ -45,6 +47,12 @@ public final class AwsClients implements AutoCloseable {
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
         this.dynamoDb = ddb.build();
+        // The streams API has its own endpoint on AWS (streams.dynamodb.REGION); an overridden
+        // DynamoDB endpoint (DynamoDB Local) serves both.
+        var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).overrideConfiguration(overrides);
+        config.dynamodbEndpoint().ifPresent(streamsBuilder::endpointOverride);
+        this.streams = streamsBuilder.build();
 
         var s3Config = S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build();
         var s3b = S3Client.builder().httpClient(http).region(region)
@@ -111,6 +119,11 @@ public final class AwsClients implements AutoCloseable {
         return dynamoDb;
     }
 
+    /** The DynamoDB Streams client live updates read the collection tables' streams with. */
+    public DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
     public S3Client s3() {
         return s3;
     }
@@ -154,6 +167,7 @@ public final class AwsClients implements AutoCloseable {
     @Override
     public void close() {
         dynamoDb.close();
+        streams.close();
         s3.close();
         presigner.close();
         http.close();

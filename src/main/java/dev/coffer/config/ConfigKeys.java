@@ -156,6 +156,19 @@ public final class ConfigKeys {
             "Tolerance for clocks that differ when checking token expiry and not-before (Coffer's and OIDC tokens), "
                     + "e.g. 30s. Default 30s, at most 5m.");
     // -- records --
+    // -- events --
+    public static final ConfigKey EVENTS_HEARTBEAT_INTERVAL = ConfigKey.of("events.heartbeat_interval",
+            "How often an idle event stream sends a heartbeat comment, e.g. 15s; keep it under every proxy's read timeout. "
+                    + "Default 15s, 1s to 5m.");
+    public static final ConfigKey EVENTS_POLL_INTERVAL = ConfigKey.of("events.poll_interval",
+            "How often each instance reads each DynamoDB stream shard, e.g. 1s. AWS allows 5 reads per second per shard "
+                    + "across all readers: keep instances / interval under that. Default 1s, 50ms to 30s.");
+    public static final ConfigKey EVENTS_REPLAY_WINDOW = ConfigKey.of("events.replay_window",
+            "How far back each instance keeps events for clients resuming with Last-Event-ID, e.g. 10m. Default 10m, at most 24h.");
+    public static final ConfigKey EVENTS_SUBSCRIBER_BUFFER = ConfigKey.of("events.subscriber_buffer",
+            "Events queued for one slow subscriber before its stream is closed (it resumes with Last-Event-ID). Default 256.");
+    public static final ConfigKey EVENTS_MAX_STREAMS = ConfigKey.of("events.max_streams",
+            "Event streams one instance holds open at once; beyond, 503. They hold no API request slot. Default 1000, 0 turns events off.");
     // -- files --
     public static final ConfigKey FILES_MAX_SIZE = ConfigKey.of("files.max_size_bytes",
             "Largest file in bytes. Default 5368709120 (5 GiB).");
@@ -195,6 +208,8 @@ public final class ConfigKeys {
             PASSWORD_MIN, PASSWORD_MAX, FULL_NAME_MAX, ARGON2_MEMORY, ARGON2_ITERATIONS, ARGON2_PARALLELISM, REFRESH_TOKEN_TTL,
             LOGIN_MAX_FAILURES, LOGIN_WINDOW, SERVICE_KEYS, DELETION_SWEEP_INTERVAL, OIDC_ISSUER, OIDC_AUDIENCE, CLOCK_LEEWAY,
             // -- records --
+            // -- events --
+            EVENTS_HEARTBEAT_INTERVAL, EVENTS_POLL_INTERVAL, EVENTS_REPLAY_WINDOW, EVENTS_SUBSCRIBER_BUFFER, EVENTS_MAX_STREAMS,
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,
             FILES_SSE, FILES_KMS_KEY,

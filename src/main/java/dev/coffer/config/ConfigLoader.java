@@ -223,7 +223,8 @@ public final class ConfigLoader {
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
-                metrics(s, server));
+                metrics(s, server),
+                EventsConfig.from(s));
     }
 
     /**

@@ -41,7 +41,7 @@ public final class Doctor {
      * is the identity check here) for {@code tables}.
      */
     public List<CheckResult> run(Backends backends, List<TableSpec> tables) {
-        return run(backends, tables, new PermissionProbes(backends.dynamoDb(), backends.s3()));
+        return run(backends, tables, new PermissionProbes(backends.dynamoDb(), backends.s3(), backends.clients().streams()));
     }
 
     /**
@@ -49,7 +49,7 @@ public final class Doctor {
      * the console runs against a serving deployment, which must not see a probe object or write.
      */
     public List<CheckResult> runReadOnly(Backends backends, List<TableSpec> tables) {
-        return run(backends, tables, PermissionProbes.readOnly(backends.dynamoDb(), backends.s3()));
+        return run(backends, tables, PermissionProbes.readOnly(backends.dynamoDb(), backends.s3(), backends.clients().streams()));
     }
 
     private List<CheckResult> run(Backends backends, List<TableSpec> tables, PermissionProbes probes) {
@@ -186,7 +186,10 @@ public final class Doctor {
                         String.join("; ", differs.differences()), "change the configuration to match, or migrate the table");
                 case dev.coffer.provision.PlanStep.EnableTtl ttl -> new CheckResult.Failed(check, "table_mismatch",
                         "TTL is not enabled on " + ttl.attribute(), "run 'coffer init'");
-                default -> new CheckResult.Ok(check, "keys and indexes as declared");
+                default -> provisioner.planStream(table).<CheckResult>map(step -> new CheckResult.Failed(check, "table_mismatch",
+                        step instanceof dev.coffer.provision.PlanStep.TableDiffers d ? String.join("; ", d.differences())
+                                : "no stream for live updates", "run 'coffer init'"))
+                        .orElseGet(() -> new CheckResult.Ok(check, "keys and indexes as declared"));
             };
         } catch (CofferException e) {
             return failedNaming(check, e, PolicyGenerator.sid("Table", table.name()));

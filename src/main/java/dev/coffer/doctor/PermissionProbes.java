@@ -30,26 +30,36 @@ public final class PermissionProbes {
     static final String DOCTOR_USER = "__coffer_doctor__";
 
     /** The probes that only read: what the console runs on a live deployment (no probe object written). */
-    static final java.util.Set<String> READ_ACTIONS = java.util.Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+    static final java.util.Set<String> READ_ACTIONS = java.util.Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeStream",
             "s3:ListBucket", "s3:ListBucketMultipartUploads");
 
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
     private final boolean readOnly;
+    private final java.util.Optional<software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient> streams;
 
     public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
-        this(dynamoDb, s3, false);
+        this(dynamoDb, s3, null, false);
     }
 
-    private PermissionProbes(DynamoDbClient dynamoDb, S3Client s3, boolean readOnly) {
+    /** With {@code streams}, a streamed table's stream is probed too (DescribeStream). */
+    public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3,
+                            software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams) {
+        this(dynamoDb, s3, streams, false);
+    }
+
+    private PermissionProbes(DynamoDbClient dynamoDb, S3Client s3,
+                             software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams, boolean readOnly) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
+        this.streams = java.util.Optional.ofNullable(streams);
         this.readOnly = readOnly;
     }
 
     /** Only the probes of {@link #READ_ACTIONS}: nothing is written, not even a failing conditional write. */
-    static PermissionProbes readOnly(DynamoDbClient dynamoDb, S3Client s3) {
-        return new PermissionProbes(dynamoDb, s3, true);
+    static PermissionProbes readOnly(DynamoDbClient dynamoDb, S3Client s3,
+                                     software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams) {
+        return new PermissionProbes(dynamoDb, s3, streams, true);
     }
 
     private boolean runs(Probe probe) {
@@ -124,6 +134,16 @@ public final class PermissionProbes {
                     table.name(), call));
         }
         String name = "permission " + table.name();
+        if (table.streamed() && streams.isPresent()) {
+            // Live updates read the stream; DescribeStream proves the statement that grants it.
+            results.add(new Probe(name + " stream DescribeStream", PolicyGenerator.sid("Stream", table.name()), "dynamodb:DescribeStream",
+                    table.name() + "/stream/*", () -> {
+                        String arn = dynamoDb.describeTable(b -> b.tableName(table.name())).table().latestStreamArn();
+                        if (arn != null) {
+                            streams.get().describeStream(b -> b.streamArn(arn).limit(1));
+                        }
+                    }));
+        }
         for (TableSpec.IndexSpec index : table.queriedIndexes()) {
             String indexKey = index.global() ? index.partitionKey().name() : table.partitionKey().name();
             AttributeValue value = (index.global() ? index.partitionKey().type() : table.partitionKey().type())

@@ -43,6 +43,7 @@ public final class Exchange {
     private String route;
     private dev.coffer.identity.Caller caller;
     private dev.coffer.error.ErrorCode error;
+    private EventStream stream;
 
     Exchange(Request request, Response response, String requestId, long startedNanos, String clientAddress) {
         this.request = request;
@@ -215,6 +216,16 @@ public final class Exchange {
             output = Content.Sink.asOutputStream(response);
         }
         return output;
+    }
+
+    /** Makes this answer the event stream {@code opened} (streaming routes only; the edge runs it). */
+    void stream(EventStream opened) {
+        this.stream = opened;
+    }
+
+    /** The event stream a streaming route opened, or null. */
+    EventStream stream() {
+        return stream;
     }
 
     /** True once the status and headers are on their way: no other answer can replace this one. */

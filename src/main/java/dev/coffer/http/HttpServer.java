@@ -61,8 +61,10 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final List<Routes.Declared> declared;
+    private final Edge edge;
 
-    private HttpServer(Server server, ServerConnector connector, List<Routes.Declared> declared) {
+    private HttpServer(Server server, ServerConnector connector, List<Routes.Declared> declared, Edge edge) {
+        this.edge = edge;
         this.server = server;
         this.connector = connector;
         this.declared = declared;
@@ -117,8 +119,11 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
         var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
-        var gzip = new GzipHandler(new Edge(routes, authenticator, admins, admission, proxies, deadlines, observers));
+        var edge = new Edge(routes, authenticator, admins, admission, proxies, deadlines, observers);
+        var gzip = new GzipHandler(edge);
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
+        // A compressor holds bytes back until it has enough: an event would wait for the next ones.
+        gzip.addExcludedMimeTypes("text/event-stream");
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
         server.setHandler(gzip);
@@ -134,7 +139,7 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException("the HTTP server did not start", e);
         }
         deadlines.start(connector);
-        return new HttpServer(server, connector, routes.declared());
+        return new HttpServer(server, connector, routes.declared(), edge);
     }
 
     /**
@@ -149,6 +154,8 @@ public final class HttpServer implements AutoCloseable {
         private final TrustedProxies proxies;
         private final RequestDeadlines deadlines;
         private final List<RequestObserver> observers;
+        /** The threads of open event streams: interrupted when the server stops. */
+        private final java.util.Set<Thread> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Edge(Routes routes, Authenticator authenticator, AdminAuthenticator admins, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
              List<RequestObserver> observers) {
@@ -185,11 +192,18 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     switch (routes.match(exchange.method(), exchange.path())) {
                         case Routes.Match.Found found -> {
-                            slot = admission.admit(exchange.path(), client.address(), client.forwarded());
+                            // An event stream holds no API slot: it would hold it for hours. Its
+                            // feature caps how many are open (events.max_streams).
+                            slot = found.streaming() ? Admission.Slot.NONE
+                                    : admission.admit(exchange.path(), client.address(), client.forwarded());
                             exchange.pathParams(found.pathParams());
                             exchange.route(found.route().pattern());
                             Access access = found.route().access();
                             found.endpoint().handle(exchange, callerFor(access, exchange), adminFor(access, exchange));
+                            if (exchange.stream() != null) {
+                                startStream(exchange, callback);
+                                return true;
+                            }
                         }
                         case Routes.Match.MethodNotAllowed notAllowed -> {
                             Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
@@ -219,6 +233,44 @@ public final class HttpServer implements AutoCloseable {
                 deadlines.untrack(request);
             }
             return true;
+        }
+
+        /**
+         * Sends the headers of an event stream now and runs it on a virtual thread of its own,
+         * which finishes the exchange: the pool thread that got here returns at once.
+         */
+        private void startStream(Exchange exchange, Callback callback) {
+            EventStream stream = exchange.stream();
+            exchange.header("Content-Type", "text/event-stream; charset=utf-8");
+            // nginx buffers answers unless told not to; an event must not wait in a proxy.
+            exchange.header("X-Accel-Buffering", "no");
+            Thread thread = Thread.ofVirtual().name("coffer-sse-" + exchange.requestId()).unstarted(() -> {
+                Throwable failure = null;
+                try {
+                    java.io.OutputStream out = exchange.output();
+                    out.flush();
+                    stream.run(text -> {
+                        out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        out.flush();
+                    });
+                } catch (InterruptedException e) {
+                    // The server is stopping.
+                } catch (Exception | Error e) {
+                    failure = e;
+                } finally {
+                    streams.remove(Thread.currentThread());
+                    log(exchange);
+                    if (failure == null) {
+                        exchange.finish(callback, false);
+                    } else {
+                        // Mostly the client went away; either way the stream is over.
+                        LOG.debug("event stream {} ended: {}", exchange.requestId(), failure.toString());
+                        callback.failed(failure);
+                    }
+                }
+            });
+            streams.add(thread);
+            thread.start();
         }
 
         /** The caller a protected route admits, or the problem that refuses the request; null for open routes. */
@@ -384,6 +436,7 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        edge.streams.forEach(Thread::interrupt);
         try {
             server.stop();
         } catch (Exception e) {

@@ -54,7 +54,7 @@ public final class Routes {
 
     /** The outcome of looking a request up. */
     sealed interface Match {
-        record Found(Declared route, Invocation endpoint, Map<String, String> pathParams) implements Match {
+        record Found(Declared route, Invocation endpoint, Map<String, String> pathParams, boolean streaming) implements Match {
         }
 
         /** The path exists, but not for this method; {@code allowed} lists the methods it has. */
@@ -65,7 +65,7 @@ public final class Routes {
         }
     }
 
-    private record Route(Declared declared, List<String> segments, Invocation endpoint) {
+    private record Route(Declared declared, List<String> segments, Invocation endpoint, boolean streaming) {
         String method() {
             return declared.method();
         }
@@ -87,6 +87,14 @@ public final class Routes {
 
     public Routes get(String pattern, Access.OperatorToken access, Endpoint endpoint) {
         return add("GET", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
+    }
+
+    /**
+     * A GET route answered with Server-Sent Events: {@code endpoint} checks the request and opens
+     * the {@link EventStream}, which the edge then runs without holding an API request slot.
+     */
+    public Routes stream(String pattern, Access.Callers access, EventStream.Endpoint endpoint) {
+        return add("GET", pattern, access, (exchange, caller, admin) -> exchange.stream(endpoint.open(exchange, caller)), true);
     }
 
     public Routes head(String pattern, Access.Open access, Endpoint endpoint) {
@@ -146,13 +154,17 @@ public final class Routes {
     }
 
     private Routes add(String method, String pattern, Access access, Invocation endpoint) {
+        return add(method, pattern, access, endpoint, false);
+    }
+
+    private Routes add(String method, String pattern, Access access, Invocation endpoint, boolean streaming) {
         List<String> segments = segments(pattern);
         for (int i = 0; i < segments.size() - 1; i++) {
             if (segments.get(i).startsWith("<")) {
                 throw new IllegalArgumentException("a <rest> parameter must come last: " + pattern);
             }
         }
-        routes.add(new Route(new Declared(method, pattern, access), segments, endpoint));
+        routes.add(new Route(new Declared(method, pattern, access), segments, endpoint, streaming));
         return this;
     }
 
@@ -172,15 +184,16 @@ public final class Routes {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Match.Found(route.declared(), route.endpoint(), params);
+                return new Match.Found(route.declared(), route.endpoint(), params, route.streaming());
             }
             if (route.method().equals("GET") && get == null) {
-                get = new Match.Found(route.declared(), route.endpoint(), params);
+                get = new Match.Found(route.declared(), route.endpoint(), params, route.streaming());
             }
             allowed.add(route.method());
         }
         // HEAD is GET without the body (RFC 9110 9.3.2); Jetty drops the body of a HEAD answer.
-        if (get != null) {
+        // Not for an event stream: it has no end for a HEAD answer to wait for.
+        if (get != null && !get.streaming()) {
             if (method.equals("HEAD")) {
                 return get;
             }

@@ -37,6 +37,7 @@ import java.util.Optional;
  */
 public final class OpenApiDocument {
     static final String COLLECTION_ITEMS = "/api/v1/collections/{collection}/items";
+    static final String COLLECTION_EVENTS = "/api/v1/collections/{collection}/events";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String CONSOLE_PAGES = "/console";
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head");
@@ -142,6 +143,7 @@ public final class OpenApiDocument {
         ObjectNode schemas = (ObjectNode) doc.path("components").path("schemas");
         JsonNode itemsTemplate = paths.remove(COLLECTION_ITEMS);
         JsonNode itemTemplate = paths.remove(COLLECTION_ITEMS + "/{id}");
+        JsonNode eventsTemplate = paths.remove(COLLECTION_EVENTS);
         for (CollectionConfig c : collections) {
             String type = schemaName(c.name());
             schemas.set(type, itemSchema(c));
@@ -154,6 +156,9 @@ public final class OpenApiDocument {
             String base = COLLECTION_ITEMS.replace("{collection}", c.name());
             paths.set(base, forCollection(itemsTemplate, c, type));
             paths.set(base + "/{id}", forCollection(itemTemplate, c, type));
+            if (eventsTemplate != null) {
+                paths.set(COLLECTION_EVENTS.replace("{collection}", c.name()), forCollection(eventsTemplate, c, type));
+            }
         }
     }
 

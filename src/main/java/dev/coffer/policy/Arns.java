@@ -10,6 +10,10 @@ record Arns(String region, String account) {
         return table(name) + "/index/*";
     }
 
+    String tableStreams(String name) {
+        return table(name) + "/stream/*";
+    }
+
     String kmsKey(String keyId) {
         return keyId.startsWith("arn:") ? keyId : "arn:aws:kms:" + region + ":" + account + ":key/" + keyId;
     }

@@ -90,6 +90,12 @@ public final class PolicyGenerator {
                 statements.add(statement(sid("Indexes", table.name()), RUNTIME_INDEX_ACTIONS,
                         List.of(arns.tableIndexes(table.name()))));
             }
+            if (table.streamed()) {
+                // Every instance reads the stream for live updates; it finds the stream's ARN with
+                // DescribeTable (granted above), so ListStreams, which needs "*", is not asked for.
+                statements.add(statement(sid("Stream", table.name()), TableSpec.STREAM_ACTIONS,
+                        List.of(arns.tableStreams(table.name()))));
+            }
         }
         statements.add(statement(OBJECTS_SID, RUNTIME_OBJECT_ACTIONS,
                 List.of(Arns.objects(targets.bucket(), targets.prefix() + "*"))));

@@ -21,6 +21,9 @@ public sealed interface PlanStep {
                 parts.append(", ").append(index.global() ? "global" : "local").append(" index ").append(index.name());
             }
             spec.ttlAttribute().ifPresent(ttl -> parts.append(", TTL on ").append(ttl));
+            if (spec.streamed()) {
+                parts.append(", stream ").append(TableSpec.STREAM_VIEW);
+            }
             return parts.append(", on-demand billing)").toString();
         }
     }
@@ -45,6 +48,14 @@ public sealed interface PlanStep {
         @Override
         public String describe() {
             return "enable TTL on " + name + "." + attribute;
+        }
+    }
+
+    /** A table that exists without the stream live updates read: enabling one is not destructive. */
+    record EnableStream(String name) implements PlanStep {
+        @Override
+        public String describe() {
+            return "enable the stream (" + TableSpec.STREAM_VIEW + ") on " + name + " for live updates";
         }
     }
 
@@ -88,7 +99,8 @@ public sealed interface PlanStep {
 
     /** Whether applying this step changes anything. */
     default boolean changes() {
-        return this instanceof CreateTable || this instanceof CreateBucket || this instanceof EnableTtl;
+        return this instanceof CreateTable || this instanceof CreateBucket || this instanceof EnableTtl
+                || this instanceof EnableStream;
     }
 
     /** Whether an existing resource differs from the configuration (left unchanged). */

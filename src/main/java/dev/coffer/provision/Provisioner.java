@@ -120,7 +120,11 @@ public final class Provisioner {
     public List<PlanStep> plan(List<TableSpec> tables, StorageConfig storage) {
         var steps = new ArrayList<PlanStep>();
         for (TableSpec spec : tables) {
-            steps.add(planTable(spec));
+            PlanStep step = planTable(spec);
+            steps.add(step);
+            if (step instanceof PlanStep.TableMatches || step instanceof PlanStep.EnableTtl) {
+                planStream(spec).ifPresent(steps::add);
+            }
         }
         steps.add(planBucket(storage));
         return steps;
@@ -142,6 +146,31 @@ public final class Provisioner {
                     : new PlanStep.TableDiffers(spec.name(), List.of(ttlDifference.get()));
         }
         return new PlanStep.TableMatches(spec.name());
+    }
+
+    /**
+     * The stream step of an existing table that should have one: enable it when it has none, a
+     * difference when its stream carries no new images (another app chose the view; a table has
+     * one stream).
+     */
+    public Optional<PlanStep> planStream(TableSpec spec) {
+        if (!spec.streamed()) {
+            return Optional.empty();
+        }
+        Optional<TableDescription> existing = describe(spec.name());
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        var stream = existing.get().streamSpecification();
+        if (stream == null || !Boolean.TRUE.equals(stream.streamEnabled())) {
+            return Optional.of(new PlanStep.EnableStream(spec.name()));
+        }
+        String view = stream.streamViewTypeAsString();
+        if (!TableSpec.STREAM_VIEW.equals(view) && !"NEW_AND_OLD_IMAGES".equals(view)) {
+            return Optional.of(new PlanStep.TableDiffers(spec.name(), List.of("its stream carries " + view
+                    + ", live updates need " + TableSpec.STREAM_VIEW + " or NEW_AND_OLD_IMAGES")));
+        }
+        return Optional.empty();
     }
 
     /** What provisioning would do for the bucket: create it, or read the settings of the existing one. */
@@ -173,6 +202,15 @@ public final class Provisioner {
                                 .timeToLiveSpecification(t -> t.attributeName(ttl.attribute()).enabled(true)));
                     } catch (SdkException e) {
                         throw AwsErrors.translate(e, "UpdateTimeToLive on " + ttl.name());
+                    }
+                }
+                case PlanStep.EnableStream stream -> {
+                    try {
+                        dynamoDb.updateTable(b -> b.tableName(stream.name()).streamSpecification(t -> t.streamEnabled(true)
+                                .streamViewType(TableSpec.STREAM_VIEW)));
+                        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(stream.name()));
+                    } catch (SdkException e) {
+                        throw AwsErrors.translate(e, "UpdateTable on " + stream.name());
                     }
                 }
                 case PlanStep.CreateBucket create -> createBucket(create);
@@ -344,6 +382,9 @@ public final class Provisioner {
         }
         if (!lsis.isEmpty()) {
             builder.localSecondaryIndexes(lsis);
+        }
+        if (spec.streamed()) {
+            builder.streamSpecification(s -> s.streamEnabled(true).streamViewType(TableSpec.STREAM_VIEW));
         }
         return builder.build();
     }

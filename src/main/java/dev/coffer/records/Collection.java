@@ -40,6 +40,6 @@ record Collection(CollectionConfig config) {
                 .toList();
         return new TableSpec(config.table(), partition,
                 Optional.of(new TableSpec.KeyAttribute(config.sortKey(), TableSpec.KeyType.S)), indexes, config.ttlAttribute(),
-                ITEM_ACTIONS);
+                ITEM_ACTIONS, true);
     }
 }

@@ -30,6 +30,14 @@ public final class Records {
         return new Records(store, tables(config), new RecordsForOperators(store, collections, dynamoDb, signingKey));
     }
 
+    /** The partition key of every collection table: the owner's user id. */
+    public static final String PARTITION_KEY = Collection.USER_ID;
+
+    /** An item as the API shows it, from its DynamoDB attributes (live updates render stream images with it). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode itemJson(java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        return ItemCodec.toJson(item);
+    }
+
     /** The table of every declared collection. */
     public static List<TableSpec> tables(CofferConfig config) {
         return config.collections().values().stream().map(c -> new Collection(c).tableSpec()).toList();

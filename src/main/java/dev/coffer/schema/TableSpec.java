@@ -7,12 +7,26 @@ import java.util.Optional;
  * The shape a DynamoDB table must have: partition key {@code user_id} (string) unless said
  * otherwise, an optional sort key, indexes and a TTL attribute; and {@code itemActions}, the
  * item-level DynamoDB actions (e.g. {@code dynamodb:GetItem}) that the table's owner calls at run
- * time, which are what the runtime policy grants and what doctor probes on it. A type of its own:
+ * time, which are what the runtime policy grants and what doctor probes on it; {@code streamed}:
+ * the table has a DynamoDB stream with new images (live updates read it). A type of its own:
  * {@code auth} and {@code records} declare their tables with it, {@code provision} creates and
  * compares them, {@code policy} grants on them and {@code doctor} probes them.
  */
 public record TableSpec(String name, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey,
-                        List<IndexSpec> indexes, Optional<String> ttlAttribute, List<String> itemActions) {
+                        List<IndexSpec> indexes, Optional<String> ttlAttribute, List<String> itemActions, boolean streamed) {
+
+    /** A table without a stream. */
+    public TableSpec(String name, KeyAttribute partitionKey, Optional<KeyAttribute> sortKey, List<IndexSpec> indexes,
+                     Optional<String> ttlAttribute, List<String> itemActions) {
+        this(name, partitionKey, sortKey, indexes, ttlAttribute, itemActions, false);
+    }
+
+    /** The stream's view type every streamed table gets: the item as written (deletes carry the keys). */
+    public static final String STREAM_VIEW = "NEW_IMAGE";
+
+    /** The actions that read a table's stream (granted on {@code table/NAME/stream/*}). */
+    public static final List<String> STREAM_ACTIONS = List.of("dynamodb:DescribeStream", "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator");
 
     public TableSpec {
         indexes = List.copyOf(indexes);

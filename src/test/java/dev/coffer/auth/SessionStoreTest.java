@@ -52,8 +52,9 @@ class SessionStoreTest {
         clock = MutableClock.atNow();
         accounts = new AccountStore(dynamoDb, users);
         sessions = new SessionStore(dynamoDb, users, new SessionStore.Limits(3, 3));
-        var deletions = new AccountDeletions(accounts, sessions, new DeletedUsers(accounts, clock), List::of, clock);
-        service = new AuthService(accounts, sessions, deletions, new Argon2Hasher(config.auth()),
+        var standing = new AccountStanding(accounts, clock);
+        var deletions = new AccountDeletions(accounts, sessions, standing, List::of, clock);
+        service = new AuthService(accounts, sessions, deletions, standing, new Argon2Hasher(config.auth()),
                 new AccessTokens(Secret.of("session-store-test-signing-key-0123456789"), Duration.ofMinutes(15), clock),
                 config.auth(), clock);
     }

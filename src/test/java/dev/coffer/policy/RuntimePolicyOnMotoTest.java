@@ -177,6 +177,9 @@ class RuntimePolicyOnMotoTest {
                 .bearer(s.access).send()));
         steps.add(new Step("health", 200, () -> http.get("/health")));
         steps.add(new Step("logout", 204, () -> http.request("POST", "/api/v1/auth/logout").json(Map.of("refresh_token", s.refresh)).send()));
+        // Logout revoked every access token of the user: account deletion needs a fresh one.
+        steps.add(new Step("login after logout", 200, () -> remember(s, http.request("POST", "/api/v1/auth/login")
+                .json(Map.of("email", s.email, "password", "second horse battery")).send())));
         steps.add(new Step("delete account", 204, () -> http.request("DELETE", "/api/v1/auth/me").bearer(s.access)
                 .json(Map.of("password", "second horse battery")).send()));
         return steps;
@@ -282,6 +285,8 @@ class RuntimePolicyOnMotoTest {
         needs.put(PolicyGenerator.sid("Indexes", scans), s -> http.get("/api/v1/collections/scans/items?index=score-index&eq=1", s.access));
         needs.put(PolicyGenerator.OBJECTS_SID, s -> http.request("PUT", "/api/v1/files/x.txt").bearer(s.access)
                 .body("x".getBytes(StandardCharsets.UTF_8), "text/plain").send());
+        // With the stream readable, the answer would be an endless event stream; without, a 503 before it opens.
+        needs.put(PolicyGenerator.sid("Stream", scans), s -> http.get("/api/v1/collections/scans/events", s.access));
         needs.put(PolicyGenerator.LIST_PREFIX_SID, s -> http.get("/api/v1/files", s.access));
         needs.put(PolicyGenerator.LIST_UPLOADS_SID, s -> http.request("DELETE", "/api/v1/auth/me").bearer(s.access)
                 .json(Map.of("password", s.password)).send());
