@@ -48,7 +48,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("coffer.access");
     /** One line per admin request, naming the admin: the console's audit trail. */
-    private static final Logger ADMIN_LOG = LoggerFactory.getLogger("coffer.admin");
+    private static final Logger ADMIN_LOG = LoggerFactory.getLogger("dev.coffer.admin.audit");
     private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */
