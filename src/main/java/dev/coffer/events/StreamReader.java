@@ -107,12 +107,19 @@ final class StreamReader implements Runnable {
      * @throws dev.coffer.error.CofferException what AWS said, translated
      */
     void check() {
+        // At most one DescribeStream per second however many clients (re)connect at once: AWS
+        // allows 10 per second per account, and a stopped instance's subscribers arrive together.
+        long now = System.nanoTime();
+        if (now - lastCheckOk < CHECK_REUSE_NANOS) {
+            return;
+        }
         String known = arn;
         try {
             String stream = known != null ? known : streamArn().orElseThrow(() -> new dev.coffer.error.CofferException(
                     dev.coffer.error.ErrorCode.BACKEND_UNAVAILABLE, "table " + table + " has no stream for live updates",
                     "run 'coffer init' (it enables the stream), or restart serve with provisioning on", null, null));
             streams.describeStream(b -> b.streamArn(stream).limit(1));
+            lastCheckOk = System.nanoTime();
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "DescribeStream on " + table);
         }
@@ -150,6 +157,8 @@ final class StreamReader implements Runnable {
     }
 
     private volatile String arn;
+    private static final long CHECK_REUSE_NANOS = 1_000_000_000L;
+    private volatile long lastCheckOk = System.nanoTime() - 2 * CHECK_REUSE_NANOS;
 
     private String iterator(String streamArn, String shard, ShardIteratorType type, String after) {
         return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard).shardIteratorType(type).sequenceNumber(after))
