@@ -147,8 +147,6 @@ class MetricsEndpointTest {
             var env = TestCoffer.remoteEnv(ddb.endpoint(), s3.endpoint());
             env.put("COFFER_AWS_MAX_RETRIES", "2");
             env.put("COFFER_METRICS_TOKEN", TOKEN);
-            // The stream readers poll DynamoDB on their own: the proxy must count only this request's calls.
-            env.put("COFFER_EVENTS_MAX_STREAMS", "0");
             try (var coffer = TestCoffer.startRemote(TestCoffer.config(toml(table), env))) {
                 String token = coffer.tokenFor("metrics-throttled");
                 ddb.mode(FaultProxy.Mode.THROTTLE_DYNAMODB);

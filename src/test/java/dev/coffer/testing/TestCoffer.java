@@ -73,6 +73,10 @@ public final class TestCoffer implements AutoCloseable {
         env.put("AWS_DYNAMODB_ENDPOINT", dynamoDb.toString());
         env.put("AWS_ENDPOINT_URL_S3", s3.toString());
         env.put("SECRET_KEY", "remote-test-signing-key-0123456789abcdefgh");
+        // No stream readers: they poll DynamoDB on their own, and the tests that reach DynamoDB
+        // through a counting or faulting proxy must see only their requests' calls. Live updates
+        // are tested on the shared embedded servers (LiveUpdatesTest, BehindBalancerTest).
+        env.put("COFFER_EVENTS_MAX_STREAMS", "0");
         return env;
     }
 
