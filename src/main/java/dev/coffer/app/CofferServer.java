@@ -27,6 +27,8 @@ import dev.coffer.provision.Provisioner;
 import dev.coffer.schema.TableSpec;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
+import dev.coffer.usage.Recount;
+import dev.coffer.usage.UsageStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +52,14 @@ public final class CofferServer implements AutoCloseable {
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
 
+    private final UsageStore usage;
+    private final Recount recount;
+
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
-                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep) {
+                         List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
+                         UsageStore usage, Recount recount) {
+        this.usage = usage;
+        this.recount = recount;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -113,21 +121,26 @@ public final class CofferServer implements AutoCloseable {
             modules.add(new HealthRoutes(health));
             // -- auth routes --
             modules.add(auth.routes(bodies));
+            // -- usage counters (records and files tell them of every write) --
+            UsageStore usage = new UsageStore(backends.dynamoDb(), Auth.authTable(effective), effective.usage().quotas());
             // -- records routes --
-            Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
+            Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock, usage);
             modules.add(records.routes(bodies));
             owners.add(records.owner());
             // -- files routes --
             FilesFeature files = FilesFeature.create(effective, backends.clients(), signingKey,
-                    () -> backends.credentials().current().expiration(), clock);
+                    () -> backends.credentials().current().expiration(), clock, usage);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
+            // Last of the owners: an account's counters go once its data has gone.
+            owners.add(usage);
+            Recount recount = recount(usage, records, files);
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep());
+                    auth.startDeletionSweep(), usage, recount);
         } catch (RuntimeException | Error e) {
             try {
                 backends.close();
@@ -154,6 +167,25 @@ public final class CofferServer implements AutoCloseable {
                 config.healthProbeInterval(), clock);
         checks.runNow();
         return Optional.of(checks);
+    }
+
+    /** The recount of usage counters from the data of {@code records} and {@code files} (serve and {@code coffer usage}). */
+    public static Recount recount(UsageStore usage, Records records, FilesFeature files) {
+        return new Recount(usage, records::measure, files::measure, () -> {
+            var users = new java.util.LinkedHashSet<dev.coffer.identity.UserId>(files.owners());
+            users.addAll(records.owners());
+            return users;
+        });
+    }
+
+    /** Per-user usage counters and quota overrides. */
+    public UsageStore usage() {
+        return usage;
+    }
+
+    /** Rebuilds usage counters from the tables and the bucket. */
+    public Recount usageRecount() {
+        return recount;
     }
 
     /** Every table this configuration needs (provisioning, health, policy). */

@@ -73,6 +73,14 @@ final class AccountStore {
             "dynamodb:UpdateItem");
 
     /**
+     * The auth table also holds the usage piece's {@code usage#<user_id>} and {@code month#...}
+     * items, which the admin's usage listing and {@code coffer usage} find with a Scan (filtered
+     * on the key's prefix); nothing of auth's own is ever scanned.
+     */
+    static final List<String> AUTH_TABLE_ACTIONS = java.util.stream.Stream.concat(ITEM_ACTIONS.stream(),
+            java.util.stream.Stream.of("dynamodb:Scan")).sorted().toList();
+
+    /**
      * The users table keeps its email-index for apps that read the table themselves; Coffer finds
      * an email through its {@code email#} item instead, so the runtime policy grants no Query on it.
      */
@@ -81,7 +89,7 @@ final class AccountStore {
         var usersSpec = new TableSpec(usersTable, userId, Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
                 new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), ITEM_ACTIONS);
         var authSpec = new TableSpec(authTable(usersTable), new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
-                Optional.empty(), List.of(), Optional.of("ttl"), ITEM_ACTIONS);
+                Optional.empty(), List.of(), Optional.of("ttl"), AUTH_TABLE_ACTIONS);
         return List.of(usersSpec, authSpec);
     }
 

@@ -63,6 +63,14 @@ public final class Auth {
         return new Auth(authenticator, oidc, service, deletions, config.auth().deletionSweepInterval());
     }
 
+    /**
+     * The auth table ({@code <users_table>-auth}, partition key {@code pk}, TTL on {@code ttl}),
+     * where the usage piece keeps its per-user {@code usage#} and {@code month#} items.
+     */
+    public static String authTable(CofferConfig config) {
+        return AccountStore.authTable(config.storage().usersTable());
+    }
+
     public static List<TableSpec> tables(CofferConfig config) {
         return AccountStore.tables(config.storage().usersTable());
     }

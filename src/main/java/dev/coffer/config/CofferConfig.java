@@ -20,7 +20,8 @@ public record CofferConfig(
         Duration healthProbeInterval,
         AuthConfig auth,
         FilesConfig files,
-        Map<String, CollectionConfig> collections) {
+        Map<String, CollectionConfig> collections,
+        UsageConfig usage) {
 
     public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
     /** How often /health re-runs the harmless permission probes and the bucket-region check. */
@@ -37,6 +38,6 @@ public record CofferConfig(
     /** A copy whose AWS endpoints and credentials point at the embedded servers. */
     public CofferConfig withAws(AwsConfig newAws) {
         return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, healthProbeInterval, auth, files,
-                collections);
+                collections, usage);
     }
 }

@@ -222,7 +222,8 @@ public final class ConfigLoader {
                         java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)),
                 AuthConfig.from(s),
                 FilesConfig.from(s),
-                withTablesFromEnvironment(CollectionConfig.parseAll(collections), s));
+                withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
+                UsageConfig.from(s));
     }
 
     /**
