@@ -27,7 +27,13 @@ import dev.coffer.provision.Provisioner;
 import dev.coffer.schema.TableSpec;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
+import dev.coffer.usage.AwsCallMeter;
+import dev.coffer.usage.MonthlyCounters;
 import dev.coffer.usage.Recount;
+import dev.coffer.usage.RequestMeter;
+import dev.coffer.usage.Tally;
+import dev.coffer.usage.UsageReport;
+import dev.coffer.usage.UsageRoutes;
 import dev.coffer.usage.UsageStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,10 +60,14 @@ public final class CofferServer implements AutoCloseable {
 
     private final UsageStore usage;
     private final Recount recount;
+    private final MonthlyCounters months;
+    private final UsageReport report;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
-                         UsageStore usage, Recount recount) {
+                         UsageStore usage, Recount recount, MonthlyCounters months, UsageReport report) {
+        this.months = months;
+        this.report = report;
         this.usage = usage;
         this.recount = recount;
         this.deletions = deletions;
@@ -71,7 +81,9 @@ public final class CofferServer implements AutoCloseable {
 
     /** Starts the embedded servers on disk under the configured data dir (local mode), or reaches AWS, then Coffer. */
     public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
-        return launch(Backends.open(config, clock, Credentials.Verification.AS_CONFIGURED), clock);
+        Tally tally = new Tally(clock);
+        return launch(Backends.open(config, Optional.empty(), clock, SdkHttpClients.apache(), Credentials.Verification.AS_CONFIGURED,
+                List.of(new AwsCallMeter(tally))), clock, tally);
     }
 
     /**
@@ -85,17 +97,20 @@ public final class CofferServer implements AutoCloseable {
     /** As above, with the HTTP clients of every SDK client made by {@code http} (tests count them). */
     public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http) {
         Backends backends;
+        // Counts the AWS calls of every request for the user who made it (usage, cost estimate).
+        Tally tally = new Tally(clock);
         try {
-            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED);
+            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED,
+                    List.of(new AwsCallMeter(tally)));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded servers: " + e.getMessage(), e);
         }
-        return launch(backends, clock);
+        return launch(backends, clock, tally);
     }
 
-    private static CofferServer launch(Backends backends, Clock clock) {
+    private static CofferServer launch(Backends backends, Clock clock, Tally tally) {
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -135,12 +150,18 @@ public final class CofferServer implements AutoCloseable {
             // Last of the owners: an account's counters go once its data has gone.
             owners.add(usage);
             Recount recount = recount(usage, records, files);
+            String authTable = Auth.authTable(effective);
+            MonthlyCounters months = MonthlyCounters.start(backends.dynamoDb(), authTable, tally, clock,
+                    effective.usage().flushInterval());
+            UsageReport report = new UsageReport(usage, months, effective.usage().pricing(), effective.aws().region(), clock);
+            modules.add(new UsageRoutes(report));
+            var meter = new RequestMeter(tally, usage, effective.usage().quotas(), clock);
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules);
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, List.of(meter), List.of(meter));
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), usage, recount);
+                    auth.startDeletionSweep(), usage, recount, months, report);
         } catch (RuntimeException | Error e) {
             try {
                 backends.close();
@@ -181,6 +202,16 @@ public final class CofferServer implements AutoCloseable {
     /** Per-user usage counters and quota overrides. */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** Usage and cost per user and for the deployment. */
+    public UsageReport usageReport() {
+        return report;
+    }
+
+    /** Writes this instance's request and cost counters now (tests; serve does it every usage.flush_interval). */
+    public void flushUsage() {
+        months.flush();
     }
 
     /** Rebuilds usage counters from the tables and the bucket. */
@@ -262,6 +293,7 @@ public final class CofferServer implements AutoCloseable {
         try {
             deletionSweep.close();
             http.close();
+            months.close();
         } finally {
             backends.close();
         }

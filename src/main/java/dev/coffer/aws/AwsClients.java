@@ -5,7 +5,9 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -30,10 +32,11 @@ public final class AwsClients implements AutoCloseable {
     private final S3Presigner presigner;
     private final AwsConfig config;
 
-    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients) {
+    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients,
+                       List<ExecutionInterceptor> interceptors) {
         this.config = config;
         this.http = httpClients.create();
-        var overrides = overrides(config);
+        var overrides = overrides(config).toBuilder().executionInterceptors(interceptors).build();
         Region region = Region.of(config.region());
         var ddb = DynamoDbClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
@@ -60,7 +63,13 @@ public final class AwsClients implements AutoCloseable {
 
     /** The data clients of {@code config}, signing with {@code credentials}, over one HTTP client from {@code http}. */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http) {
-        return new AwsClients(config, credentials, http);
+        return new AwsClients(config, credentials, http, List.of());
+    }
+
+    /** As above, with {@code interceptors} on the DynamoDB and S3 clients (usage metering). */
+    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http,
+                                    List<ExecutionInterceptor> interceptors) {
+        return new AwsClients(config, credentials, http, interceptors);
     }
 
     /**

@@ -72,6 +72,12 @@ public final class HttpServer implements AutoCloseable {
     /** As above, telling {@code observers} of every answered request (metrics, logs, activity). */
     public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules,
                                    List<RequestObserver> observers) {
+        return start(config, authenticator, modules, observers, List.of());
+    }
+
+    /** As above, with {@code gates} consulted for each verified caller before the handler runs (per-user limits). */
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules,
+                                   List<RequestObserver> observers, List<CallerGate> gates) {
         Routes routes = new Routes();
         for (ApiModule module : modules) {
             module.register(routes);
@@ -104,7 +110,7 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
         var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
-        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines, observers));
+        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines, observers, gates));
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
@@ -135,9 +141,10 @@ public final class HttpServer implements AutoCloseable {
         private final TrustedProxies proxies;
         private final RequestDeadlines deadlines;
         private final List<RequestObserver> observers;
+        private final List<CallerGate> gates;
 
         Edge(Routes routes, Authenticator authenticator, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
-             List<RequestObserver> observers) {
+             List<RequestObserver> observers, List<CallerGate> gates) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
             this.authenticator = authenticator;
@@ -145,6 +152,7 @@ public final class HttpServer implements AutoCloseable {
             this.proxies = proxies;
             this.deadlines = deadlines;
             this.observers = List.copyOf(observers);
+            this.gates = List.copyOf(gates);
         }
 
         @Override
@@ -166,7 +174,13 @@ public final class HttpServer implements AutoCloseable {
                             slot = admission.admit(exchange.path(), client.address(), client.forwarded());
                             exchange.pathParams(found.pathParams());
                             exchange.route(found.route().pattern());
-                            found.endpoint().handle(exchange, callerFor(found.route().access(), exchange));
+                            Caller caller = callerFor(found.route().access(), exchange);
+                            if (caller != null) {
+                                for (CallerGate gate : gates) {
+                                    gate.admit(exchange.method(), found.route().pattern(), caller);
+                                }
+                            }
+                            found.endpoint().handle(exchange, caller);
                         }
                         case Routes.Match.MethodNotAllowed notAllowed -> {
                             Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());

@@ -115,6 +115,19 @@ public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
         }
     }
 
+    /**
+     * The user's usage item read eventually consistently (half the read units of {@link #read}):
+     * for limits read once a minute, where a second-old value does.
+     */
+    Usage overrides(UserId user) {
+        try {
+            var response = dynamoDb.getItem(b -> b.tableName(table).key(key(user)));
+            return response.hasItem() && !response.item().isEmpty() ? usage(user, response.item()) : Usage.none(user);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "GetItem on " + table);
+        }
+    }
+
     /** Every user with a usage item (a Scan of the auth table: operator commands and the admin listing only). */
     public List<Usage> all() {
         var result = new ArrayList<Usage>();
