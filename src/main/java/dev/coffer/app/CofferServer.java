@@ -22,6 +22,7 @@ import dev.coffer.http.HttpServer;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
 import dev.coffer.local.EmbeddedServers;
+import dev.coffer.metrics.Metrics;
 import dev.coffer.openapi.OpenApiRoutes;
 import dev.coffer.provision.Provisioner;
 import dev.coffer.schema.TableSpec;
@@ -57,6 +58,8 @@ public final class CofferServer implements AutoCloseable {
     private final List<UserDataOwner> owners;
     private final AccountDeletions deletions;
     private final AutoCloseable deletionSweep;
+    private final Optional<Metrics> metrics;
+    private final Optional<Integer> metricsPort;
 
     private final UsageStore usage;
     private final Recount recount;
@@ -65,7 +68,10 @@ public final class CofferServer implements AutoCloseable {
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort,
                          UsageStore usage, Recount recount, MonthlyCounters months, UsageReport report) {
+        this.metrics = metrics;
+        this.metricsPort = metricsPort;
         this.months = months;
         this.report = report;
         this.usage = usage;
@@ -81,9 +87,7 @@ public final class CofferServer implements AutoCloseable {
 
     /** Starts the embedded servers on disk under the configured data dir (local mode), or reaches AWS, then Coffer. */
     public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
-        Tally tally = new Tally(clock);
-        return launch(Backends.open(config, Optional.empty(), clock, SdkHttpClients.apache(), Credentials.Verification.AS_CONFIGURED,
-                List.of(new AwsCallMeter(tally))), clock, tally);
+        return launch(Backends.open(config, clock, Credentials.Verification.AS_CONFIGURED), clock);
     }
 
     /**
@@ -97,20 +101,19 @@ public final class CofferServer implements AutoCloseable {
     /** As above, with the HTTP clients of every SDK client made by {@code http} (tests count them). */
     public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http) {
         Backends backends;
-        // Counts the AWS calls of every request for the user who made it (usage, cost estimate).
-        Tally tally = new Tally(clock);
         try {
-            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED,
-                    List.of(new AwsCallMeter(tally)));
+            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded servers: " + e.getMessage(), e);
         }
-        return launch(backends, clock, tally);
+        return launch(backends, clock);
     }
 
-    private static CofferServer launch(Backends backends, Clock clock, Tally tally) {
+    private static CofferServer launch(Backends backends, Clock clock) {
+        Optional<Metrics> metrics = Optional.empty();
+        Optional<MonthlyCounters> started = Optional.empty();
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -150,19 +153,41 @@ public final class CofferServer implements AutoCloseable {
             // Last of the owners: an account's counters go once its data has gone.
             owners.add(usage);
             Recount recount = recount(usage, records, files);
-            String authTable = Auth.authTable(effective);
-            MonthlyCounters months = MonthlyCounters.start(backends.dynamoDb(), authTable, tally, clock,
+            // -- usage: AWS calls and API requests counted for the user who made them, cost estimate --
+            Tally tally = new Tally(clock);
+            backends.clients().subscribe(new AwsCallMeter(tally));
+            MonthlyCounters months = MonthlyCounters.start(backends.dynamoDb(), Auth.authTable(effective), tally, clock,
                     effective.usage().flushInterval());
+            started = Optional.of(months);
             UsageReport report = new UsageReport(usage, months, effective.usage().pricing(), effective.aws().region(), clock);
             modules.add(new UsageRoutes(report));
             var meter = new RequestMeter(tally, usage, effective.usage().quotas(), clock);
+            var observers = new ArrayList<dev.coffer.http.RequestObserver>();
+            observers.add(meter);
+            // -- metrics --
+            if (effective.metrics().enabled()) {
+                metrics = Optional.of(Metrics.start(effective.metrics(), new Metrics.Sources(backends.clients(),
+                        () -> backends.credentials().current().expiration(), health::lastReport, clock)));
+                observers.add(metrics.get().requestObserver());
+                metrics.get().apiRoutes().ifPresent(modules::add);
+            }
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, List.of(meter), List.of(meter));
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, observers, List.of(meter));
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
+            Optional<Integer> metricsPort = Optional.empty();
+            try {
+                metricsPort = metrics.isEmpty() ? Optional.empty()
+                        : metrics.get().serveManagementPort(effective.server(), auth.authenticator());
+            } catch (RuntimeException e) {
+                http.close();
+                throw e;
+            }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), usage, recount, months, report);
+                    auth.startDeletionSweep(), metrics, metricsPort, usage, recount, months, report);
         } catch (RuntimeException | Error e) {
+            metrics.ifPresent(Metrics::close);
+            started.ifPresent(MonthlyCounters::close);
             try {
                 backends.close();
             } catch (Exception closing) {
@@ -278,6 +303,11 @@ public final class CofferServer implements AutoCloseable {
         return health;
     }
 
+    /** The port of the separate metrics listener, when {@code metrics.port} is set. */
+    public Optional<Integer> metricsPort() {
+        return metricsPort;
+    }
+
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */
     public AccountDeletions accountDeletions() {
         return deletions;
@@ -292,6 +322,7 @@ public final class CofferServer implements AutoCloseable {
     public void close() throws Exception {
         try {
             deletionSweep.close();
+            metrics.ifPresent(Metrics::close);
             http.close();
             months.close();
         } finally {

@@ -5,9 +5,7 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -31,12 +29,17 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final AwsConfig config;
+    private final AwsCallRecorder recorder = new AwsCallRecorder();
 
-    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients,
-                       List<ExecutionInterceptor> interceptors) {
+    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients, boolean timed) {
         this.config = config;
         this.http = httpClients.create();
-        var overrides = overrides(config).toBuilder().executionInterceptors(interceptors).build();
+        var instrumented = overrides(config).toBuilder().addExecutionInterceptor(recorder);
+        if (timed) {
+            // The SDK collects its per-call metrics only when a publisher is attached: off, it costs nothing.
+            instrumented.addMetricPublisher(recorder);
+        }
+        var overrides = instrumented.build();
         Region region = Region.of(config.region());
         var ddb = DynamoDbClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
@@ -61,15 +64,27 @@ public final class AwsClients implements AutoCloseable {
         this.presigner = presign.build();
     }
 
-    /** The data clients of {@code config}, signing with {@code credentials}, over one HTTP client from {@code http}. */
+    /** The data clients of {@code config}, signing with {@code credentials}, over one HTTP client from {@code http}; calls untimed. */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http) {
-        return new AwsClients(config, credentials, http, List.of());
+        return new AwsClients(config, credentials, http, false);
     }
 
-    /** As above, with {@code interceptors} on the DynamoDB and S3 clients (usage metering). */
-    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http,
-                                    List<ExecutionInterceptor> interceptors) {
-        return new AwsClients(config, credentials, http, interceptors);
+    /**
+     * As above; with {@code timed}, every call's duration, retries and throttled attempts reach
+     * {@link AwsCallListener#completed} (the SDK's own metric collection, which costs a little on
+     * every call, so only when metrics are on). Consumed capacity, failures and bytes are reported
+     * either way.
+     */
+    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http, boolean timed) {
+        return new AwsClients(config, credentials, http, timed);
+    }
+
+    /**
+     * Tells {@code listener} of every DynamoDB and S3 call of these clients from now on (consumed
+     * capacity, failures by code, bytes, and timings when built timed), until the handle is closed.
+     */
+    public AutoCloseable subscribe(AwsCallListener listener) {
+        return recorder.subscribe(listener);
     }
 
     /**

@@ -8,9 +8,7 @@ import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.Credentials;
 import dev.coffer.local.EmbeddedServers;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -45,12 +43,6 @@ public final class Backends implements AutoCloseable {
      */
     public static Backends open(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http,
                                 Credentials.Verification verification) throws Exception {
-        return open(config, shared, clock, http, verification, List.of());
-    }
-
-    /** As above, with {@code interceptors} on the DynamoDB and S3 clients (serve's usage metering). */
-    public static Backends open(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http,
-                                Credentials.Verification verification, List<ExecutionInterceptor> interceptors) throws Exception {
         Optional<EmbeddedServers> owned = Optional.empty();
         Optional<EmbeddedServers> servers = shared;
         if (shared.isEmpty() && config.local()) {
@@ -62,7 +54,8 @@ public final class Backends implements AutoCloseable {
             CofferConfig effective = servers.map(s -> pointAt(config, s)).orElse(config);
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
-                return new Backends(effective, owned, credentials, AwsClients.create(effective.aws(), credentials.provider(), http, interceptors));
+                return new Backends(effective, owned, credentials, AwsClients.create(effective.aws(), credentials.provider(), http,
+                        effective.metrics().enabled()));
             } catch (RuntimeException e) {
                 credentials.close();
                 throw e;

@@ -21,6 +21,7 @@ public record CofferConfig(
         AuthConfig auth,
         FilesConfig files,
         Map<String, CollectionConfig> collections,
+        MetricsConfig metrics,
         UsageConfig usage) {
 
     public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
@@ -38,6 +39,6 @@ public record CofferConfig(
     /** A copy whose AWS endpoints and credentials point at the embedded servers. */
     public CofferConfig withAws(AwsConfig newAws) {
         return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, healthProbeInterval, auth, files,
-                collections, usage);
+                collections, metrics, usage);
     }
 }

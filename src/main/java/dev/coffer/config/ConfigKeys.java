@@ -171,6 +171,13 @@ public final class ConfigKeys {
             "Server-side encryption of objects: s3 (default, SSE-S3) or kms (SSE-KMS with files.kms_key_id).");
     public static final ConfigKey FILES_KMS_KEY = ConfigKey.of("files.kms_key_id",
             "KMS key id or ARN for SSE-KMS.");
+    // -- metrics --
+    public static final ConfigKey METRICS_TOKEN = ConfigKey.secret("metrics.token",
+            "Bearer token Prometheus sends to GET /metrics (at least 16 characters). Metrics are off unless this or "
+                    + "metrics.port is set.");
+    public static final ConfigKey METRICS_PORT = ConfigKey.of("metrics.port",
+            "Separate port serving only GET /metrics on server.host (0 for any free port); asks for metrics.token too "
+                    + "when set. Default: none.");
 
     // -- usage --
     public static final ConfigKey QUOTA_FILES_BYTES = ConfigKey.of("quotas.files_bytes",
@@ -217,6 +224,8 @@ public final class ConfigKeys {
             // -- files --
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,
             FILES_SSE, FILES_KMS_KEY,
+            // -- metrics --
+            METRICS_TOKEN, METRICS_PORT,
             // -- usage --
             QUOTA_FILES_BYTES, QUOTA_FILES_COUNT, QUOTA_ITEMS_PER_COLLECTION, QUOTA_REQUESTS_PER_MINUTE, USAGE_FLUSH_INTERVAL,
             PRICE_DYNAMODB_READ, PRICE_DYNAMODB_WRITE, PRICE_DYNAMODB_STORAGE, PRICE_S3_STORAGE, PRICE_S3_CLASS_A,

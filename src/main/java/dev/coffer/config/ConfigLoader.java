@@ -223,6 +223,7 @@ public final class ConfigLoader {
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
+                MetricsConfig.from(s),
                 UsageConfig.from(s));
     }
 

@@ -42,6 +42,8 @@ public final class HealthService {
     private final Duration cacheTtl;
     private HealthReport cached;
     private Instant cachedAt = Instant.MIN;
+    /** The last report computed, readable without waiting for one in progress (metrics read it). */
+    private volatile HealthReport last;
 
     /**
      * @param periodic the region and permission checks run every few minutes (against AWS; none on
@@ -67,7 +69,16 @@ public final class HealthService {
         }
         cached = compute();
         cachedAt = now;
+        last = cached;
         return cached;
+    }
+
+    /**
+     * The report the last {@link #report()} computed (by /health, its probes, or start-up), without
+     * computing one: no AWS call, no wait. Empty until the first report.
+     */
+    public Optional<HealthReport> lastReport() {
+        return Optional.ofNullable(last);
     }
 
     private HealthReport compute() {

@@ -1,7 +1,11 @@
 package dev.coffer.http;
 
 import dev.coffer.identity.Caller;
+import dev.coffer.support.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,6 +25,35 @@ public sealed interface Access {
     }
 
     record Open() implements Access {
+    }
+
+    /**
+     * Only whoever sends the operator's bearer token (Prometheus on {@code /metrics}); no user,
+     * whatever their token, is let in. The edge answers 401 otherwise.
+     */
+    record OperatorToken(Secret token) implements Access {
+        public OperatorToken {
+            Objects.requireNonNull(token, "token");
+        }
+
+        /**
+         * Whether {@code authorization} is {@code Bearer <the token>}. Compares SHA-256 digests in
+         * constant time, so neither the content nor the length of the token leaks through timing.
+         */
+        public boolean admits(String authorization) {
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return false;
+            }
+            return MessageDigest.isEqual(sha256(authorization.substring(7).trim()), sha256(token.reveal()));
+        }
+
+        private static byte[] sha256(String value) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
     }
 
     record Callers(Set<Caller.Kind> kinds) implements Access {

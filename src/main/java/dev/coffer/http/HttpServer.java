@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("coffer.access");
 
     /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */
     private static final int POOL_HEADROOM = 32;
@@ -151,13 +150,20 @@ public final class HttpServer implements AutoCloseable {
             this.admission = admission;
             this.proxies = proxies;
             this.deadlines = deadlines;
-            this.observers = List.copyOf(observers);
+            // The access log first: it is one more observer of the same completed request.
+            var all = new java.util.ArrayList<RequestObserver>();
+            all.add(new AccessLog());
+            all.addAll(observers);
+            this.observers = List.copyOf(all);
             this.gates = List.copyOf(gates);
         }
 
         @Override
         public boolean handle(Request received, Response response, Callback callback) {
             long started = System.nanoTime();
+            for (RequestObserver observer : observers) {
+                observer.started();
+            }
             String id = RequestIds.assign(received.getHeaders().get(RequestIds.HEADER));
             var headers = response.getHeaders();
             headers.put(RequestIds.HEADER, id);
@@ -214,6 +220,13 @@ public final class HttpServer implements AutoCloseable {
 
         /** The caller a protected route admits, or the problem that refuses the request; null for open routes. */
         private Caller callerFor(Access access, Exchange exchange) {
+            if (access instanceof Access.OperatorToken operator) {
+                if (!operator.admits(exchange.header("Authorization"))) {
+                    exchange.header("WWW-Authenticate", "Bearer");
+                    throw new CofferException(ErrorCode.UNAUTHORIZED, "the operator's bearer token is required");
+                }
+                return null;
+            }
             if (!(access instanceof Access.Callers callers)) {
                 return null;
             }
@@ -291,17 +304,7 @@ public final class HttpServer implements AutoCloseable {
         }
 
         private void log(Exchange exchange) {
-            long now = System.nanoTime();
-            // Checked first: the arguments cost more than the check when the line is off.
-            if (ACCESS.isInfoEnabled()) {
-                ACCESS.info("{} {} {} {}ms id={} client={}", exchange.method(), exchange.path(), exchange.status(),
-                        tenthsOfMillis(now - exchange.startedNanos()), exchange.requestId(),
-                        exchange.remoteAddress());
-            }
-            if (observers.isEmpty()) {
-                return;
-            }
-            CompletedRequest completed = exchange.completed(now);
+            CompletedRequest completed = exchange.completed(System.nanoTime());
             for (RequestObserver observer : observers) {
                 try {
                     observer.completed(completed);

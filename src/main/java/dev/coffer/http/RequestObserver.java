@@ -7,5 +7,12 @@ package dev.coffer.http;
  */
 @FunctionalInterface
 public interface RequestObserver {
+    /**
+     * A request arrived (before its route is known); {@link #completed} follows for it once it is
+     * answered. For what needs to know what is in flight; empty by default.
+     */
+    default void started() {
+    }
+
     void completed(CompletedRequest request);
 }

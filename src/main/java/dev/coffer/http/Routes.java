@@ -67,6 +67,10 @@ public final class Routes {
         return add("GET", pattern, access, endpoint);
     }
 
+    public Routes get(String pattern, Access.OperatorToken access, Endpoint endpoint) {
+        return add("GET", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+    }
+
     public Routes head(String pattern, Access.Open access, Endpoint endpoint) {
         return add("HEAD", pattern, access, (exchange, none) -> endpoint.handle(exchange));
     }

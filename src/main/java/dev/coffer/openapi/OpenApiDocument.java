@@ -62,6 +62,11 @@ public final class OpenApiDocument {
             codes.add(code.code());
         }
         ObjectNode paths = (ObjectNode) doc.path("paths");
+        if (routes.stream().anyMatch(route -> route.access() instanceof Access.OperatorToken)) {
+            ((ObjectNode) doc.path("components").path("securitySchemes")).putObject("operatorToken")
+                    .put("type", "http").put("scheme", "bearer")
+                    .put("description", "The operator's token (metrics.token), not a user's access token.");
+        }
         for (Routes.Declared route : routes) {
             ObjectNode operation = operation(paths, route);
             operation.set("security", security(route.access(), oidcIssuer.isPresent()));
@@ -72,14 +77,22 @@ public final class OpenApiDocument {
         }
         paths.properties().forEach(path -> METHODS.forEach(method -> {
             JsonNode operation = path.getValue().path(method);
+            if (operation.isObject() && !operation.path("x-coffer-described").asBoolean()
+                    && operation.path("x-coffer-optional").asBoolean()) {
+                // A route registered only when configured (GET /metrics): described when it is there.
+                ((ObjectNode) path.getValue()).remove(method);
+                return;
+            }
             if (operation.isObject() && !operation.path("x-coffer-described").asBoolean()) {
                 throw new IllegalStateException("the API description has " + method.toUpperCase(Locale.ROOT) + " " + path.getKey()
                         + " but no such route is registered");
             }
             if (operation.isObject()) {
                 ((ObjectNode) operation).remove("x-coffer-described");
+                ((ObjectNode) operation).remove("x-coffer-optional");
             }
         }));
+        paths.properties().removeIf(path -> path.getValue().isEmpty());
         expandCollections(doc, collections);
         return doc;
     }
@@ -97,6 +110,9 @@ public final class OpenApiDocument {
 
     private static ArrayNode security(Access access, boolean oidc) {
         ArrayNode any = NODES.arrayNode();
+        if (access instanceof Access.OperatorToken) {
+            any.addObject().putArray("operatorToken");
+        }
         if (access instanceof Access.Callers callers) {
             if (callers.kinds().contains(Caller.Kind.ACCOUNT)) {
                 any.addObject().putArray("accessToken");

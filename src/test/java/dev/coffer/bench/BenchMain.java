@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|overhead|streaming] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|overhead|metrics|streaming] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
@@ -81,6 +81,33 @@ public final class BenchMain {
                                 r.thin().percentileMillis(50), r.coffer().percentileMillis(50), r.coffer().percentileMillis(99),
                                 r.thin().percentileMillis(50) - sdkP50, r.coffer().percentileMillis(50) - sdkP50,
                                 r.direct().errors(), r.thin().errors(), r.coffer().errors());
+                    }
+                }
+                case "metrics" -> {
+                    // Coffer with and without metrics (metrics.token), same run, alternating slices.
+                    long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "8"));
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "3000"));
+                    if (!WrkRunner.available()) {
+                        throw new IllegalStateException("the metrics suite needs wrk (bench/run installs it from Debian's packages)");
+                    }
+                    MetricsOverheadBench.Run run;
+                    try (BenchBackends backends = BenchBackends.inProcess()) {
+                        run = MetricsOverheadBench.run(backends, java.time.Duration.ofSeconds(seconds),
+                                java.time.Duration.ofMillis(warmUpMillis), clients);
+                    }
+                    System.out.println("load average (1/5/15 min) before: " + run.loadBefore() + ", after: " + run.loadAfter()
+                            + "; exposition after the run: " + run.exposedSamples() + " samples, " + run.exposedBytes() + " bytes\n");
+                    System.out.println("| operation | clients | without req/s | with req/s | with / without | without p50 / p99 ms "
+                            + "| with p50 / p99 ms | added p50 ms | errors (without/with) |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|");
+                    for (MetricsOverheadBench.Row r : run.rows()) {
+                        System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.2f / %.2f | %.2f / %.2f | %.3f | %d/%d |%n",
+                                r.operation(), r.clients(), r.without().perSecond(), r.with().perSecond(),
+                                r.with().perSecond() / r.without().perSecond(), r.without().percentileMillis(50),
+                                r.without().percentileMillis(99), r.with().percentileMillis(50), r.with().percentileMillis(99),
+                                r.with().percentileMillis(50) - r.without().percentileMillis(50), r.without().errors(), r.with().errors());
                     }
                 }
                 case "streaming" -> {

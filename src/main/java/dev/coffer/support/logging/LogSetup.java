@@ -3,7 +3,6 @@ package dev.coffer.support.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
@@ -11,6 +10,8 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import java.io.OutputStream;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -73,19 +74,38 @@ public final class LogSetup {
         };
     }
 
+    /**
+     * One JSON object per line with Elastic Common Schema names: {@code @timestamp} (UTC),
+     * {@code log.level}, {@code log.logger}, {@code message}, {@code process.thread.name},
+     * {@code error.stack_trace}, {@code ecs.version}, and every SLF4J key-value pair of the event
+     * as a top-level field (the access log's {@code http.*}, {@code url.path}, {@code user.id} ...).
+     * Dotted names are written flat, as ECS's own logging libraries do.
+     */
+    private static Encoder<ILoggingEvent> ecsJson() {
+        var encoder = new LogstashEncoder();
+        LogstashFieldNames names = encoder.getFieldNames();
+        names.setTimestamp("@timestamp");
+        names.setLevel("log.level");
+        names.setLogger("log.logger");
+        names.setThread("process.thread.name");
+        names.setStackTrace("error.stack_trace");
+        names.setVersion("[ignore]");
+        names.setLevelValue("[ignore]");
+        encoder.setTimeZone("UTC");
+        encoder.setCustomFields("{\"ecs.version\":\"" + ECS_VERSION + "\"}");
+        encoder.setIncludeContext(false);
+        encoder.setIncludeMdc(false);
+        encoder.setIncludeKeyValuePairs(true);
+        return encoder;
+    }
+
+    /** The ECS version whose field names the JSON lines follow. */
+    public static final String ECS_VERSION = "8.11.0";
+
     private static OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, boolean json, OutputStream out, String name) {
         Encoder<ILoggingEvent> inner;
         if (json) {
-            var encoder = new JsonEncoder();
-            encoder.setWithContext(false);
-            encoder.setWithSequenceNumber(false);
-            encoder.setWithNanoseconds(false);
-            encoder.setWithArguments(false);
-            encoder.setWithMDC(false);
-            encoder.setWithKVPList(false);
-            encoder.setWithMessage(false);
-            encoder.setWithFormattedMessage(true);
-            inner = encoder;
+            inner = ecsJson();
         } else {
             var encoder = new PatternLayoutEncoder();
             encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n%ex{short}");
