@@ -1,5 +1,6 @@
 package dev.coffer.app;
 
+import dev.coffer.admin.Console;
 import dev.coffer.auth.AccessTokens;
 import dev.coffer.auth.AccountDeletions;
 import dev.coffer.auth.Auth;
@@ -60,6 +61,7 @@ public final class CofferServer implements AutoCloseable {
     private final AutoCloseable deletionSweep;
     private final Optional<Metrics> metrics;
     private final Optional<Integer> metricsPort;
+    private final dev.coffer.auth.AdminAccounts admins;
 
     private final UsageStore usage;
     private final Recount recount;
@@ -68,10 +70,11 @@ public final class CofferServer implements AutoCloseable {
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
-                         Optional<Metrics> metrics, Optional<Integer> metricsPort,
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort, dev.coffer.auth.AdminAccounts admins,
                          UsageStore usage, Recount recount, MonthlyCounters months, UsageReport report) {
         this.metrics = metrics;
         this.metricsPort = metricsPort;
+        this.admins = admins;
         this.months = months;
         this.report = report;
         this.usage = usage;
@@ -160,10 +163,15 @@ public final class CofferServer implements AutoCloseable {
                     effective.usage().flushInterval());
             started = Optional.of(months);
             UsageReport report = new UsageReport(usage, months, effective.usage().pricing(), effective.aws().region(), clock);
-            modules.add(new UsageRoutes(report));
+            modules.add(new UsageRoutes(report, usage, bodies));
             var meter = new RequestMeter(tally, usage, effective.usage().quotas(), clock);
+            // -- console (admin API, static pages, activity) --
+            Console console = Console.create(auth.admins(), auth.users(), records.forOperators(), files.forOperators(), health,
+                    backends, tables, bodies, clock);
+            modules.addAll(console.modules());
             var observers = new ArrayList<dev.coffer.http.RequestObserver>();
             observers.add(meter);
+            observers.add(console.activity());
             // -- metrics --
             if (effective.metrics().enabled()) {
                 metrics = Optional.of(Metrics.start(effective.metrics(), new Metrics.Sources(backends.clients(),
@@ -173,7 +181,8 @@ public final class CofferServer implements AutoCloseable {
             }
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
-            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), modules, observers, List.of(meter));
+            HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), console.authenticator(), modules,
+                    observers, List.of(meter));
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             Optional<Integer> metricsPort = Optional.empty();
             try {
@@ -184,7 +193,7 @@ public final class CofferServer implements AutoCloseable {
                 throw e;
             }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), metrics, metricsPort, usage, recount, months, report);
+                    auth.startDeletionSweep(), metrics, metricsPort, auth.admins(), usage, recount, months, report);
         } catch (RuntimeException | Error e) {
             metrics.ifPresent(Metrics::close);
             started.ifPresent(MonthlyCounters::close);
@@ -306,6 +315,11 @@ public final class CofferServer implements AutoCloseable {
     /** The port of the separate metrics listener, when {@code metrics.port} is set. */
     public Optional<Integer> metricsPort() {
         return metricsPort;
+    }
+
+    /** Console admins (tests create one as `coffer admin create` would). */
+    public dev.coffer.auth.AdminAccounts admins() {
+        return admins;
     }
 
     /** Account deletion; its sweep runs every {@code auth.deletion_sweep_interval} (tests call it directly). */

@@ -65,12 +65,16 @@ final class AccountStore {
 
     /**
      * What the auth piece calls on both of its tables: single-item reads and writes, directly or
-     * as parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no Scan, no
-     * batch: whatever must be found later (a user's sessions, unfinished deletions) is listed in
-     * an item of its own.
+     * as parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no batch, and
+     * no Scan but the console's list of users ({@link #USERS_TABLE_ACTIONS}): whatever must be
+     * found later (a user's sessions, unfinished deletions) is listed in an item of its own.
      */
     static final List<String> ITEM_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem");
+
+    /** The item actions and the console's user list ({@link UserDirectory}): the one Scan of the auth piece. */
+    static final List<String> USERS_TABLE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:Scan", "dynamodb:UpdateItem");
 
     /**
      * The auth table also holds the usage piece's {@code usage#<user_id>} and {@code month#...}
@@ -87,7 +91,7 @@ final class AccountStore {
     static List<TableSpec> tables(String usersTable) {
         var userId = new TableSpec.KeyAttribute("user_id", TableSpec.KeyType.S);
         var usersSpec = new TableSpec(usersTable, userId, Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
-                new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), ITEM_ACTIONS);
+                new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), USERS_TABLE_ACTIONS);
         var authSpec = new TableSpec(authTable(usersTable), new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
                 Optional.empty(), List.of(), Optional.of("ttl"), AUTH_TABLE_ACTIONS);
         return List.of(usersSpec, authSpec);

@@ -30,9 +30,13 @@ public final class Auth {
     private final AuthService service;
     private final AccountDeletions deletions;
     private final Duration sweepInterval;
+    private final AdminAccounts admins;
+    private final UserDirectory directory;
 
     private Auth(Authenticator authenticator, Optional<OidcVerifier> oidc, AuthService service, AccountDeletions deletions,
-                 Duration sweepInterval) {
+                 Duration sweepInterval, AdminAccounts admins, UserDirectory directory) {
+        this.admins = admins;
+        this.directory = directory;
         this.authenticator = authenticator;
         this.oidc = oidc;
         this.service = service;
@@ -57,10 +61,14 @@ public final class Auth {
         var store = new AccountStore(dynamoDb, config.storage().usersTable());
         var sessions = new SessionStore(dynamoDb, config.storage().usersTable(), SessionStore.Limits.DEFAULT);
         var deletedUsers = new DeletedUsers(store, clock);
+        var disabledUsers = new DisabledUsers(dynamoDb, config.storage().usersTable(), clock);
         var deletions = new AccountDeletions(store, sessions, deletedUsers, owners, clock);
-        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, deletedUsers);
+        var authenticator = new CofferAuthenticator(tokens, new ServiceKeys(config.auth().serviceKeyHashes()), oidc, deletedUsers,
+                disabledUsers);
         var service = new AuthService(store, sessions, deletions, hasher, tokens, config.auth(), clock);
-        return new Auth(authenticator, oidc, service, deletions, config.auth().deletionSweepInterval());
+        var admins = new AdminAccounts(dynamoDb, config.storage().usersTable(), hasher, config.auth(), clock);
+        var directory = new UserDirectory(dynamoDb, config.storage().usersTable(), store, disabledUsers, deletions);
+        return new Auth(authenticator, oidc, service, deletions, config.auth().deletionSweepInterval(), admins, directory);
     }
 
     /**
@@ -77,6 +85,16 @@ public final class Auth {
 
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /** Console admins: creation, login, and the sessions the edge authenticates admin routes with. */
+    public AdminAccounts admins() {
+        return admins;
+    }
+
+    /** The app's users as the console lists, disables and deletes them. */
+    public UserDirectory users() {
+        return directory;
     }
 
     /**

@@ -19,13 +19,15 @@ final class CofferAuthenticator implements Authenticator {
     private final ServiceKeys serviceKeys;
     private final Optional<OidcVerifier> oidc;
     private final DeletedUsers deletedUsers;
+    private final DisabledUsers disabledUsers;
 
     CofferAuthenticator(AccessTokens accessTokens, ServiceKeys serviceKeys, Optional<OidcVerifier> oidc,
-                        DeletedUsers deletedUsers) {
+                        DeletedUsers deletedUsers, DisabledUsers disabledUsers) {
         this.accessTokens = accessTokens;
         this.serviceKeys = serviceKeys;
         this.oidc = oidc;
         this.deletedUsers = deletedUsers;
+        this.disabledUsers = disabledUsers;
     }
 
     @Override
@@ -36,6 +38,10 @@ final class CofferAuthenticator implements Authenticator {
         if (outcome instanceof Authentication.Verified verified && verified.caller().kind() != Caller.Kind.EXTERNAL
                 && deletedUsers.isDeleted(verified.caller().userId())) {
             return new Authentication.Refused("the account was deleted");
+        }
+        // A user an admin disabled (console): refused until enabled again, whatever the token.
+        if (outcome instanceof Authentication.Verified verified && disabledUsers.isDisabled(verified.caller().userId())) {
+            return new Authentication.Refused("the account is disabled");
         }
         return outcome;
     }

@@ -61,7 +61,8 @@ final class EnvironmentNames {
 
     /** Coffer's own tooling: the launcher ({@code ./coffer}) and the test harness. */
     static final Set<String> COFFER_TOOLING = Set.of("COFFER_JAVA_OPTS", "COFFER_MOTO_PYTHON",
-            "COFFER_MOTO_AUTHORIZATION_LOG", "COFFER_AWS_CLI", "COFFER_CLIENTS_PYTHON", "COFFER_TSC");
+            "COFFER_MOTO_AUTHORIZATION_LOG", "COFFER_AWS_CLI", "COFFER_CLIENTS_PYTHON", "COFFER_TSC",
+            "COFFER_SKIP_BROWSER_TESTS");
 
     /**
      * Names other SDKs and tools read (or the SDK reads but Coffer overrides) for something Coffer

@@ -41,6 +41,18 @@ public final class Doctor {
      * is the identity check here) for {@code tables}.
      */
     public List<CheckResult> run(Backends backends, List<TableSpec> tables) {
+        return run(backends, tables, new PermissionProbes(backends.dynamoDb(), backends.s3()));
+    }
+
+    /**
+     * The same checks with only the probes that read ({@link PermissionProbes#READ_ACTIONS}): what
+     * the console runs against a serving deployment, which must not see a probe object or write.
+     */
+    public List<CheckResult> runReadOnly(Backends backends, List<TableSpec> tables) {
+        return run(backends, tables, PermissionProbes.readOnly(backends.dynamoDb(), backends.s3()));
+    }
+
+    private List<CheckResult> run(Backends backends, List<TableSpec> tables, PermissionProbes probes) {
         var results = new ArrayList<CheckResult>();
         CofferConfig config = backends.config();
         ResolvedCredentials credentials = backends.credentials().current();
@@ -72,7 +84,6 @@ public final class Doctor {
         CheckResult region = region(backends);
         results.add(region);
         var provisioner = Provisioner.of(backends);
-        var probes = new PermissionProbes(backends.dynamoDb(), backends.s3());
         for (TableSpec table : tables) {
             CheckResult shape = table(provisioner, table);
             results.add(shape);

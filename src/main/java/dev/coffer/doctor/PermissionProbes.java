@@ -29,12 +29,31 @@ public final class PermissionProbes {
     /** A user id no real user can have: ids are ULIDs, UUIDs or OIDC subjects. */
     static final String DOCTOR_USER = "__coffer_doctor__";
 
+    /** The probes that only read: what the console runs on a live deployment (no probe object written). */
+    static final java.util.Set<String> READ_ACTIONS = java.util.Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+            "s3:ListBucket", "s3:ListBucketMultipartUploads");
+
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
+    private final boolean readOnly;
 
     public PermissionProbes(DynamoDbClient dynamoDb, S3Client s3) {
+        this(dynamoDb, s3, false);
+    }
+
+    private PermissionProbes(DynamoDbClient dynamoDb, S3Client s3, boolean readOnly) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
+        this.readOnly = readOnly;
+    }
+
+    /** Only the probes of {@link #READ_ACTIONS}: nothing is written, not even a failing conditional write. */
+    static PermissionProbes readOnly(DynamoDbClient dynamoDb, S3Client s3) {
+        return new PermissionProbes(dynamoDb, s3, true);
+    }
+
+    private boolean runs(Probe probe) {
+        return !readOnly || READ_ACTIONS.contains(probe.action());
     }
 
     /** One harmless call proving one permission. */
@@ -43,11 +62,11 @@ public final class PermissionProbes {
 
     /** Probes exactly the item actions the table's owner calls (what the runtime policy grants on it), then its indexes. */
     List<CheckResult> table(TableSpec table, String statementSid, String indexStatementSid) {
-        return tableProbes(table, statementSid, indexStatementSid).stream().map(PermissionProbes::run).toList();
+        return tableProbes(table, statementSid, indexStatementSid).stream().filter(this::runs).map(PermissionProbes::run).toList();
     }
 
     List<CheckResult> bucket(String bucket, String prefix) {
-        return bucketProbes(bucket, prefix).stream().map(PermissionProbes::run).toList();
+        return bucketProbes(bucket, prefix).stream().filter(this::runs).map(PermissionProbes::run).toList();
     }
 
     /**
@@ -84,6 +103,7 @@ public final class PermissionProbes {
         probes.put("dynamodb:Query", () -> dynamoDb.query(b -> b.tableName(table.name()).keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", table.partitionKey().name()))
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(DOCTOR_USER))).limit(1)));
+        probes.put("dynamodb:Scan", () -> dynamoDb.scan(b -> b.tableName(table.name()).limit(1)));
         probes.put("dynamodb:PutItem", conditionFails(
                 () -> dynamoDb.putItem(b -> b.tableName(table.name()).item(key).conditionExpression(exists))));
         probes.put("dynamodb:UpdateItem", conditionFails(

@@ -11,6 +11,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     UNAUTHORIZED(401, "Authentication required"),
     FORBIDDEN(403, "Forbidden"),
+    /** A state-changing console request without its session's X-CSRF-Token (see http.AdminSessionCookie). */
+    CSRF_TOKEN_INVALID(403, "CSRF token missing or wrong"),
     NOT_FOUND(404, "Not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     REQUEST_TIMEOUT(408, "Request timeout"),

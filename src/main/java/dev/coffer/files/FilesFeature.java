@@ -50,6 +50,11 @@ public final class FilesFeature {
         return new FilesRoutes(store, presigning, bodies, cursors);
     }
 
+    /** What the operator console reads (admins only). */
+    public FilesForOperators forOperators() {
+        return new FilesForOperators(store);
+    }
+
     public UserDataOwner owner() {
         return store;
     }

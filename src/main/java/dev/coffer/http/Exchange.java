@@ -96,6 +96,26 @@ public final class Exchange {
         return request.getHeaders().get(name);
     }
 
+    /** The value of the request's cookie {@code name}, or null. */
+    public String cookie(String name) {
+        try {
+            for (var cookie : Request.getCookies(request)) {
+                if (cookie.getName().equals(name)) {
+                    return cookie.getValue();
+                }
+            }
+        } catch (RuntimeException malformed) {
+            // A Cookie header Jetty cannot parse names no session.
+        }
+        return null;
+    }
+
+    /** Adds a response header (one more Set-Cookie, say) next to any of the same name. */
+    public Exchange addHeader(String name, String value) {
+        response.getHeaders().add(name, value);
+        return this;
+    }
+
     /** Sets (replaces) a response header. */
     public Exchange header(String name, String value) {
         response.getHeaders().put(name, value);
@@ -140,6 +160,15 @@ public final class Exchange {
             throw new IllegalArgumentException("no path parameter " + name);
         }
         return PathDecoding.strict(raw);
+    }
+
+    /** A path parameter as the client sent it, still percent-encoded (for a {@code <rest>} the route decodes itself). */
+    public String rawPathParam(String name) {
+        String raw = pathParams.get(name);
+        if (raw == null) {
+            throw new IllegalArgumentException("no path parameter " + name);
+        }
+        return raw;
     }
 
     /** The first value of a query parameter, decoded, or null. */

@@ -3,13 +3,18 @@ package dev.coffer.http;
 import dev.coffer.config.ServerConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.identity.Admin;
+import dev.coffer.identity.AdminAuthenticator;
 import dev.coffer.identity.Authentication;
 import dev.coffer.identity.Authenticator;
 import dev.coffer.identity.Caller;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -41,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** One line per admin request, naming the admin: the console's audit trail. */
+    private static final Logger ADMIN_LOG = LoggerFactory.getLogger("coffer.admin");
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */
     private static final int POOL_HEADROOM = 32;
@@ -71,12 +79,18 @@ public final class HttpServer implements AutoCloseable {
     /** As above, telling {@code observers} of every answered request (metrics, logs, activity). */
     public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules,
                                    List<RequestObserver> observers) {
-        return start(config, authenticator, modules, observers, List.of());
+        return start(config, authenticator, AdminAuthenticator.NONE, modules, observers);
+    }
+
+    /** As above, with {@code admins} deciding the sessions of every {@link Access.Admins} route (the console). */
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, AdminAuthenticator admins,
+                                   List<ApiModule> modules, List<RequestObserver> observers) {
+        return start(config, authenticator, admins, modules, observers, List.of());
     }
 
     /** As above, with {@code gates} consulted for each verified caller before the handler runs (per-user limits). */
-    public static HttpServer start(ServerConfig config, Authenticator authenticator, List<ApiModule> modules,
-                                   List<RequestObserver> observers, List<CallerGate> gates) {
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, AdminAuthenticator admins,
+                                   List<ApiModule> modules, List<RequestObserver> observers, List<CallerGate> gates) {
         Routes routes = new Routes();
         for (ApiModule module : modules) {
             module.register(routes);
@@ -109,7 +123,7 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
         var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
-        var gzip = new GzipHandler(new Edge(routes, authenticator, admission, proxies, deadlines, observers, gates));
+        var gzip = new GzipHandler(new Edge(routes, authenticator, admins, admission, proxies, deadlines, observers, gates));
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // Files are stored as their owners sent them; ranges and lengths refer to those bytes.
         gzip.addExcludedPaths("/api/v1/files/*");
@@ -136,17 +150,19 @@ public final class HttpServer implements AutoCloseable {
     private static final class Edge extends Handler.Abstract {
         private final Routes routes;
         private final Authenticator authenticator;
+        private final AdminAuthenticator admins;
         private final Admission admission;
         private final TrustedProxies proxies;
         private final RequestDeadlines deadlines;
         private final List<RequestObserver> observers;
         private final List<CallerGate> gates;
 
-        Edge(Routes routes, Authenticator authenticator, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
+        Edge(Routes routes, Authenticator authenticator, AdminAuthenticator admins, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
              List<RequestObserver> observers, List<CallerGate> gates) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
             this.authenticator = authenticator;
+            this.admins = admins;
             this.admission = admission;
             this.proxies = proxies;
             this.deadlines = deadlines;
@@ -180,13 +196,14 @@ public final class HttpServer implements AutoCloseable {
                             slot = admission.admit(exchange.path(), client.address(), client.forwarded());
                             exchange.pathParams(found.pathParams());
                             exchange.route(found.route().pattern());
-                            Caller caller = callerFor(found.route().access(), exchange);
+                            Access access = found.route().access();
+                            Caller caller = callerFor(access, exchange);
                             if (caller != null) {
                                 for (CallerGate gate : gates) {
                                     gate.admit(exchange.method(), found.route().pattern(), caller);
                                 }
                             }
-                            found.endpoint().handle(exchange, caller);
+                            found.endpoint().handle(exchange, caller, adminFor(access, exchange));
                         }
                         case Routes.Match.MethodNotAllowed notAllowed -> {
                             Problems.write(exchange, ErrorCode.METHOD_NOT_ALLOWED, exchange.method() + " is not allowed on " + exchange.path());
@@ -250,6 +267,38 @@ public final class HttpServer implements AutoCloseable {
                 case Authentication.Unavailable unavailable -> throw new CofferException(
                         ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE, unavailable.reason(), null, unavailable.retryAfter(), null);
             };
+        }
+
+        /**
+         * The admin of a live console session for an admin route, or the problem that refuses the
+         * request; null for other routes. Only the session cookie counts: a bearer token of any
+         * kind is not looked at. A state-changing method must repeat the session's CSRF token.
+         */
+        private Admin adminFor(Access access, Exchange exchange) {
+            if (!(access instanceof Access.Admins)) {
+                return null;
+            }
+            String token = exchange.cookie(AdminSessionCookie.NAME);
+            Optional<AdminAuthenticator.AdminSession> session = token == null || token.isEmpty() || token.length() > 512
+                    ? Optional.empty() : admins.session(token);
+            if (session.isEmpty()) {
+                throw new CofferException(ErrorCode.UNAUTHORIZED, "an admin session is required: log in to the console at /console/");
+            }
+            if (!SAFE_METHODS.contains(exchange.method())) {
+                String sent = exchange.header(AdminSessionCookie.CSRF_HEADER);
+                if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                        session.get().csrfToken().getBytes(StandardCharsets.UTF_8))) {
+                    ADMIN_LOG.warn("admin {} {} {} refused: CSRF token missing or wrong id={}", session.get().admin().id(),
+                            exchange.method(), exchange.path(), exchange.requestId());
+                    throw new CofferException(ErrorCode.CSRF_TOKEN_INVALID, "state-changing admin requests need the session's "
+                            + AdminSessionCookie.CSRF_HEADER + " header (returned by the admin login)");
+                }
+            }
+            Admin admin = session.get().admin();
+            // Every admin action, read or write, with the admin who did it.
+            ADMIN_LOG.info("admin {} ({}) {} {} id={} client={}", admin.id(), admin.email(), exchange.method(), exchange.path(),
+                    exchange.requestId(), exchange.remoteAddress());
+            return admin;
         }
 
         private static String forbiddenDetail(Access.Callers callers) {

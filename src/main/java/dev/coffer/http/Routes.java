@@ -1,5 +1,6 @@
 package dev.coffer.http;
 
+import dev.coffer.identity.Admin;
 import dev.coffer.identity.Caller;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +19,9 @@ import java.util.TreeSet;
  *
  * <p>Every route declares its {@link Access} where it is registered: an {@link Access.Open} route
  * takes an {@link Endpoint}, a protected one a {@link CallerEndpoint}, which the edge calls only
- * with an authenticated {@link Caller} of an admitted kind. There is no way to register a route
- * without saying which it is.
+ * with an authenticated {@link Caller} of an admitted kind, an {@link Access.Admins} one an
+ * {@link AdminEndpoint}, called only with the {@link Admin} of a live console session. There is no
+ * way to register a route without saying which it is.
  */
 public final class Routes {
     /** What an open route runs for a request. */
@@ -34,13 +36,25 @@ public final class Routes {
         void handle(Exchange exchange, Caller caller) throws Exception;
     }
 
+    /** What an admin route runs, with the admin whose session the edge authenticated. */
+    @FunctionalInterface
+    public interface AdminEndpoint {
+        void handle(Exchange exchange, Admin admin) throws Exception;
+    }
+
+    /** How the edge calls any route: with the caller (protected routes) or the admin (admin routes), else nulls. */
+    @FunctionalInterface
+    interface Invocation {
+        void handle(Exchange exchange, Caller caller, Admin admin) throws Exception;
+    }
+
     /** One registered route as declared: method, pattern and who may call it. */
     public record Declared(String method, String pattern, Access access) {
     }
 
     /** The outcome of looking a request up. */
     sealed interface Match {
-        record Found(Declared route, CallerEndpoint endpoint, Map<String, String> pathParams) implements Match {
+        record Found(Declared route, Invocation endpoint, Map<String, String> pathParams) implements Match {
         }
 
         /** The path exists, but not for this method; {@code allowed} lists the methods it has. */
@@ -51,7 +65,7 @@ public final class Routes {
         }
     }
 
-    private record Route(Declared declared, List<String> segments, CallerEndpoint endpoint) {
+    private record Route(Declared declared, List<String> segments, Invocation endpoint) {
         String method() {
             return declared.method();
         }
@@ -60,58 +74,78 @@ public final class Routes {
     private final List<Route> routes = new ArrayList<>();
 
     public Routes get(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("GET", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("GET", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes get(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("GET", pattern, access, endpoint);
+        return add("GET", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
+    }
+
+    public Routes get(String pattern, Access.Admins access, AdminEndpoint endpoint) {
+        return add("GET", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, admin));
     }
 
     public Routes get(String pattern, Access.OperatorToken access, Endpoint endpoint) {
-        return add("GET", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("GET", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes head(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("HEAD", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("HEAD", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes head(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("HEAD", pattern, access, endpoint);
+        return add("HEAD", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
     }
 
     public Routes post(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("POST", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("POST", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes post(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("POST", pattern, access, endpoint);
+        return add("POST", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
+    }
+
+    public Routes post(String pattern, Access.Admins access, AdminEndpoint endpoint) {
+        return add("POST", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, admin));
     }
 
     public Routes put(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("PUT", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("PUT", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes put(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("PUT", pattern, access, endpoint);
+        return add("PUT", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
+    }
+
+    public Routes put(String pattern, Access.Admins access, AdminEndpoint endpoint) {
+        return add("PUT", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, admin));
     }
 
     public Routes patch(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("PATCH", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("PATCH", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes patch(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("PATCH", pattern, access, endpoint);
+        return add("PATCH", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
+    }
+
+    public Routes patch(String pattern, Access.Admins access, AdminEndpoint endpoint) {
+        return add("PATCH", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, admin));
     }
 
     public Routes delete(String pattern, Access.Open access, Endpoint endpoint) {
-        return add("DELETE", pattern, access, (exchange, none) -> endpoint.handle(exchange));
+        return add("DELETE", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange));
     }
 
     public Routes delete(String pattern, Access.Callers access, CallerEndpoint endpoint) {
-        return add("DELETE", pattern, access, endpoint);
+        return add("DELETE", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, caller));
     }
 
-    private Routes add(String method, String pattern, Access access, CallerEndpoint endpoint) {
+    public Routes delete(String pattern, Access.Admins access, AdminEndpoint endpoint) {
+        return add("DELETE", pattern, access, (exchange, caller, admin) -> endpoint.handle(exchange, admin));
+    }
+
+    private Routes add(String method, String pattern, Access access, Invocation endpoint) {
         List<String> segments = segments(pattern);
         for (int i = 0; i < segments.size() - 1; i++) {
             if (segments.get(i).startsWith("<")) {

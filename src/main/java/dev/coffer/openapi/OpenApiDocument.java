@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class OpenApiDocument {
     static final String COLLECTION_ITEMS = "/api/v1/collections/{collection}/items";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String CONSOLE_PAGES = "/console";
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head");
 
     private OpenApiDocument() {
@@ -68,6 +69,9 @@ public final class OpenApiDocument {
                     .put("description", "The operator's token (metrics.token), not a user's access token.");
         }
         for (Routes.Declared route : routes) {
+            if (route.pattern().equals(CONSOLE_PAGES) || route.pattern().startsWith(CONSOLE_PAGES + "/")) {
+                continue;   // the console's static page, script and style: a UI, not part of the API
+            }
             ObjectNode operation = operation(paths, route);
             operation.set("security", security(route.access(), oidcIssuer.isPresent()));
             ObjectNode responses = (ObjectNode) operation.path("responses");
@@ -112,6 +116,9 @@ public final class OpenApiDocument {
         ArrayNode any = NODES.arrayNode();
         if (access instanceof Access.OperatorToken) {
             any.addObject().putArray("operatorToken");
+        }
+        if (access instanceof Access.Admins) {
+            any.addObject().putArray("adminSession");
         }
         if (access instanceof Access.Callers callers) {
             if (callers.kinds().contains(Caller.Kind.ACCOUNT)) {

@@ -28,10 +28,10 @@ record Collection(CollectionConfig config) {
     /**
      * What RecordStore calls on a collection's table: conditional PutItem (create, replace,
      * patch), GetItem, conditional DeleteItem, Query (lists, and account deletion) and
-     * BatchWriteItem (account deletion).
+     * BatchWriteItem (account deletion); and Scan, the console's browse across users (admins only).
      */
     static final List<String> ITEM_ACTIONS = List.of("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
-            "dynamodb:PutItem", "dynamodb:Query");
+            "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan");
 
     TableSpec tableSpec() {
         var partition = new TableSpec.KeyAttribute(USER_ID, TableSpec.KeyType.S);

@@ -20,10 +20,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Records {
     private final RecordStore store;
     private final List<TableSpec> tables;
+    private final RecordsForOperators operators;
 
-    private Records(RecordStore store, List<TableSpec> tables) {
+    private Records(RecordStore store, List<TableSpec> tables, RecordsForOperators operators) {
         this.store = store;
         this.tables = tables;
+        this.operators = operators;
     }
 
     public static Records create(CofferConfig config, DynamoDbClient dynamoDb, Secret signingKey, Clock clock) {
@@ -34,7 +36,8 @@ public final class Records {
     public static Records create(CofferConfig config, DynamoDbClient dynamoDb, Secret signingKey, Clock clock, ItemMeter meter) {
         var collections = new LinkedHashMap<String, Collection>();
         config.collections().forEach((name, c) -> collections.put(name, new Collection(c)));
-        return new Records(new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock, meter), tables(config));
+        var store = new RecordStore(dynamoDb, collections, new Cursors(signingKey), clock, meter);
+        return new Records(store, tables(config), new RecordsForOperators(store, collections, dynamoDb, signingKey));
     }
 
     /** The user's items and bytes per collection, read from the tables (what a usage recount compares with). */
@@ -58,6 +61,11 @@ public final class Records {
 
     public ApiModule routes(JsonBodies bodies) {
         return new RecordsRoutes(store, bodies);
+    }
+
+    /** What the operator console reads (admins only). */
+    public RecordsForOperators forOperators() {
+        return operators;
     }
 
     public UserDataOwner owner() {

@@ -31,7 +31,9 @@ class RouteProtectionTest {
     /** The only routes anyone may call without credentials. */
     private static final Set<String> PUBLIC = Set.of("GET /health", "GET /health/live", "GET /health/ready",
             "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
-            "POST /api/v1/auth/logout", "GET /api/openapi.json");
+            "POST /api/v1/auth/logout", "GET /api/openapi.json",
+            // The console: its static page, script and style hold no data; whether an admin exists; admin login.
+            "GET /console", "GET /console/<file>", "GET /api/v1/admin/setup", "POST /api/v1/admin/session");
 
     static TestCoffer coffer;
     static Http http;
