@@ -47,7 +47,7 @@ final class AdminCommand implements Runnable {
                     + "default, run it while Coffer is stopped (the data directory is in use while it serves)."},
             footerHeading = "%nExamples:%n",
             footer = {"  coffer admin create ops@example.com",
-                "  printf '%s\\n' \"$ADMIN_PASSWORD\" | coffer admin create ops@example.com --password-stdin",
+                "  echo \"$ADMIN_PASSWORD\" | coffer admin create ops@example.com --password-stdin",
                 "  then open http://127.0.0.1:8080/console/ and log in"})
     static final class Create implements Callable<Integer> {
         @Mixin

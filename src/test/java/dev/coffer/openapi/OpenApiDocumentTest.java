@@ -60,7 +60,14 @@ class OpenApiDocumentTest {
     void everyRegisteredRoute_isDocumented_andNothingElse() {
         var routes = new TreeSet<String>();
         for (Routes.Declared route : coffer.server().routes()) {
+            if (route.pattern().startsWith("/console")) {
+                continue;   // the console's static page, script and style: a UI, not the API
+            }
             String path = route.pattern().replaceAll("<([a-z_]+)>", "{$1}");
+            if (!path.startsWith("/api/v1/collections/")) {
+                routes.add(route.method() + " " + path);   // e.g. the admin API's {collection}: one generic path
+                continue;
+            }
             for (String collection : List.of("chat_messages", "scans")) {
                 routes.add(route.method() + " " + path.replace("{collection}", collection));
             }
