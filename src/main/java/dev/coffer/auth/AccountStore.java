@@ -66,7 +66,8 @@ final class AccountStore {
     /**
      * What the auth piece calls on both of its tables: single-item reads and writes, directly or
      * as parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no batch, and
-     * no Scan but the console's list of users ({@link #USERS_TABLE_ACTIONS}): whatever must be
+     * no Scan but the console's list of users ({@link #USERS_TABLE_ACTIONS}) and the usage piece's
+     * listing ({@link #AUTH_TABLE_ACTIONS}): whatever must be
      * found later (a user's sessions, unfinished deletions) is listed in an item of its own.
      */
     static final List<String> ITEM_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",

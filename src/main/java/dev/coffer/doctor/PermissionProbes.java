@@ -112,8 +112,6 @@ public final class PermissionProbes {
                         .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(true))))));
         probes.put("dynamodb:DeleteItem", conditionFails(
                 () -> dynamoDb.deleteItem(b -> b.tableName(table.name()).key(key).conditionExpression(exists))));
-        // Reads one item of the table (a Scan of Limit 1: at most 0.5 read units), changes nothing.
-        probes.put("dynamodb:Scan", () -> dynamoDb.scan(b -> b.tableName(table.name()).limit(1)));
         probes.put("dynamodb:BatchWriteItem", () -> dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table.name(),
                 List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
                         .deleteRequest(d -> d.key(key)).build())))));
