@@ -513,6 +513,12 @@ final class FileStore implements UserDataOwner {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
+            if (e.statusCode() == 403) {
+                // A HEAD answer has no body, so no error code for AwsErrors to read: the status is all there is.
+                throw new CofferException(ErrorCode.ACCESS_DENIED, "HeadObject on " + bucket + " is denied (HTTP 403)",
+                        "add statement " + dev.coffer.policy.PolicyGenerator.OBJECTS_SID
+                                + " from 'coffer policy --for runtime' to this identity's policy", null, e);
+            }
             throw AwsErrors.translate(e, "HeadObject on " + bucket);
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "HeadObject on " + bucket);
