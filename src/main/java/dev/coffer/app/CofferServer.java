@@ -312,6 +312,11 @@ public final class CofferServer implements AutoCloseable {
         return health;
     }
 
+    /** The metrics, when {@code metrics.token} or {@code metrics.port} is set (the overhead bench drives them). */
+    public Optional<Metrics> metrics() {
+        return metrics;
+    }
+
     /** The port of the separate metrics listener, when {@code metrics.port} is set. */
     public Optional<Integer> metricsPort() {
         return metricsPort;

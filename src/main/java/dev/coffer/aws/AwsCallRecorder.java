@@ -134,9 +134,11 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
         }
         String service = service(attributes);
         String operation = operation(attributes);
-        String code = AwsErrors.translate(e, operation).code().code();
         String awsCode = e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null
                 ? s.awsErrorDetails().errorCode() : "none";
+        // A failed condition is how create-if-absent and If-Match are answered: a conflict, not an AWS fault.
+        String code = awsCode.equals("ConditionalCheckFailedException") ? dev.coffer.error.ErrorCode.CONFLICT.code()
+                : AwsErrors.translate(e, operation).code().code();
         tell(listener -> listener.failed(service, operation, code, awsCode));
     }
 

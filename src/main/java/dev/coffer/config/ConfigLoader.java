@@ -223,7 +223,7 @@ public final class ConfigLoader {
                 AuthConfig.from(s),
                 FilesConfig.from(s),
                 withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
-                MetricsConfig.from(s),
+                metrics(s, server),
                 UsageConfig.from(s));
     }
 
@@ -255,6 +255,15 @@ public final class ConfigLoader {
             result.put(collection.name(), collection.withTable(table));
         }
         return result;
+    }
+
+    private static MetricsConfig metrics(Settings s, ServerConfig server) {
+        MetricsConfig metrics = MetricsConfig.from(s);
+        if (metrics.port().isPresent() && metrics.port().getAsInt() != 0 && metrics.port().getAsInt() == server.port()) {
+            throw s.invalid(ConfigKeys.METRICS_PORT, metrics.port().getAsInt()
+                    + " is server.port too: the metrics listener needs a port of its own (or leave metrics.port unset and set metrics.token)");
+        }
+        return metrics;
     }
 
     private static List<Cidr> trustedProxies(Settings s) {

@@ -111,6 +111,10 @@ public final class HttpServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16 * 1024);
+        // Jetty caches header fields per connection and, by default, matches a repeated field's value
+        // ignoring case: a token differing only in case from the one sent before on the same
+        // connection was read as that one (OperatorRoutesTest found it). Tokens are case-sensitive.
+        http.setHeaderCacheCaseSensitive(true);
         // %25 is how a client sends '%' in a file name. Jetty refuses it by default for servlets
         // that decode twice; Coffer decodes each path exactly once itself (PathDecoding).
         http.setUriCompliance(UriCompliance.DEFAULT.with("coffer", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));

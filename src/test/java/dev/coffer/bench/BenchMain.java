@@ -99,6 +99,11 @@ public final class BenchMain {
                     }
                     System.out.println("load average (1/5/15 min) before: " + run.loadBefore() + ", after: " + run.loadAfter()
                             + "; exposition after the run: " + run.exposedSamples() + " samples, " + run.exposedBytes() + " bytes\n");
+                    var cpu = run.cpu();
+                    System.out.printf(Locale.ROOT, "%nclient-side CPU per DynamoDB GetItem (calling thread): without metrics %.1f us, "
+                            + "with %.1f us (%+.1f us); the request observer: %.0f ns per request; load average then %.2f%n%n",
+                            cpu.getItemWithoutMicros(), cpu.getItemWithMicros(), cpu.getItemWithMicros() - cpu.getItemWithoutMicros(),
+                            cpu.observerNanos(), cpu.loadAfter());
                     System.out.println("| operation | clients | without req/s | with req/s | with / without | without p50 / p99 ms "
                             + "| with p50 / p99 ms | added p50 ms | errors (without/with) |");
                     System.out.println("|---|---|---|---|---|---|---|---|---|");

@@ -27,7 +27,16 @@ final class MetricsOverheadBench {
     record Row(String operation, int clients, LoadRunner.Result without, LoadRunner.Result with) {
     }
 
-    record Run(List<Row> rows, String loadBefore, String loadAfter, int exposedSamples, int exposedBytes) {
+    record Run(List<Row> rows, String loadBefore, String loadAfter, int exposedSamples, int exposedBytes, Cpu cpu) {
+    }
+
+    /**
+     * CPU time of the calling thread, which only counts while the thread runs and so is far less
+     * moved by other load on the machine than throughput: per DynamoDB GetItem through each
+     * Coffer's own SDK client (the server side runs on DynamoDB Local's threads, not counted), and
+     * per answered request of the metrics' request observer alone.
+     */
+    record Cpu(double getItemWithoutMicros, double getItemWithMicros, double observerNanos, double loadAfter) {
     }
 
     private record Side(TestCoffer coffer, URI base, String auth) {
@@ -69,8 +78,60 @@ final class MetricsOverheadBench {
             HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(with.base().resolve("/metrics"))
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             int samples = (int) scrape.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
-            return new Run(rows, loadBefore, loadAverage(), samples, scrape.body().length());
+            Cpu cpu = cpu(off, on);
+            return new Run(rows, loadBefore, loadAverage(), samples, scrape.body().length(), cpu);
         }
+    }
+
+    private static Cpu cpu(TestCoffer off, TestCoffer on) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var without = off.server().clients().dynamoDb();
+        var with = on.server().clients().dynamoDb();
+        String tableOff = off.server().config().collections().get("bench").table();
+        String tableOn = on.server().config().collections().get("bench").table();
+        int calls = 2_000;
+        long cpuWithout = 0;
+        long cpuWith = 0;
+        for (int round = 0; round < 6; round++) {
+            long a = getItems(threads, without, tableOff, calls);
+            long b = getItems(threads, with, tableOn, calls);
+            if (round >= 2) {   // the first rounds warm the JIT up
+                cpuWithout += a;
+                cpuWith += b;
+            }
+        }
+        var observer = on.server().metrics().orElseThrow().requestObserver();
+        var request = new dev.coffer.http.CompletedRequest("GET", java.util.Optional.of("/api/v1/collections/{collection}/items/{id}"),
+                "/api/v1/collections/bench/items/seed-001", 200, 3_000_000, "req-1", "127.0.0.1",
+                java.util.Optional.empty(), java.util.Optional.empty());
+        int n = 1_000_000;
+        long observed = 0;
+        for (int round = 0; round < 3; round++) {
+            long start = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                observer.started();
+                observer.completed(request);
+            }
+            observed = threads.getCurrentThreadCpuTime() - start;
+        }
+        double load;
+        try {
+            load = Double.parseDouble(loadAverage().split(" ")[0]);
+        } catch (NumberFormatException e) {
+            load = Double.NaN;
+        }
+        return new Cpu(cpuWithout / 4.0 / calls / 1000.0, cpuWith / 4.0 / calls / 1000.0, (double) observed / n, load);
+    }
+
+    private static long getItems(java.lang.management.ThreadMXBean threads,
+                                 software.amazon.awssdk.services.dynamodb.DynamoDbClient client, String table, int calls) {
+        var key = Map.of("user_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("bench-user"),
+                "id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("seed-001"));
+        long start = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < calls; i++) {
+            client.getItem(b -> b.tableName(table).key(key));
+        }
+        return threads.getCurrentThreadCpuTime() - start;
     }
 
     private record Op(String name, String method, String path, boolean json, String body) {

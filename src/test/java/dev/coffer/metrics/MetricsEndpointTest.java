@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.http.Access;
 import dev.coffer.local.EmbeddedServers;
+import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
 import dev.coffer.testing.MutableClock;
 import dev.coffer.testing.SharedEmbeddedServers;
@@ -60,6 +61,10 @@ class MetricsEndpointTest {
             String exposition = scrape(http);
             assertThat(exposition).contains("# TYPE coffer_http_requests_seconds histogram", "jvm_memory_used_bytes",
                     "jvm_gc_", "jvm_threads_live_threads", "process_uptime_seconds", "process_cpu_usage");
+            var document = http.get("/api/openapi.json").json();
+            assertThat(document.at("/paths/~1metrics/get/security").toString()).isEqualTo("[{\"operatorToken\":[]}]");
+            assertThat(document.at("/components/securitySchemes/operatorToken/scheme").asText()).isEqualTo("bearer");
+            assertThat(document.at("/paths/~1metrics/get").has("x-coffer-optional")).isFalse();
             // Declared where the route is declared: the operator's token, not a user's.
             assertThat(coffer.server().routes()).anySatisfy(route -> {
                 assertThat(route.pattern()).isEqualTo("/metrics");
@@ -95,6 +100,13 @@ class MetricsEndpointTest {
                 id = created.json().path("id").asText();
             }
             assertThat(http.get("/api/v1/collections/notes/items/" + id, token).status()).isEqualTo(200);
+            // Create-if-absent answered by DynamoDB's failed condition: an AWS error by its own code.
+            assertThat(http.request("POST", "/api/v1/collections/notes/items").bearer(token)
+                    .json(Map.of("id", id, "text", "again")).send().status()).isEqualTo(409);
+            byte[] file = new byte[3000];
+            assertThat(http.request("PUT", "/api/v1/files/metrics/a.bin").bearer(token).body(file, "application/octet-stream")
+                    .send().status()).isIn(200, 201);
+            assertThat(http.get("/api/v1/files/metrics/a.bin", token).bytes()).hasSize(3000);
             assertThat(http.get("/api/v1/collections/notes/items/no-such-item-91c2", token).status()).isEqualTo(404);
             assertThat(http.get("/no/such/path/secret-segment-5d1e").status()).isEqualTo(404);
 
@@ -121,6 +133,38 @@ class MetricsEndpointTest {
             assertThat(sample(exposition, "coffer_aws_calls_seconds_count{operation=\"PutItem\",outcome=\"success\",service=\"dynamodb\"}"))
                     .isGreaterThanOrEqualTo(3.0);
             assertThat(exposition).contains("coffer_aws_calls_seconds_bucket{operation=\"PutItem\",outcome=\"success\",service=\"dynamodb\",le=");
+            assertThat(exposition).containsPattern("(?m)^coffer_aws_errors_total\\{aws_code=\"ConditionalCheckFailedException\",code=\"conflict\","
+                    + "operation=\"PutItem\",service=\"dynamodb\"} 1\\.0$");
+            assertThat(sample(exposition, "coffer_aws_sent_bytes_total{operation=\"PutObject\",service=\"s3\"}")).isGreaterThanOrEqualTo(3000.0);
+            assertThat(sample(exposition, "coffer_aws_received_bytes_total{operation=\"GetObject\",service=\"s3\"}")).isGreaterThanOrEqualTo(3000.0);
+        }
+    }
+
+    @Test
+    void throttledDynamoDb_attemptsRetriesAndTheFinalErrorCounted(EmbeddedServers stack) throws Exception {
+        String table = "t-met-thr-" + Long.toHexString(System.nanoTime());
+        try (var ddb = FaultProxy.in(stack.dynamoDb().endpoint()); var s3 = FaultProxy.in(stack.s3().endpoint())) {
+            var env = TestCoffer.remoteEnv(ddb.endpoint(), s3.endpoint());
+            env.put("COFFER_AWS_MAX_RETRIES", "2");
+            env.put("COFFER_METRICS_TOKEN", TOKEN);
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config(toml(table), env))) {
+                String token = coffer.tokenFor("metrics-throttled");
+                ddb.mode(FaultProxy.Mode.THROTTLE_DYNAMODB);
+                ddb.resetCount();
+                Http.Response refused = coffer.http().get("/api/v1/collections/notes/items/n-1", token);
+                assertThat(refused.json().path("code").asText()).isEqualTo("throttled");
+                assertThat(ddb.faultedRequests()).isEqualTo(3);
+                ddb.mode(FaultProxy.Mode.PASS);
+
+                String exposition = scrape(coffer.http());
+                String labels = "{operation=\"GetItem\",service=\"dynamodb\"}";
+                assertThat(sample(exposition, "coffer_aws_throttles_total" + labels)).isEqualTo(3.0);
+                assertThat(sample(exposition, "coffer_aws_retries_total" + labels)).isEqualTo(2.0);
+                assertThat(sample(exposition, "coffer_aws_errors_total{aws_code=\"ThrottlingException\",code=\"throttled\","
+                        + "operation=\"GetItem\",service=\"dynamodb\"}")).isEqualTo(1.0);
+                assertThat(sample(exposition, "coffer_aws_calls_seconds_count{operation=\"GetItem\",outcome=\"failure\",service=\"dynamodb\"}"))
+                        .isEqualTo(1.0);
+            }
         }
     }
 
