@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminRoutes implements ApiModule {
     static final String BASE = "/api/v1/admin";
-    private static final Logger LOG = LoggerFactory.getLogger("coffer.admin");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coffer.admin.audit");
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_LIMIT = 100;
     private static final Set<String> STATUS_CLASSES = Set.of("1xx", "2xx", "3xx", "4xx", "5xx");

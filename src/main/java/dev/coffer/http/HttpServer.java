@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** One line per admin request, naming the admin: the console's audit trail. */
-    private static final Logger ADMIN_LOG = LoggerFactory.getLogger("coffer.admin");
+    private static final Logger ADMIN_LOG = LoggerFactory.getLogger("dev.coffer.admin.audit");
     private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */

@@ -8,6 +8,7 @@ import dev.coffer.http.Access;
 import dev.coffer.http.Routes;
 import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.Http;
+import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.nio.charset.StandardCharsets;
@@ -185,8 +186,14 @@ class AdminApiTest {
 
     @Test
     @Order(7)
-    void disable_refusesTheUsersTokens_untilEnabled() {
-        Http.Response disabled = admin("POST", "/users/" + aliceId + "/disable").header("X-CSRF-Token", csrf).send();
+    void disable_refusesTheUsersTokens_untilEnabled_andIsLoggedWithTheAdminsId() {
+        String adminId = admin("GET", "/session").send().json().path("admin").path("id").asText();
+        Http.Response disabled;
+        try (LogCapture log = LogCapture.start()) {
+            disabled = admin("POST", "/users/" + aliceId + "/disable").header("X-CSRF-Token", csrf).send();
+            assertThat(log.text()).contains("admin " + adminId + " (" + ADMIN_EMAIL + ") POST /api/v1/admin/users/" + aliceId + "/disable")
+                    .contains("admin " + adminId + " disabled user " + aliceId);
+        }
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         assertThat(http.get("/api/v1/auth/me", aliceToken).status()).isEqualTo(401);
         assertThat(http.request("GET", "/api/v1/collections/notes/items").bearer(SERVICE_KEY[0]).header("X-Coffer-User", aliceId)
@@ -228,6 +235,21 @@ class AdminApiTest {
 
     @Test
     @Order(10)
+    void adminLogin_hasTheSameFailureLimitAsUserLogin() {
+        coffer.server().admins().create("second@example.com", "second admin pass");
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.request("POST", "/api/v1/admin/session").json(Map.of("email", "second@example.com", "password", "wrong " + i))
+                    .send().status()).isEqualTo(401);
+        }
+        Http.Response limited = http.request("POST", "/api/v1/admin/session")
+                .json(Map.of("email", "second@example.com", "password", "second admin pass")).send();
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().path("code").asText()).isEqualTo("rate_limited");
+        assertThat(limited.header("Retry-After")).isPresent();
+    }
+
+    @Test
+    @Order(11)
     void logout_endsTheSession() {
         Http.Response out = admin("DELETE", "/session").header("X-CSRF-Token", csrf).send();
         assertThat(out.status()).isEqualTo(204);

@@ -219,6 +219,22 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void collectionsAndActivity() {
+        browser.driver().findElement(By.id("nav-collections")).click();
+        assertThat(visible("collections").getText()).contains("notes", notesTable, "user_id / id");
+        browser.driver().findElement(By.id("nav-activity")).click();
+        visible("activity");
+        WebElement table = browser.driver().findElement(By.id("activity"));
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("activity-filter"))).selectByValue("4xx");
+        waiting().until(ExpectedConditions.stalenessOf(table));
+        List<WebElement> rows = waiting().until(ExpectedConditions.presenceOfAllElementsLocatedBy(By.cssSelector("#activity .activity-row")));
+        // The refused login and the CSRF refusals above are in the list; nothing but 4xx is.
+        assertThat(rows).allSatisfy(row -> assertThat(row.findElements(By.tagName("td")).get(1).getText()).startsWith("4"));
+        assertThat(rows).anySatisfy(row -> assertThat(row.getText()).contains("403", "/api/v1/admin/doctor"));
+    }
+
+    @Test
+    @Order(7)
     void logOut_endsTheSession() {
         browser.driver().findElement(By.id("logout")).click();
         assertThat(visible("login-form").isDisplayed()).isTrue();
