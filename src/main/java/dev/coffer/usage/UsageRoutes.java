@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * (per-user overrides).
  */
 public final class UsageRoutes implements ApiModule {
-    private static final Logger LOG = LoggerFactory.getLogger("coffer.admin");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coffer.admin.audit");
     static final int DEFAULT_TOP = 10;
     static final int MAX_TOP = 100;
 
