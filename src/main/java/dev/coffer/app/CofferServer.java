@@ -30,6 +30,14 @@ import dev.coffer.provision.Provisioner;
 import dev.coffer.schema.TableSpec;
 import dev.coffer.records.Records;
 import dev.coffer.support.Secret;
+import dev.coffer.usage.AwsCallMeter;
+import dev.coffer.usage.MonthlyCounters;
+import dev.coffer.usage.Recount;
+import dev.coffer.usage.RequestMeter;
+import dev.coffer.usage.Tally;
+import dev.coffer.usage.UsageReport;
+import dev.coffer.usage.UsageRoutes;
+import dev.coffer.usage.UsageStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,14 +64,23 @@ public final class CofferServer implements AutoCloseable {
     private final Optional<Integer> metricsPort;
     private final Auth auth;
     private final Events events;
+    private final UsageStore usage;
+    private final Recount recount;
+    private final MonthlyCounters months;
+    private final UsageReport report;
 
     private CofferServer(Backends backends, HttpServer http, HealthService health, AccessTokens tokens,
                          List<UserDataOwner> owners, AccountDeletions deletions, AutoCloseable deletionSweep,
-                         Optional<Metrics> metrics, Optional<Integer> metricsPort, Auth auth, Events events) {
+                         Optional<Metrics> metrics, Optional<Integer> metricsPort, Auth auth, Events events,
+                         UsageStore usage, Recount recount, MonthlyCounters months, UsageReport report) {
         this.metrics = metrics;
         this.metricsPort = metricsPort;
         this.auth = auth;
         this.events = events;
+        this.months = months;
+        this.report = report;
+        this.usage = usage;
+        this.recount = recount;
         this.deletions = deletions;
         this.deletionSweep = deletionSweep;
         this.backends = backends;
@@ -102,6 +119,7 @@ public final class CofferServer implements AutoCloseable {
     private static CofferServer launch(Backends backends, Clock clock) {
         Optional<Metrics> metrics = Optional.empty();
         Events events = null;
+        Optional<MonthlyCounters> started = Optional.empty();
         try {
             CofferConfig effective = backends.config();
             Secret signingKey = SigningKeys.resolve(effective);
@@ -127,8 +145,10 @@ public final class CofferServer implements AutoCloseable {
             modules.add(new HealthRoutes(health));
             // -- auth routes --
             modules.add(auth.routes(bodies));
+            // -- usage counters (records and files tell them of every write) --
+            UsageStore usage = new UsageStore(backends.dynamoDb(), Auth.authTable(effective), effective.usage().quotas());
             // -- records routes --
-            Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock);
+            Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock, usage);
             modules.add(records.routes(bodies));
             owners.add(records.owner());
             // -- events routes --
@@ -136,14 +156,27 @@ public final class CofferServer implements AutoCloseable {
             modules.add(events.routes());
             // -- files routes --
             FilesFeature files = FilesFeature.create(effective, backends.clients(), signingKey,
-                    () -> backends.credentials().current().expiration(), clock);
+                    () -> backends.credentials().current().expiration(), clock, usage);
             modules.add(files.routes(bodies));
             owners.add(files.owner());
+            // Last of the owners: an account's counters go once its data has gone.
+            owners.add(usage);
+            Recount recount = recount(usage, records, files);
+            // -- usage: AWS calls and API requests counted for the user who made them, cost estimate --
+            Tally tally = new Tally(clock);
+            backends.clients().subscribe(new AwsCallMeter(tally));
+            MonthlyCounters months = MonthlyCounters.start(backends.dynamoDb(), Auth.authTable(effective), tally, clock,
+                    effective.usage().flushInterval());
+            started = Optional.of(months);
+            UsageReport report = new UsageReport(usage, months, effective.usage().pricing(), effective.aws().region(), clock);
+            modules.add(new UsageRoutes(report, usage, bodies));
+            var meter = new RequestMeter(tally, usage, effective.usage().quotas(), clock);
             // -- console (admin API, static pages, activity) --
             Console console = Console.create(auth.admins(), auth.users(), records.forOperators(), files.forOperators(), health,
                     backends, tables, bodies, clock);
             modules.addAll(console.modules());
             var observers = new ArrayList<dev.coffer.http.RequestObserver>();
+            observers.add(meter);
             observers.add(console.activity());
             // -- metrics --
             if (effective.metrics().enabled()) {
@@ -155,7 +188,7 @@ public final class CofferServer implements AutoCloseable {
             // Last: the document describes every route registered before it.
             modules.add(new OpenApiRoutes(effective, Version.current()));
             HttpServer http = HttpServer.start(effective.server(), auth.authenticator(), console.authenticator(), modules,
-                    observers);
+                    observers, List.of(meter));
             LOG.info("coffer {} listening on http://{}:{}", Version.current(), effective.server().host(), http.port());
             Optional<Integer> metricsPort = Optional.empty();
             try {
@@ -166,9 +199,10 @@ public final class CofferServer implements AutoCloseable {
                 throw e;
             }
             return new CofferServer(backends, http, health, tokens, List.copyOf(owners), auth.deletions(),
-                    auth.startDeletionSweep(), metrics, metricsPort, auth, events);
+                    auth.startDeletionSweep(), metrics, metricsPort, auth, events, usage, recount, months, report);
         } catch (RuntimeException | Error e) {
             metrics.ifPresent(Metrics::close);
+            started.ifPresent(MonthlyCounters::close);
             if (events != null) {
                 events.close();
             }
@@ -197,6 +231,35 @@ public final class CofferServer implements AutoCloseable {
                 config.healthProbeInterval(), clock);
         checks.runNow();
         return Optional.of(checks);
+    }
+
+    /** The recount of usage counters from the data of {@code records} and {@code files} (serve and {@code coffer usage}). */
+    public static Recount recount(UsageStore usage, Records records, FilesFeature files) {
+        return new Recount(usage, records::measure, files::measure, () -> {
+            var users = new java.util.LinkedHashSet<dev.coffer.identity.UserId>(files.owners());
+            users.addAll(records.owners());
+            return users;
+        });
+    }
+
+    /** Per-user usage counters and quota overrides. */
+    public UsageStore usage() {
+        return usage;
+    }
+
+    /** Usage and cost per user and for the deployment. */
+    public UsageReport usageReport() {
+        return report;
+    }
+
+    /** Writes this instance's request and cost counters now (tests; serve does it every usage.flush_interval). */
+    public void flushUsage() {
+        months.flush();
+    }
+
+    /** Rebuilds usage counters from the tables and the bucket. */
+    public Recount usageRecount() {
+        return recount;
     }
 
     /** Every table this configuration needs (provisioning, health, policy). */
@@ -295,6 +358,7 @@ public final class CofferServer implements AutoCloseable {
             metrics.ifPresent(Metrics::close);
             events.close();
             http.close();
+            months.close();
         } finally {
             backends.close();
         }

@@ -79,7 +79,8 @@ final class AccountStore {
     /**
      * What the auth piece calls on both of its tables: single-item reads and writes, directly or
      * as parts of a TransactWriteItems (which IAM authorises by its parts). No Query, no batch, and
-     * no Scan but the console's list of users ({@link #USERS_TABLE_ACTIONS}): whatever must be
+     * no Scan but the console's list of users ({@link #USERS_TABLE_ACTIONS}) and the usage piece's
+     * listing ({@link #AUTH_TABLE_ACTIONS}): whatever must be
      * found later (a user's sessions, unfinished deletions) is listed in an item of its own.
      */
     static final List<String> ITEM_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
@@ -90,6 +91,14 @@ final class AccountStore {
             "dynamodb:Scan", "dynamodb:UpdateItem");
 
     /**
+     * The auth table also holds the usage piece's {@code usage#<user_id>} and {@code month#...}
+     * items, which the admin's usage listing and {@code coffer usage} find with a Scan (filtered
+     * on the key's prefix); nothing of auth's own is ever scanned.
+     */
+    static final List<String> AUTH_TABLE_ACTIONS = java.util.stream.Stream.concat(ITEM_ACTIONS.stream(),
+            java.util.stream.Stream.of("dynamodb:Scan")).sorted().toList();
+
+    /**
      * The users table keeps its email-index for apps that read the table themselves; Coffer finds
      * an email through its {@code email#} item instead, so the runtime policy grants no Query on it.
      */
@@ -98,7 +107,7 @@ final class AccountStore {
         var usersSpec = new TableSpec(usersTable, userId, Optional.empty(), List.of(new TableSpec.IndexSpec("email-index", true,
                 new TableSpec.KeyAttribute("email", TableSpec.KeyType.S), Optional.empty(), false)), Optional.empty(), USERS_TABLE_ACTIONS);
         var authSpec = new TableSpec(authTable(usersTable), new TableSpec.KeyAttribute("pk", TableSpec.KeyType.S),
-                Optional.empty(), List.of(), Optional.of("ttl"), ITEM_ACTIONS);
+                Optional.empty(), List.of(), Optional.of("ttl"), AUTH_TABLE_ACTIONS);
         return List.of(usersSpec, authSpec);
     }
 

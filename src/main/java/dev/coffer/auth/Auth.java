@@ -92,6 +92,14 @@ public final class Auth {
     /** How long another instance may still accept a token after a logout, password change, disabling or deletion. */
     public static final Duration REVOCATION_BOUND = AccountStanding.REMEMBER;
 
+    /**
+     * The auth table ({@code <users_table>-auth}, partition key {@code pk}, TTL on {@code ttl}),
+     * where the usage piece keeps its per-user {@code usage#} and {@code month#} items.
+     */
+    public static String authTable(CofferConfig config) {
+        return AccountStore.authTable(config.storage().usersTable());
+    }
+
     public static List<TableSpec> tables(CofferConfig config) {
         return AccountStore.tables(config.storage().usersTable());
     }

@@ -25,6 +25,13 @@ public interface AwsCallListener {
     default void consumed(CapacityUse use) {
     }
 
+    /**
+     * One HTTP attempt of a call got an answer with {@code status}, error or not: what S3 charges a
+     * request for (usage counts S3 requests by price class from this).
+     */
+    default void answered(String service, String operation, int status) {
+    }
+
     /** One HTTP attempt of a call sent and received these many body bytes (as their Content-Length said). */
     default void transferred(String service, String operation, long sentBytes, long receivedBytes) {
     }

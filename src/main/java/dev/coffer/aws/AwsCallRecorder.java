@@ -151,9 +151,11 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
                 .or(() -> context.httpRequest().firstMatchingHeader("Content-Length").map(AwsCallRecorder::parseLength))
                 .orElse(0L);
         long received = context.httpResponse().firstMatchingHeader("Content-Length").map(AwsCallRecorder::parseLength).orElse(0L);
+        String service = service(attributes);
+        String operation = operation(attributes);
+        int status = context.httpResponse().statusCode();
+        tell(listener -> listener.answered(service, operation, status));
         if (sent > 0 || received > 0) {
-            String service = service(attributes);
-            String operation = operation(attributes);
             tell(listener -> listener.transferred(service, operation, sent, received));
         }
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "coffer", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted per-user data backend: records in DynamoDB, files in S3.",
         subcommands = {ServeCommand.class, InitCommand.class, DoctorCommand.class, PolicyCommand.class, WhoamiCommand.class, KeysCommand.class,
-            AdminCommand.class,
+            AdminCommand.class, UsageCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

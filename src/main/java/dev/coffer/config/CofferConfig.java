@@ -22,7 +22,8 @@ public record CofferConfig(
         FilesConfig files,
         Map<String, CollectionConfig> collections,
         MetricsConfig metrics,
-        EventsConfig events) {
+        EventsConfig events,
+        UsageConfig usage) {
 
     public static final Duration DEFAULT_HEALTH_CACHE_TTL = Duration.ofSeconds(2);
     /** How often /health re-runs the harmless permission probes and the bucket-region check. */
@@ -39,6 +40,6 @@ public record CofferConfig(
     /** A copy whose AWS endpoints and credentials point at the embedded servers. */
     public CofferConfig withAws(AwsConfig newAws) {
         return new CofferConfig(mode, server, log, dataDir, newAws, storage, healthCacheTtl, provisionOnStart, healthProbeInterval, auth, files,
-                collections, metrics, events);
+                collections, metrics, events, usage);
     }
 }

@@ -192,6 +192,32 @@ public final class ConfigKeys {
             "Separate port serving only GET /metrics on server.host (0 for any free port); asks for metrics.token too "
                     + "when set. Default: none.");
 
+    // -- usage --
+    public static final ConfigKey QUOTA_FILES_BYTES = ConfigKey.of("quotas.files_bytes",
+            "Total bytes of files one user may store, or off. Default off; an admin can override it per user.");
+    public static final ConfigKey QUOTA_FILES_COUNT = ConfigKey.of("quotas.files_count",
+            "Number of files one user may store, or off. Default off.");
+    public static final ConfigKey QUOTA_ITEMS_PER_COLLECTION = ConfigKey.of("quotas.items_per_collection",
+            "Items one user may keep in each collection, or off. Default off.");
+    public static final ConfigKey QUOTA_REQUESTS_PER_MINUTE = ConfigKey.of("quotas.requests_per_minute",
+            "API requests one user may make per minute on each instance, or off. Default off.");
+    public static final ConfigKey USAGE_FLUSH_INTERVAL = ConfigKey.of("usage.flush_interval",
+            "How often each instance writes its request and cost counters to DynamoDB, e.g. 5s. Default 5s, 1s to 5m.");
+    public static final ConfigKey PRICE_DYNAMODB_READ = ConfigKey.of("pricing.dynamodb_read_per_million",
+            "US dollars per million DynamoDB on-demand read request units. Default 0.125 (us-east-1, 2026-12-01).");
+    public static final ConfigKey PRICE_DYNAMODB_WRITE = ConfigKey.of("pricing.dynamodb_write_per_million",
+            "US dollars per million DynamoDB on-demand write request units. Default 0.625 (us-east-1, 2026-12-01).");
+    public static final ConfigKey PRICE_DYNAMODB_STORAGE = ConfigKey.of("pricing.dynamodb_storage_gb_month",
+            "US dollars per GB-month of DynamoDB Standard storage. Default 0.25 (us-east-1, 2026-12-01).");
+    public static final ConfigKey PRICE_S3_STORAGE = ConfigKey.of("pricing.s3_storage_gb_month",
+            "US dollars per GB-month of S3 Standard storage. Default 0.023 (us-east-1, first 50 TB, 2026-12-01).");
+    public static final ConfigKey PRICE_S3_CLASS_A = ConfigKey.of("pricing.s3_put_per_thousand",
+            "US dollars per 1000 S3 PUT, COPY, POST and LIST requests. Default 0.005 (us-east-1, 2026-12-01).");
+    public static final ConfigKey PRICE_S3_CLASS_B = ConfigKey.of("pricing.s3_get_per_thousand",
+            "US dollars per 1000 S3 GET, HEAD and other requests. Default 0.0004 (us-east-1, 2026-12-01).");
+    public static final ConfigKey PRICE_TRANSFER_OUT = ConfigKey.of("pricing.transfer_out_per_gb",
+            "US dollars per GB of file downloads sent out. Default 0.09 (us-east-1 to the internet, 2026-12-01).");
+
     private static final Map<String, ConfigKey> BY_NAME = index(List.of(
             SERVER_HOST, SERVER_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_CONCURRENT_REQUESTS, SERVER_IDLE_TIMEOUT,
             SERVER_TRUSTED_PROXIES, SERVER_REQUEST_TIMEOUT, SERVER_MIN_REQUEST_DATA_RATE, SERVER_MAX_CONNECTIONS_PER_ADDRESS,
@@ -214,7 +240,11 @@ public final class ConfigKeys {
             FILES_MAX_SIZE, FILES_ALLOWED_TYPES, FILES_MULTIPART_THRESHOLD, FILES_PART_SIZE, FILES_PRESIGN_MAX,
             FILES_SSE, FILES_KMS_KEY,
             // -- metrics --
-            METRICS_TOKEN, METRICS_PORT));
+            METRICS_TOKEN, METRICS_PORT,
+            // -- usage --
+            QUOTA_FILES_BYTES, QUOTA_FILES_COUNT, QUOTA_ITEMS_PER_COLLECTION, QUOTA_REQUESTS_PER_MINUTE, USAGE_FLUSH_INTERVAL,
+            PRICE_DYNAMODB_READ, PRICE_DYNAMODB_WRITE, PRICE_DYNAMODB_STORAGE, PRICE_S3_STORAGE, PRICE_S3_CLASS_A,
+            PRICE_S3_CLASS_B, PRICE_TRANSFER_OUT));
 
     private ConfigKeys() {
     }

@@ -224,7 +224,8 @@ public final class ConfigLoader {
                 FilesConfig.from(s),
                 withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
                 metrics(s, server),
-                EventsConfig.from(s));
+                EventsConfig.from(s),
+                UsageConfig.from(s));
     }
 
     /**

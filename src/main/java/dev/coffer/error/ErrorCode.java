@@ -21,6 +21,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),
     RATE_LIMITED(429, "Too many requests"),
+    /** A per-user quota (usage piece): 429 for counts and rates, 413 when the write's size is what crosses it. */
+    QUOTA_EXCEEDED(429, "Quota exceeded"),
     INTERNAL(500, "Internal error"),
     OVERLOADED(503, "Server busy"),
     IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unreachable"),

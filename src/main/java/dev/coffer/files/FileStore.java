@@ -7,6 +7,9 @@ import dev.coffer.config.FilesConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.support.EntityTags;
+import dev.coffer.usage.FileMeter;
+import dev.coffer.usage.Reservation;
+import dev.coffer.usage.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,8 +49,15 @@ final class FileStore implements UserDataOwner {
     private final String prefix;
     private final FilesConfig config;
     private final boolean encrypt;
+    /** Told of every stored and deleted byte (usage counters, the files quotas). */
+    private final FileMeter meter;
 
     FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt) {
+        this(s3, bucket, prefix, config, encrypt, FileMeter.NONE);
+    }
+
+    FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt, FileMeter meter) {
+        this.meter = meter;
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix;
@@ -95,24 +105,69 @@ final class FileStore implements UserDataOwner {
         if (length > config.maxSizeBytes()) {
             throw tooLarge();
         }
-        if (createOnly && exists(userId, path)) {
+        // The size of what is there now: a replacement counts its difference, not one more file.
+        Optional<Long> replaced = size(userId, path);
+        if (createOnly && replaced.isPresent()) {
             throw exists();
         }
         String key = key(userId, path);
+        var metered = new Metered(userId, replaced);
         try {
-            if (length >= 0 && length <= config.multipartThresholdBytes()) {
-                return putSingle(key, path, body, length, contentType, createOnly);
+            if (length >= 0) {
+                // Known size: counted (or refused at the quota) before a byte goes to S3.
+                metered.reserve(length);
             }
-            return putMultipart(key, path, body, contentType, createOnly);
+            StoredFile stored = length >= 0 && length <= config.multipartThresholdBytes()
+                    ? putSingle(key, path, body, length, contentType, createOnly, metered)
+                    : putMultipart(key, path, body, contentType, createOnly, metered);
+            metered.keep();
+            return stored;
         } catch (SdkException e) {
             if (e instanceof S3Exception s && s.statusCode() == 412) {
                 throw exists();
             }
             throw AwsErrors.translate(e, "upload to " + bucket);
+        } finally {
+            metered.releaseUnlessKept();
         }
     }
 
-    private StoredFile putSingle(String key, String path, InputStream body, long length, String contentType, boolean createOnly) {
+    /**
+     * One upload's part in the usage counters: reserved once its size is known (at the start, or
+     * before the object becomes visible: the last call of a multipart upload), kept when S3 has
+     * the object, released otherwise.
+     */
+    private final class Metered {
+        private final UserId user;
+        private final Optional<Long> replaced;
+        private Reservation reservation;
+        private boolean kept;
+
+        Metered(UserId user, Optional<Long> replaced) {
+            this.user = user;
+            this.replaced = replaced;
+        }
+
+        void reserve(long size) {
+            if (reservation == null) {
+                reservation = meter.reserve(user, replaced.isPresent() ? 0 : 1, size - replaced.orElse(0L));
+            }
+        }
+
+        void keep() {
+            kept = true;
+        }
+
+        void releaseUnlessKept() {
+            if (!kept && reservation != null) {
+                reservation.release();
+            }
+        }
+    }
+
+    private StoredFile putSingle(String key, String path, InputStream body, long length, String contentType, boolean createOnly,
+                                 Metered metered) {
+        metered.reserve(length);
         var request = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).contentLength(length);
         encryption(request);
         if (createOnly) {
@@ -135,14 +190,15 @@ final class FileStore implements UserDataOwner {
         }
     }
 
-    private StoredFile putMultipart(String key, String path, InputStream body, String contentType, boolean createOnly) {
+    private StoredFile putMultipart(String key, String path, InputStream body, String contentType, boolean createOnly,
+                                    Metered metered) {
         int partSize = config.partSizeBytes();
         byte[] buffer = new byte[partSize];
         int first = readPart(body, buffer);
         if (first < partSize) {
             // It fitted in one part after all (a small body of unknown length): one PutObject.
             byte[] exact = java.util.Arrays.copyOf(buffer, first);
-            return putSingle(key, path, new ByteArrayInputStream(exact), first, contentType, createOnly);
+            return putSingle(key, path, new ByteArrayInputStream(exact), first, contentType, createOnly, metered);
         }
         var create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key).contentType(contentType);
         if (encrypt) {
@@ -170,6 +226,8 @@ final class FileStore implements UserDataOwner {
                 number++;
                 read = readPart(body, buffer);
             }
+            // Counted before the object becomes visible; over the quota, the upload is aborted below.
+            metered.reserve(total);
             var response = s3.completeMultipartUpload(b -> {
                 b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts));
                 if (createOnly) {
@@ -248,7 +306,14 @@ final class FileStore implements UserDataOwner {
             if (length > config.maxSizeBytes()) {
                 throw tooLarge();
             }
-            return putSingle(key, path, body, length, contentType, false);
+            var metered = new Metered(userId, Optional.ofNullable(current.contentLength()));
+            try {
+                StoredFile stored = putSingle(key, path, body, length, contentType, false, metered);
+                metered.keep();
+                return stored;
+            } finally {
+                metered.releaseUnlessKept();
+            }
         } catch (S3Exception e) {
             if (e.statusCode() == 412) {
                 throw new CofferException(ErrorCode.PRECONDITION_FAILED, "the file changed; read it again and retry");
@@ -277,11 +342,13 @@ final class FileStore implements UserDataOwner {
 
     /** Deletes one file; false when there was none. */
     boolean delete(UserId userId, String path) {
-        if (!exists(userId, path)) {
+        Optional<Long> size = size(userId, path);
+        if (size.isEmpty()) {
             return false;
         }
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key(userId, path)));
+            meter.deleted(userId, size.get());
             return true;
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "DeleteObject on " + bucket);
@@ -386,12 +453,71 @@ final class FileStore implements UserDataOwner {
         }
     }
 
+    /**
+     * Counts a presigned PUT of {@code size} bytes to {@code path} when its URL is issued (refused
+     * at the files quotas): S3 takes the body without Coffer, so this is the only moment to. The
+     * URL takes exactly that length; one that is never used leaves its reservation counted until
+     * {@code coffer usage --recount}.
+     */
+    void reservePresignedPut(UserId userId, String path, long size) {
+        Optional<Long> replaced = size(userId, path);
+        meter.reserve(userId, replaced.isPresent() ? 0 : 1, size - replaced.orElse(0L));
+    }
+
+    /** The size of the file at {@code path}, if there is one (a HEAD). */
+    Optional<Long> size(UserId userId, String path) {
+        return head(userId, path).map(h -> h.contentLength() == null ? 0L : h.contentLength());
+    }
+
+    /** The number and total size of the user's files, listed from S3 (what a usage recount compares with). */
+    Usage.Stored measure(UserId userId) {
+        long count = 0;
+        long bytes = 0;
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder(userId)).encodingType(EncodingType.URL))) {
+                for (var object : page.contents()) {
+                    count++;
+                    bytes += object.size();
+                }
+            }
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
+        }
+        return new Usage.Stored(count, bytes);
+    }
+
+    /** Every user with a folder of files (the common prefixes under the key prefix). */
+    java.util.Set<UserId> owners() {
+        var users = new java.util.LinkedHashSet<UserId>();
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))) {
+                for (var common : page.commonPrefixes()) {
+                    String id = common.prefix().substring(prefix.length(), common.prefix().length() - 1);
+                    try {
+                        users.add(new UserId(id));
+                    } catch (IllegalArgumentException notAUser) {
+                        LOG.warn("a folder under {} is not a user id; skipped", prefix);
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
+        }
+        return users;
+    }
+
     Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(UserId userId, String path) {
         try {
             return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key(userId, path))));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
+            }
+            if (e.statusCode() == 403) {
+                // A HEAD answer has no body, so no error code for AwsErrors to read: the status is all there is.
+                throw new CofferException(ErrorCode.ACCESS_DENIED, "HeadObject on " + bucket + " is denied (HTTP 403)",
+                        "add statement " + dev.coffer.policy.PolicyGenerator.OBJECTS_SID
+                                + " from 'coffer policy --for runtime' to this identity's policy", null, e);
             }
             throw AwsErrors.translate(e, "HeadObject on " + bucket);
         } catch (SdkException e) {

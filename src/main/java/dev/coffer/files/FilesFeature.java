@@ -5,6 +5,9 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
+import dev.coffer.identity.UserId;
+import dev.coffer.usage.FileMeter;
+import dev.coffer.usage.Usage;
 import dev.coffer.support.OpaqueTokens;
 import dev.coffer.support.Secret;
 import java.time.Clock;
@@ -29,9 +32,16 @@ public final class FilesFeature {
      */
     public static FilesFeature create(CofferConfig config, AwsClients clients, Secret signingKey,
                                Supplier<Optional<Instant>> credentialsExpiry, Clock clock) {
+        return create(config, clients, signingKey, credentialsExpiry, clock, FileMeter.NONE);
+    }
+
+    /** As above, telling {@code meter} of every file stored, replaced and deleted (usage, quotas). */
+    public static FilesFeature create(CofferConfig config, AwsClients clients, Secret signingKey,
+                               Supplier<Optional<Instant>> credentialsExpiry, Clock clock, FileMeter meter) {
         // The embedded S3Proxy keeps plain files on a loopback-only server and rejects SSE headers.
         boolean encrypt = !config.local();
-        var store = new FileStore(clients.s3(), config.storage().bucket(), config.storage().prefix(), config.files(), encrypt);
+        var store = new FileStore(clients.s3(), config.storage().bucket(), config.storage().prefix(), config.files(), encrypt,
+                meter);
         return new FilesFeature(store, new Presigning(clients.presigner(), store, credentialsExpiry, clock),
                 new OpaqueTokens(signingKey, "coffer-files-cursor-v1"));
     }
@@ -47,5 +57,15 @@ public final class FilesFeature {
 
     public UserDataOwner owner() {
         return store;
+    }
+
+    /** The number and bytes of the user's files, listed from S3 (what a usage recount compares with). */
+    public Usage.Stored measure(UserId user) {
+        return store.measure(user);
+    }
+
+    /** Every user with a folder of files. */
+    public java.util.Set<UserId> owners() {
+        return store.owners();
     }
 }

@@ -54,6 +54,7 @@ final class Presigning {
             headers.put("x-amz-server-side-encryption", kms ? "aws:kms" : "AES256");
             config.kmsKeyId().filter(k -> kms).ifPresent(k -> headers.put("x-amz-server-side-encryption-aws-kms-key-id", k));
         }
+        store.reservePresignedPut(userId, path, size);
         String url = presigner.presignPutObject(b -> b.signatureDuration(expiry.duration()).putObjectRequest(p -> {
             p.bucket(store.bucket()).key(key).contentType(contentType).contentLength(size);
             if (store.encrypts()) {

@@ -87,6 +87,12 @@ public final class HttpServer implements AutoCloseable {
     /** As above, with {@code admins} deciding the sessions of every {@link Access.Admins} route (the console). */
     public static HttpServer start(ServerConfig config, Authenticator authenticator, AdminAuthenticator admins,
                                    List<ApiModule> modules, List<RequestObserver> observers) {
+        return start(config, authenticator, admins, modules, observers, List.of());
+    }
+
+    /** As above, with {@code gates} consulted for each verified caller before the handler runs (per-user limits). */
+    public static HttpServer start(ServerConfig config, Authenticator authenticator, AdminAuthenticator admins,
+                                   List<ApiModule> modules, List<RequestObserver> observers, List<CallerGate> gates) {
         Routes routes = new Routes();
         for (ApiModule module : modules) {
             module.register(routes);
@@ -123,7 +129,7 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         var deadlines = new RequestDeadlines(config.requestTimeout(), config.minRequestDataRate());
         var admission = new Admission(config.maxConcurrentRequests(), config.maxConnectionsPerAddress());
-        var edge = new Edge(routes, authenticator, admins, admission, proxies, deadlines, observers);
+        var edge = new Edge(routes, authenticator, admins, admission, proxies, deadlines, observers, gates);
         var gzip = new GzipHandler(edge);
         gzip.setMinGzipSize(MIN_GZIP_BYTES);
         // A compressor holds bytes back until it has enough: an event would wait for the next ones.
@@ -160,9 +166,10 @@ public final class HttpServer implements AutoCloseable {
         private final List<RequestObserver> observers;
         /** The threads of open event streams: interrupted when the server stops. */
         private final java.util.Set<Thread> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final List<CallerGate> gates;
 
         Edge(Routes routes, Authenticator authenticator, AdminAuthenticator admins, Admission admission, TrustedProxies proxies, RequestDeadlines deadlines,
-             List<RequestObserver> observers) {
+             List<RequestObserver> observers, List<CallerGate> gates) {
             super(InvocationType.BLOCKING);
             this.routes = routes;
             this.authenticator = authenticator;
@@ -175,6 +182,7 @@ public final class HttpServer implements AutoCloseable {
             all.add(new AccessLog());
             all.addAll(observers);
             this.observers = List.copyOf(all);
+            this.gates = List.copyOf(gates);
         }
 
         @Override
@@ -203,7 +211,13 @@ public final class HttpServer implements AutoCloseable {
                             exchange.pathParams(found.pathParams());
                             exchange.route(found.route().pattern());
                             Access access = found.route().access();
-                            found.endpoint().handle(exchange, callerFor(access, exchange), adminFor(access, exchange));
+                            Caller caller = callerFor(access, exchange);
+                            if (caller != null) {
+                                for (CallerGate gate : gates) {
+                                    gate.admit(exchange.method(), found.route().pattern(), caller);
+                                }
+                            }
+                            found.endpoint().handle(exchange, caller, adminFor(access, exchange));
                             if (exchange.stream() != null) {
                                 startStream(exchange, callback);
                                 return true;
@@ -233,6 +247,9 @@ public final class HttpServer implements AutoCloseable {
                 log(exchange);
                 exchange.finish(callback, slot.mayWaitForBody() && !RequestDeadlines.expired(request));
             } finally {
+                for (CallerGate gate : gates) {
+                    gate.leave();
+                }
                 slot.close();
                 deadlines.untrack(request);
             }

@@ -8,6 +8,8 @@ import dev.coffer.identity.UserId;
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.usage.ItemMeter;
+import dev.coffer.usage.Reservation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,6 +45,8 @@ final class RecordStore implements UserDataOwner {
     private final Cursors cursors;
     private final Clock clock;
     private final UlidFactory ids;
+    /** Told of every item created, resized and deleted (usage counters, the item quota). */
+    private final ItemMeter meter;
     /**
      * Read-modify-writes of one item in this instance take turns (in arrival order), so 32 racing
      * PUTs are 32 writes rather than hundreds of conditional writes that lose to each other and
@@ -53,6 +57,11 @@ final class RecordStore implements UserDataOwner {
             .toArray(java.util.concurrent.locks.ReentrantLock[]::new);
 
     RecordStore(DynamoDbClient dynamoDb, Map<String, Collection> collections, Cursors cursors, Clock clock) {
+        this(dynamoDb, collections, cursors, clock, ItemMeter.NONE);
+    }
+
+    RecordStore(DynamoDbClient dynamoDb, Map<String, Collection> collections, Cursors cursors, Clock clock, ItemMeter meter) {
+        this.meter = meter;
         this.dynamoDb = dynamoDb;
         this.collections = Map.copyOf(collections);
         this.cursors = cursors;
@@ -76,18 +85,27 @@ final class RecordStore implements UserDataOwner {
         item.put(VERSION, 1L);
         item.put(Collection.USER_ID, userId.value());
         Map<String, AttributeValue> attributes = checkedItem(c, item);
+        // Counted first (and refused at the item quota), given back unless the item was stored.
+        Reservation reservation = meter.creating(userId, c.name(), ItemCodec.size(attributes));
+        boolean stored = false;
         try {
             dynamoDb.putItem(b -> b.tableName(c.table()).item(attributes).conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", Collection.USER_ID))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            stored = true;
             return new WriteOutcome.Written(item);
         } catch (ConditionalCheckFailedException e) {
             if (landedEarlier(e, attributes)) {
+                stored = true;
                 return new WriteOutcome.Written(item);
             }
             return new WriteOutcome.Conflict(e.hasItem() ? ItemCodec.toJson(e.item()).path(VERSION).asLong() : 0L);
         } catch (SdkException e) {
             throw translate(e, "PutItem", c);
+        } finally {
+            if (!stored) {
+                reservation.release();
+            }
         }
     }
 
@@ -103,9 +121,14 @@ final class RecordStore implements UserDataOwner {
     }
 
     Optional<ObjectNode> get(UserId userId, Collection c, String id) {
+        return stored(userId, c, id).map(ItemCodec::toJson);
+    }
+
+    /** The item as DynamoDB holds it (its size is what usage counts). */
+    private Optional<Map<String, AttributeValue>> stored(UserId userId, Collection c, String id) {
         try {
             var response = dynamoDb.getItem(b -> b.tableName(c.table()).key(key(userId, c, id)).consistentRead(true));
-            return response.hasItem() && !response.item().isEmpty() ? Optional.of(ItemCodec.toJson(response.item())) : Optional.empty();
+            return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
         } catch (SdkException e) {
             throw translate(e, "GetItem", c);
         }
@@ -148,10 +171,11 @@ final class RecordStore implements UserDataOwner {
     private WriteOutcome updateLocked(UserId userId, Collection c, String id, IfMatch ifMatch,
                                       java.util.function.UnaryOperator<ObjectNode> change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<ObjectNode> current = get(userId, c, id);
-            if (current.isEmpty()) {
+            Optional<Map<String, AttributeValue>> raw = stored(userId, c, id);
+            if (raw.isEmpty()) {
                 return new WriteOutcome.Missing();
             }
+            Optional<ObjectNode> current = raw.map(ItemCodec::toJson);
             long version = current.get().path(VERSION).asLong();
             if (!ifMatch.allows(version)) {
                 return new WriteOutcome.Conflict(version);
@@ -170,9 +194,11 @@ final class RecordStore implements UserDataOwner {
                         .expressionAttributeNames(Map.of("#v", VERSION))
                         .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                meter.resized(userId, c.name(), ItemCodec.size(attributes) - ItemCodec.size(raw.get()));
                 return new WriteOutcome.Written(item);
             } catch (ConditionalCheckFailedException e) {
                 if (landedEarlier(e, attributes)) {
+                    meter.resized(userId, c.name(), ItemCodec.size(attributes) - ItemCodec.size(raw.get()));
                     return new WriteOutcome.Written(item);
                 }
                 if (ifMatch.pinsVersion()) {
@@ -218,12 +244,17 @@ final class RecordStore implements UserDataOwner {
         }
         String finalCondition = condition;
         try {
-            dynamoDb.deleteItem(b -> {
-                b.tableName(c.table()).key(key).conditionExpression(finalCondition).expressionAttributeNames(names);
+            var deleted = dynamoDb.deleteItem(b -> {
+                // The old item comes back with the answer (no extra read): its size leaves the usage counters.
+                b.tableName(c.table()).key(key).conditionExpression(finalCondition).expressionAttributeNames(names)
+                        .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD);
                 if (!values.isEmpty()) {
                     b.expressionAttributeValues(values);
                 }
             });
+            if (deleted.hasAttributes() && !deleted.attributes().isEmpty()) {
+                meter.deleted(userId, c.name(), ItemCodec.size(deleted.attributes()));
+            }
             return new WriteOutcome.Written(null);
         } catch (ConditionalCheckFailedException e) {
             return currentState(userId, c, id);
@@ -304,6 +335,67 @@ final class RecordStore implements UserDataOwner {
 
     /** A page of items and the cursor of the next page, if any. */
     record Page(List<ObjectNode> items, Optional<String> nextCursor) {
+    }
+
+    /**
+     * The user's items and their bytes in each collection, read from the tables (a recount):
+     * every item of the user's partition, fully, since its size is what is counted.
+     */
+    Map<String, dev.coffer.usage.Usage.Stored> measure(UserId userId) {
+        var result = new LinkedHashMap<String, dev.coffer.usage.Usage.Stored>();
+        for (Collection c : collections.values()) {
+            long count = 0;
+            long bytes = 0;
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> exclusiveStart = start;
+                QueryResponse page;
+                try {
+                    page = dynamoDb.query(b -> {
+                        b.tableName(c.table()).keyConditionExpression("#pk = :pk")
+                                .expressionAttributeNames(Map.of("#pk", Collection.USER_ID))
+                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(userId.value()))).consistentRead(true);
+                        if (exclusiveStart != null) {
+                            b.exclusiveStartKey(exclusiveStart);
+                        }
+                    });
+                } catch (SdkException e) {
+                    throw translate(e, "Query", c);
+                }
+                for (Map<String, AttributeValue> item : page.items()) {
+                    count++;
+                    bytes += ItemCodec.size(item);
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            result.put(c.name(), new dev.coffer.usage.Usage.Stored(count, bytes));
+        }
+        return result;
+    }
+
+    /** Every user id with an item in any collection (a Scan of each table, keys only: operator recounts). */
+    java.util.Set<UserId> owners() {
+        var users = new java.util.TreeSet<String>();
+        for (Collection c : collections.values()) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> exclusiveStart = start;
+                software.amazon.awssdk.services.dynamodb.model.ScanResponse page;
+                try {
+                    page = dynamoDb.scan(b -> {
+                        b.tableName(c.table()).projectionExpression("#pk").expressionAttributeNames(Map.of("#pk", Collection.USER_ID));
+                        if (exclusiveStart != null) {
+                            b.exclusiveStartKey(exclusiveStart);
+                        }
+                    });
+                } catch (SdkException e) {
+                    throw translate(e, "Scan", c);
+                }
+                page.items().forEach(item -> users.add(item.get(Collection.USER_ID).s()));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return users.stream().map(UserId::new).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
     /** Deletes every item of the user in every collection; safe to run again after a failure. */

@@ -1,0 +1,152 @@
+package dev.coffer.usage;
+
+import dev.coffer.identity.UserId;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This instance's counts since the last flush, per user and UTC day: DynamoDB request units
+ * consumed, S3 requests by price class, bytes sent out of S3, and API requests by service and
+ * kind. Counted in memory so that metering costs no DynamoDB write per request;
+ * {@link MonthlyCounters} writes them out every few seconds.
+ *
+ * <p>AWS calls are attributed to the user whose request made them: the HTTP edge binds the
+ * verified caller to the request's thread ({@link #attribute}) and unbinds it when the answer is
+ * done ({@link #detach}); the SDK interceptor ({@link AwsCallMeter}) runs on the calling thread
+ * and reads it. Calls made outside a user's request (logins, background sweeps, the flush itself)
+ * count for the deployment only. Thread-safe.
+ */
+public final class Tally {
+    /** The key of the deployment-wide totals, which include every user's and the unattributed counts. */
+    static final String DEPLOYMENT = "*";
+
+    private final Clock clock;
+    private final ThreadLocal<UserId> current = new ThreadLocal<>();
+    private final ConcurrentHashMap<Key, Counts> counts = new ConcurrentHashMap<>();
+
+    public Tally(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Who the AWS calls on this thread are for, until {@link #detach}. */
+    public void attribute(UserId user) {
+        current.set(user);
+    }
+
+    public void detach() {
+        current.remove();
+    }
+
+    Optional<UserId> attributed() {
+        return Optional.ofNullable(current.get());
+    }
+
+    record Key(String user, LocalDate day) {
+    }
+
+    /** The S3 request classes S3 prices differently; DELETE and abort requests are free. */
+    enum S3Class { PUT_COPY_POST_LIST, GET_AND_OTHER, FREE }
+
+    /** Mutable counts of one user and day. */
+    static final class Counts {
+        final DoubleAdder readUnits = new DoubleAdder();
+        final DoubleAdder writeUnits = new DoubleAdder();
+        final LongAdder s3PutClass = new LongAdder();
+        final LongAdder s3GetClass = new LongAdder();
+        final LongAdder bytesOut = new LongAdder();
+        final ConcurrentHashMap<String, LongAdder> requests = new ConcurrentHashMap<>();
+    }
+
+    void dynamoDb(double readUnits, double writeUnits) {
+        forEachTarget(c -> {
+            c.readUnits.add(readUnits);
+            c.writeUnits.add(writeUnits);
+        });
+    }
+
+    void s3(S3Class requestClass, long bytesOut) {
+        forEachTarget(c -> {
+            switch (requestClass) {
+                case PUT_COPY_POST_LIST -> c.s3PutClass.increment();
+                case GET_AND_OTHER -> c.s3GetClass.increment();
+                case FREE -> { }
+            }
+            c.bytesOut.add(bytesOut);
+        });
+    }
+
+    /** One answered API request of {@code user} to {@code service} ("records", "files", ...), a read or a write. */
+    public void request(UserId user, String service, boolean write) {
+        String name = service + ":" + (write ? "write" : "read");
+        for (String target : new String[] {user.value(), DEPLOYMENT}) {
+            counts(target).requests.computeIfAbsent(name, n -> new LongAdder()).increment();
+        }
+    }
+
+    private void forEachTarget(java.util.function.Consumer<Counts> change) {
+        UserId user = current.get();
+        if (user != null) {
+            change.accept(counts(user.value()));
+        }
+        change.accept(counts(DEPLOYMENT));
+    }
+
+    private Counts counts(String target) {
+        return counts.computeIfAbsent(new Key(target, LocalDate.now(clock.withZone(ZoneOffset.UTC))), k -> new Counts());
+    }
+
+    /** What one user (or the deployment) did on one day, as numbers. */
+    record Snapshot(double readUnits, double writeUnits, long s3PutClass, long s3GetClass, long bytesOut,
+                    Map<String, Long> requests) {
+        boolean empty() {
+            return readUnits == 0 && writeUnits == 0 && s3PutClass == 0 && s3GetClass == 0 && bytesOut == 0 && requests.isEmpty();
+        }
+    }
+
+    /**
+     * Everything counted since the last drain, taking it out of the counters ({@code sumThenReset}
+     * per adder, so a count racing the drain lands in this snapshot or the next, never in none).
+     * Counters of past days are dropped once drained.
+     */
+    Map<Key, Snapshot> drain() {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        var result = new HashMap<Key, Snapshot>();
+        for (var entry : counts.entrySet()) {
+            Counts c = entry.getValue();
+            var requests = new java.util.TreeMap<String, Long>();
+            c.requests.forEach((name, adder) -> {
+                long n = adder.sumThenReset();
+                if (n != 0) {
+                    requests.put(name, n);
+                }
+            });
+            var snapshot = new Snapshot(c.readUnits.sumThenReset(), c.writeUnits.sumThenReset(), c.s3PutClass.sumThenReset(),
+                    c.s3GetClass.sumThenReset(), c.bytesOut.sumThenReset(), requests);
+            if (!snapshot.empty()) {
+                result.put(entry.getKey(), snapshot);
+            }
+            if (entry.getKey().day().isBefore(today)) {
+                counts.remove(entry.getKey());
+            }
+        }
+        return result;
+    }
+
+    /** Puts a snapshot that could not be written back into the counters, for the next flush. */
+    void restore(Key key, Snapshot snapshot) {
+        Counts c = counts.computeIfAbsent(key, k -> new Counts());
+        c.readUnits.add(snapshot.readUnits());
+        c.writeUnits.add(snapshot.writeUnits());
+        c.s3PutClass.add(snapshot.s3PutClass());
+        c.s3GetClass.add(snapshot.s3GetClass());
+        c.bytesOut.add(snapshot.bytesOut());
+        snapshot.requests().forEach((name, n) -> c.requests.computeIfAbsent(name, x -> new LongAdder()).add(n));
+    }
+}
