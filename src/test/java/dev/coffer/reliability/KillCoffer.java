@@ -252,23 +252,34 @@ final class KillCoffer {
     }
 
     /** Coffer as a separate JVM in remote mode, started the way {@code coffer serve} starts. */
-    private static final class Child {
+    static final class Child {
         private final EmbeddedServers stack;
         private final Path dir;
         private final int port;
+        private final Map<String, String> extraEnv;
         private Process process;
 
         Child(EmbeddedServers stack, Path dir) throws IOException {
+            this(stack, dir, "kill-notes", Map.of());
+        }
+
+        /** One of several instances of a deployment: its own dir and port, a shared table, extra settings. */
+        Child(EmbeddedServers stack, Path dir, String table, Map<String, String> extraEnv) throws IOException {
             this.stack = stack;
+            this.extraEnv = Map.copyOf(extraEnv);
             this.dir = dir;
             try (var socket = new ServerSocket(0)) {
                 this.port = socket.getLocalPort();
             }
-            Files.writeString(dir.resolve("coffer.toml"), "[collections.notes]\ntable = \"kill-notes\"\n");
+            Files.writeString(dir.resolve("coffer.toml"), "[collections.notes]\ntable = \"" + table + "\"\n");
         }
 
         Http http() {
             return new Http(URI.create("http://127.0.0.1:" + port + "/"));
+        }
+
+        int port() {
+            return port;
         }
 
         void start() throws IOException, InterruptedException {
@@ -281,6 +292,7 @@ final class KillCoffer {
             builder.environment().put("SECRET_KEY", SIGNING_KEY);
             builder.environment().put("COFFER_FILES_MULTIPART_THRESHOLD_BYTES", Integer.toString(5 * MIB));
             builder.environment().put("COFFER_FILES_PART_SIZE_BYTES", Integer.toString(5 * MIB));
+            builder.environment().putAll(extraEnv);
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coffer.log").toFile()));
             process = builder.start();
             awaitReady();
