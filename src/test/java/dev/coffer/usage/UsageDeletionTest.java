@@ -68,6 +68,34 @@ class UsageDeletionTest {
         }
     }
 
+    /**
+     * Another instance's counts of a user whose deletion began there: no deleteAllFor ran on this
+     * instance, and the transaction's check of the deletion marker alone keeps the item away.
+     */
+    @Test
+    void flush_userWithDeletionMarker_writesNoMonthItem_otherUserWritten(EmbeddedServers stack) throws Exception {
+        try (var coffer = TestCoffer.start(stack, "", Map.of(), CLOCK)) {
+            DynamoDbClient dynamoDb = coffer.server().clients().dynamoDb();
+            String auth = Auth.authTable(coffer.server().config());
+            String deleted = "marked-usage-u3";
+            String kept = "kept-usage-u4";
+            var tally = new Tally(CLOCK);
+            try (var months = MonthlyCounters.start(dynamoDb, auth, tally, CLOCK, java.time.Duration.ofHours(1))) {
+                tally.request(new dev.coffer.identity.UserId(deleted), "records", true);
+                tally.request(new dev.coffer.identity.UserId(kept), "records", true);
+                dynamoDb.putItem(b -> b.tableName(auth).item(Map.of("pk", AttributeValue.fromS("deleted#" + deleted),
+                        "deleted_at", AttributeValue.fromS(CLOCK.instant().toString()))));
+
+                months.flush();
+
+                var month = java.time.YearMonth.from(CLOCK.instant().atZone(java.time.ZoneOffset.UTC));
+                assertThat(pks(dynamoDb, auth, deleted)).containsExactly("deleted#" + deleted);
+                assertThat(pks(dynamoDb, auth, kept)).containsExactly("month#" + kept + "#" + month);
+                assertThat(months.read(new dev.coffer.identity.UserId(kept), month).requests()).containsEntry("records:write", 1L);
+            }
+        }
+    }
+
     /** The pk of every item of the auth table that names {@code user} (a consistent Scan). */
     private static List<String> pks(DynamoDbClient dynamoDb, String table, String user) {
         var found = new ArrayList<String>();
