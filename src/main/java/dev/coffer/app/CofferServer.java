@@ -37,6 +37,7 @@ import dev.coffer.usage.RequestMeter;
 import dev.coffer.usage.Tally;
 import dev.coffer.usage.UsageReport;
 import dev.coffer.usage.UsageRoutes;
+import dev.coffer.usage.UsageSeries;
 import dev.coffer.usage.UsageStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -146,7 +147,9 @@ public final class CofferServer implements AutoCloseable {
             // -- auth routes --
             modules.add(auth.routes(bodies));
             // -- usage counters (records and files tell them of every write) --
-            UsageStore usage = new UsageStore(backends.dynamoDb(), Auth.authTable(effective), effective.usage().quotas());
+            // The usage series count for metrics (instance-wide, no user id); bound below when metrics are on.
+            UsageSeries usageSeries = new UsageSeries();
+            UsageStore usage = new UsageStore(backends.dynamoDb(), Auth.authTable(effective), effective.usage().quotas(), usageSeries);
             // -- records routes --
             Records records = Records.create(effective, backends.dynamoDb(), signingKey, clock, usage);
             modules.add(records.routes(bodies));
@@ -163,13 +166,16 @@ public final class CofferServer implements AutoCloseable {
             owners.add(usage);
             Recount recount = recount(usage, records, files);
             // -- usage: AWS calls and API requests counted for the user who made them, cost estimate --
-            Tally tally = new Tally(clock);
+            Tally tally = new Tally(clock, usageSeries);
             backends.clients().subscribe(new AwsCallMeter(tally));
             MonthlyCounters months = MonthlyCounters.start(backends.dynamoDb(), Auth.authTable(effective), tally, clock,
                     effective.usage().flushInterval());
             started = Optional.of(months);
+            // After the usage item: a deleted account's month items go, and no flush writes them again.
+            owners.add(months);
             UsageReport report = new UsageReport(usage, months, effective.usage().pricing(), effective.aws().region(), clock);
             modules.add(new UsageRoutes(report, usage, bodies));
+            usageSeries.costFrom(report, clock);
             var meter = new RequestMeter(tally, usage, effective.usage().quotas(), clock);
             // -- console (admin API, static pages, activity) --
             Console console = Console.create(auth.admins(), auth.users(), records.forOperators(), files.forOperators(), health,
@@ -183,6 +189,7 @@ public final class CofferServer implements AutoCloseable {
                 metrics = Optional.of(Metrics.start(effective.metrics(), new Metrics.Sources(backends.clients(),
                         () -> backends.credentials().current().expiration(), health::lastReport, clock)));
                 observers.add(metrics.get().requestObserver());
+                metrics.get().bind(usageSeries);
                 metrics.get().apiRoutes().ifPresent(modules::add);
             }
             // Last: the document describes every route registered before it.

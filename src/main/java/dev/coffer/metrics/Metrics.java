@@ -83,6 +83,14 @@ public final class Metrics implements AutoCloseable {
         return expiry.map(at -> (double) Duration.between(clock.instant(), at).toMillis() / 1000.0).orElse(Double.NaN);
     }
 
+    /**
+     * Adds the series of another piece (usage) to the registry; for the composition root, which
+     * alone sees both. The binder reads its own state at scrape time and must not call AWS per scrape.
+     */
+    public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
     /** Tells the request series of every answered request; pass to the HTTP server. */
     public RequestObserver requestObserver() {
         return requests;

@@ -42,14 +42,14 @@ public final class AwsCallMeter implements AwsCallListener {
     @Override
     public void answered(String service, String operation, int status) {
         if (S3.equals(service)) {
-            tally.s3(s3Class(operation), 0);
+            tally.s3(s3Class(operation));
         }
     }
 
     @Override
     public void transferred(String service, String operation, long sentBytes, long receivedBytes) {
         if (S3.equals(service) && operation.equals("GetObject")) {
-            tally.s3(Tally.S3Class.FREE, receivedBytes);
+            tally.bytesOut(receivedBytes);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.coffer.usage;
 
 import dev.coffer.aws.AwsErrors;
+import dev.coffer.identity.UserDataOwner;
 import dev.coffer.identity.UserId;
 import dev.coffer.support.BackgroundExecutors;
 import java.math.BigDecimal;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The month items of the auth table: {@code month#<user_id>#<yyyy-mm>} per user and
@@ -29,18 +35,31 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@value #KEEP_DAYS} days after the month began. Every {@code usage.flush_interval} each
  * instance adds what its {@link Tally} counted, one UpdateItem per active user and one for the
  * deployment, so a request costs no write of its own. Closing flushes what is left.
+ *
+ * <p>As a {@link UserDataOwner}, deleting an account removes the user's month items and drops
+ * what this instance counted for them and has not flushed. A user's month item is only written
+ * in a transaction with a check that the user's deletion marker ({@code deleted#<user_id>}, kept
+ * by auth's AccountStore) has no {@code deleted_at}: the marker is written before any owner
+ * deletes, so a flush racing a deletion, on this instance or another, cannot re-create an item.
  */
-public final class MonthlyCounters implements AutoCloseable {
+public final class MonthlyCounters implements AutoCloseable, UserDataOwner {
     private static final Logger LOG = LoggerFactory.getLogger(MonthlyCounters.class);
     static final String PREFIX = "month#";
     /** Long enough for last year's same month to compare with. */
     static final int KEEP_DAYS = 400;
+    /** The months a user's items can still exist in: this one and every month whose item has not expired. */
+    static final int MONTHS_KEPT = KEEP_DAYS / 28 + 1;
+    /** auth's AccountStore standing item of a user; it holds {@code deleted_at} from the start of a deletion on. */
+    static final String DELETION_MARKER = "deleted#";
+    private static final int MAX_REMEMBERED_DELETIONS = 10_000;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Tally tally;
     private final Clock clock;
     private final ScheduledExecutorService flusher;
+    /** Users deleted through this instance: their counts are dropped without a write (the transaction's check would refuse it). */
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
     private MonthlyCounters(DynamoDbClient dynamoDb, String table, Tally tally, Clock clock, Duration interval) {
         this.dynamoDb = dynamoDb;
@@ -103,9 +122,67 @@ public final class MonthlyCounters implements AutoCloseable {
         values.put(":m", AttributeValue.fromS(month.toString()));
         values.put(":t", AttributeValue.fromN(Long.toString(month.atDay(1).atStartOfDay(ZoneOffset.UTC)
                 .plusDays(KEEP_DAYS).toEpochSecond())));
-        dynamoDb.updateItem(b -> b.tableName(table).key(key(key.user(), month))
-                .updateExpression("ADD " + String.join(", ", adds) + " SET #u = :u, #m = :m, #t = :t")
-                .expressionAttributeNames(names).expressionAttributeValues(values));
+        String expression = "ADD " + String.join(", ", adds) + " SET #u = :u, #m = :m, #t = :t";
+        if (key.user().equals(Tally.DEPLOYMENT)) {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(key.user(), month))
+                    .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values));
+            return;
+        }
+        if (deleted.contains(key.user())) {
+            return;
+        }
+        try {
+            dynamoDb.transactWriteItems(t -> t.transactItems(
+                    i -> i.conditionCheck(c -> c.tableName(table).key(Map.of("pk", AttributeValue.fromS(DELETION_MARKER + key.user())))
+                            .conditionExpression("attribute_not_exists(#d)").expressionAttributeNames(Map.of("#d", "deleted_at"))),
+                    i -> i.update(u -> u.tableName(table).key(key(key.user(), month)).updateExpression(expression)
+                            .expressionAttributeNames(names).expressionAttributeValues(values))));
+        } catch (TransactionCanceledException e) {
+            if (e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
+                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+                // The account is deleted or being deleted: its counts go with it.
+                remember(key.user());
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private void remember(String user) {
+        if (deleted.size() >= MAX_REMEMBERED_DELETIONS) {
+            deleted.clear();
+        }
+        deleted.add(user);
+    }
+
+    /**
+     * Drops the user's unflushed counts and deletes their month items of every month that can
+     * still hold one (this month and the {@value #MONTHS_KEPT} before it: older ones expired).
+     */
+    @Override
+    public void deleteAllFor(UserId user) {
+        remember(user.value());
+        tally.forget(user.value());
+        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        var requests = new ArrayList<WriteRequest>();
+        for (int back = 0; back <= MONTHS_KEPT; back++) {
+            requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key(user.value(), now.minusMonths(back))).build())
+                    .build());
+        }
+        List<WriteRequest> left = requests;
+        try {
+            for (int attempt = 0; attempt < 5 && !left.isEmpty(); attempt++) {
+                List<WriteRequest> batch = left;
+                var response = dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+                left = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+            }
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "BatchWriteItem on " + table);
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalStateException(left.size() + " month items of user " + user.value() + " in " + table
+                    + " not deleted (throttled); the deletion is retried");
+        }
     }
 
     private static void addNumber(List<String> adds, Map<String, String> names, Map<String, AttributeValue> values, String name,

@@ -76,6 +76,7 @@ public final class RequestMeter implements CallerGate, RequestObserver {
         long count = window.count.incrementAndGet();
         if (count > window.limit.get()) {
             var members = new LinkedHashMap<String, Object>();
+            tally.refused(QuotaKey.REQUESTS_PER_MINUTE);
             members.put("quota", QuotaKey.REQUESTS_PER_MINUTE.label());
             members.put("limit", window.limit.get());
             members.put("usage", window.limit.get());
@@ -114,6 +115,9 @@ public final class RequestMeter implements CallerGate, RequestObserver {
         }
         return "other";
     }
+
+    /** Every name {@link #service} answers. */
+    static final java.util.List<String> SERVICE_NAMES = java.util.List.of("records", "files", "auth", "admin", "other");
 
     private static final Map<String, String> SERVICES = Map.of("/api/v1/collections", "records", "/api/v1/files", "files",
             "/api/v1/auth", "auth", "/api/v1/admin", "admin");

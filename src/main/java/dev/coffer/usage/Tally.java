@@ -30,9 +30,16 @@ public final class Tally {
     private final Clock clock;
     private final ThreadLocal<UserId> current = new ThreadLocal<>();
     private final ConcurrentHashMap<Key, Counts> counts = new ConcurrentHashMap<>();
+    private final UsageSeries series;
 
     public Tally(Clock clock) {
+        this(clock, new UsageSeries());
+    }
+
+    /** Counting also into {@code series}, the instance-wide metrics (no user in them). */
+    public Tally(Clock clock, UsageSeries series) {
         this.clock = clock;
+        this.series = series;
     }
 
     /** Who the AWS calls on this thread are for, until {@link #detach}. */
@@ -71,19 +78,30 @@ public final class Tally {
         });
     }
 
-    void s3(S3Class requestClass, long bytesOut) {
+    void s3(S3Class requestClass) {
+        series.s3(requestClass);
         forEachTarget(c -> {
             switch (requestClass) {
                 case PUT_COPY_POST_LIST -> c.s3PutClass.increment();
                 case GET_AND_OTHER -> c.s3GetClass.increment();
                 case FREE -> { }
             }
-            c.bytesOut.add(bytesOut);
         });
+    }
+
+    void bytesOut(long bytes) {
+        series.bytesOut(bytes);
+        forEachTarget(c -> c.bytesOut.add(bytes));
+    }
+
+    /** A request refused for {@code quota} (metrics only: the refusal itself is the answer). */
+    void refused(QuotaKey quota) {
+        series.refused(quota);
     }
 
     /** One answered API request of {@code user} to {@code service} ("records", "files", ...), a read or a write. */
     public void request(UserId user, String service, boolean write) {
+        series.request(service, write);
         String name = service + ":" + (write ? "write" : "read");
         for (String target : new String[] {user.value(), DEPLOYMENT}) {
             counts(target).requests.computeIfAbsent(name, n -> new LongAdder()).increment();
@@ -137,6 +155,11 @@ public final class Tally {
             }
         }
         return result;
+    }
+
+    /** Drops every unflushed count of {@code user} (the account is being deleted). */
+    void forget(String user) {
+        counts.keySet().removeIf(key -> key.user().equals(user));
     }
 
     /** Puts a snapshot that could not be written back into the counters, for the next flush. */

@@ -100,6 +100,18 @@ public final class UsageReport {
                 byCost.subList(0, Math.min(top, byCost.size())), byStorage.subList(0, Math.min(top, byStorage.size())));
     }
 
+    /** The deployment's cost this month from its month item alone (requests and transfer out; storage needs a Scan), USD. */
+    public record DeploymentCost(double soFar, double projected) {
+    }
+
+    /** One GetItem of the deployment's month item: what the metrics' cost gauges show, read once a minute. */
+    public DeploymentCost deploymentCost() {
+        MonthProgress progress = progress();
+        MonthUsage total = months.deployment(progress.month());
+        return new DeploymentCost(CostEstimate.of(prices, total, 0, 0, 0, progress.fraction(), 1).total().doubleValue(),
+                CostEstimate.of(prices, total, 0, 0, 0, 1, 1 / progress.fraction()).total().doubleValue());
+    }
+
     /** The price table as shown with every estimate: prices, the region they are for, and where they come from. */
     public Map<String, Object> prices() {
         var body = new LinkedHashMap<String, Object>();

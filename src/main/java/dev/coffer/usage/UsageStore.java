@@ -45,11 +45,18 @@ public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final QuotasConfig quotas;
+    private final UsageSeries series;
 
     public UsageStore(DynamoDbClient dynamoDb, String table, QuotasConfig quotas) {
+        this(dynamoDb, table, quotas, new UsageSeries());
+    }
+
+    /** Counting quota refusals into {@code series} too. */
+    public UsageStore(DynamoDbClient dynamoDb, String table, QuotasConfig quotas, UsageSeries series) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.quotas = quotas;
+        this.series = series;
     }
 
     @Override
@@ -266,8 +273,9 @@ public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
         }
     }
 
-    private static CofferException exceeded(QuotaKey quota, long limit, long usage, int status, String detail,
-                                            Map<String, Object> more) {
+    private CofferException exceeded(QuotaKey quota, long limit, long usage, int status, String detail,
+                                     Map<String, Object> more) {
+        series.refused(quota);
         var members = new LinkedHashMap<String, Object>();
         members.put("quota", quota.label());
         members.put("limit", limit);
