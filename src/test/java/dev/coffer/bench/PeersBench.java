@@ -93,6 +93,9 @@ final class PeersBench {
         if (!Boolean.getBoolean("coffer.bench.peers.skipRemote")) {
             remote(out, repo, work.resolve("remote"), only);
         }
+        if (only.isEmpty() || only.stream().anyMatch("create item"::contains)) {
+            rawPutItem(out, work.resolve("raw"), clients, slice.multipliedBy(rounds));
+        }
         return out.toString();
     }
 
@@ -348,6 +351,51 @@ final class PeersBench {
                         ProcessProbe.mib(coffer.probe().rssKiB())));
             } finally {
                 stop(coffer);
+            }
+        }
+    }
+
+    // ---- DynamoDB Local alone ------------------------------------------------------------------
+
+    /**
+     * The write ceiling under Coffer's item create: DynamoDB Local on disk (as the embedded default
+     * runs it, SQLite in the data folder) taking the same conditional PutItem straight from the
+     * SDK's blocking client, no HTTP hop in front.
+     */
+    private static void rawPutItem(StringBuilder out, Path dir, List<Integer> clients, Duration budget) throws Exception {
+        Files.createDirectories(dir);
+        try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem")) {
+            var credentials = software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID,
+                    EmbeddedServers.SECRET_ACCESS_KEY);
+            var http = software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(256).build();
+            try (var ddb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint())
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(() -> credentials).httpClient(http).build()) {
+                ddb.createTable(b -> b.tableName("raw").billingMode("PAY_PER_REQUEST")
+                        .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
+                        .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S")));
+                LoadRunner.OperationFactory put = c -> () -> {
+                    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+                    return ddb.putItem(b -> b.tableName("raw").item(Map.of(
+                            "user_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("raw-user"),
+                            "id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
+                            "n", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                            "created_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
+                            "updated_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
+                            "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
+                            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
+                };
+                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, no HTTP hop)\n\n");
+                out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
+                for (int c : clients) {
+                    LoadRunner.run("warm", c, Duration.ofSeconds(2), 1_000_000, put);
+                    String load = ProcessProbe.loadAverage();
+                    LoadRunner.Result r = LoadRunner.run("PutItem", c, budget, 1_000_000, put);
+                    out.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f / %.2f | %s |%n", c, r.perSecond(), r.percentileMillis(50),
+                            r.percentileMillis(99), load));
+                }
+                out.append('\n');
+            } finally {
+                http.close();
             }
         }
     }
