@@ -109,6 +109,17 @@ public final class BenchMain {
                     java.nio.file.Files.writeString(file, table);
                     System.out.println("written to " + file);
                 }
+                case "delay" -> {
+                    // Coffer in remote mode with a fixed delay per backend call (DelayProxy), as at AWS's latency.
+                    List<Long> delays = java.util.Arrays.stream(System.getProperty("coffer.bench.delays", "5,20").split(","))
+                            .map(String::trim).map(Long::valueOf).toList();
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64,256").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> slots = java.util.Arrays.stream(System.getProperty("coffer.bench.slots", "512,16").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    System.out.print(DelayBench.run(repo, delays, clients, slots,
+                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3")))));
+                }
                 default -> throw new IllegalArgumentException("unknown suite " + suite);
             }
             System.out.println();
