@@ -52,8 +52,9 @@ coffer_find_jdk() {
 coffer_jvm_options() {
   # Coffer's JVM options for a JDK of major version $1, one per line (README, "JVM options").
   # Without them the JVM sizes its heap from the machine (a quarter of its memory) and Coffer on
-  # a 24 GiB machine grew to 1 GiB resident under load; with them it stays near 256 MiB with the
-  # embedded DynamoDB Local and S3Proxy in the same JVM. COFFER_JAVA_OPTS (given after these) overrides any.
+  # a 24 GiB machine grew to 0.9 GiB resident under load; with them 358 MiB at peak with the
+  # embedded DynamoDB Local and S3Proxy in the same JVM (BENCHMARKS.md, "Coffer and PocketBase").
+  # COFFER_JAVA_OPTS (given after these) overrides any.
   local major=$1
   # Serial GC: no concurrent GC threads and the least GC bookkeeping (G1 committed 38 MiB of its own
   # beside a 128 MiB heap); pauses on a heap this small are a few ms. Heap starts small and grows

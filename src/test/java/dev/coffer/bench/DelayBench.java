@@ -46,9 +46,11 @@ final class DelayBench {
                                     double cpu = coffer.probe().cpuSeconds() - before;
                                     double seconds = r.elapsed().toNanos() / 1e9;
                                     double ceiling = Math.min(c, Math.min(slotCount, SdkHttpClients.MAX_CONNECTIONS)) * 1000.0 / delay;
-                                    out.append(String.format(Locale.ROOT, "| %d | %d | %s | %d | %.0f | %.0f | %.2f | %.2f | %.0f | %.3f | %s |%n",
+                                    String row = String.format(Locale.ROOT, "| %d | %d | %s | %d | %.0f | %.0f | %.2f | %.2f | %.0f | %.3f | %s |%n",
                                             delay, slotCount, op, c, ceiling, r.perSecond(), r.perSecond() / ceiling,
-                                            r.percentileMillis(50), r.errors() / seconds, 1000 * cpu / Math.max(1, r.ops() + r.errors()), load));
+                                            r.percentileMillis(50), r.errors() / seconds, 1000 * cpu / Math.max(1, r.ops() + r.errors()), load);
+                                    System.err.print(row);   // progress: a long run on a loaded machine
+                                    out.append(row);
                                 }
                             }
                         } finally {

@@ -216,8 +216,10 @@ final class PeersBench {
         Thread.sleep(2000);
         long idle = probe.rssKiB();
 
-        post(base.resolve("/api/v1/auth/register"), Map.of(), Map.of("email", "bench@example.com", "password", PASSWORD));
-        String token = post(base.resolve("/api/v1/auth/login"), Map.of(), Map.of("email", "bench@example.com", "password", PASSWORD))
+        // One user per start: several starts may share one set of remote backends.
+        String email = "bench-" + port + "@example.com";
+        post(base.resolve("/api/v1/auth/register"), Map.of(), Map.of("email", email, "password", PASSWORD));
+        String token = post(base.resolve("/api/v1/auth/login"), Map.of(), Map.of("email", email, "password", PASSWORD))
                 .get("access_token").asText();
         var plain = Map.of("Authorization", "Bearer " + token);
         var json = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
