@@ -211,6 +211,15 @@ final class PeersBench {
         URI base = URI.create("http://127.0.0.1:" + port);
         long start = System.nanoTime();
         Process process = builder.start();
+        try {
+            return setUpCoffer(process, base, start, port, remoteEnv.isEmpty());
+        } catch (Exception | Error e) {
+            process.destroyForcibly();   // a failed set-up must not leave a server running
+            throw e;
+        }
+    }
+
+    private static Server setUpCoffer(Process process, URI base, long start, int port, boolean embedded) throws Exception {
         long firstOk = waitFor200(process, base.resolve("/health/ready"), start);
         var probe = new ProcessProbe(process.pid());
         Thread.sleep(2000);
@@ -225,7 +234,7 @@ final class PeersBench {
         var json = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
         var ops = new LinkedHashMap<String, WrkRunner.Request>();
         ops.put("profile", new WrkRunner.Request("GET", "\"/api/v1/auth/me\"", plain, null));
-        List<Long> first = remoteEnv.isEmpty() ? firstSeconds(base, ops.get("profile"), 10) : List.of();
+        List<Long> first = embedded ? firstSeconds(base, ops.get("profile"), 10) : List.of();
         for (int i = 0; i < 40; i++) {
             post(base.resolve("/api/v1/collections/items/items"), plain, Map.of("id", "seed-%03d".formatted(i), "n", 1));
         }
@@ -237,7 +246,7 @@ final class PeersBench {
         ops.put("download 1 KB", new WrkRunner.Request("GET", "\"/api/v1/files/1kb\"", plain, null));
         ops.put("download 1 MB", new WrkRunner.Request("GET", "\"/api/v1/files/1mb\"", plain, null));
         ops.put("create item", new WrkRunner.Request("POST", "\"/api/v1/collections/items/items\"", json, "'{\"n\":1}'"));
-        return new Server(remoteEnv.isEmpty() ? "Coffer" : "Coffer (remote)", process, probe, base, firstOk, idle, ops, first);
+        return new Server(embedded ? "Coffer" : "Coffer (remote)", process, probe, base, firstOk, idle, ops, first);
     }
 
     // ---- PocketBase ----------------------------------------------------------------------------
@@ -251,6 +260,15 @@ final class PeersBench {
         URI base = URI.create("http://127.0.0.1:" + port);
         long start = System.nanoTime();
         Process process = builder.start();
+        try {
+            return setUpPocketBase(process, base, start);
+        } catch (Exception | Error e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static Server setUpPocketBase(Process process, URI base, long start) throws Exception {
         long firstOk = waitFor200(process, base.resolve("/api/health"), start);
         var probe = new ProcessProbe(process.pid());
         Thread.sleep(2000);
