@@ -60,7 +60,7 @@ final class EnvironmentNames {
             "AWS_VAULT_");
 
     /** Coffer's own tooling: the launcher ({@code ./coffer}) and the test harness. */
-    static final Set<String> COFFER_TOOLING = Set.of("COFFER_JAVA_OPTS", "COFFER_MOTO_PYTHON",
+    static final Set<String> COFFER_TOOLING = Set.of("COFFER_JAVA_OPTS", "COFFER_AOT", "COFFER_TRAIN_ROUNDS", "COFFER_MOTO_PYTHON",
             "COFFER_MOTO_AUTHORIZATION_LOG", "COFFER_AWS_CLI", "COFFER_CLIENTS_PYTHON", "COFFER_TSC",
             "COFFER_SKIP_BROWSER_TESTS",
             "COFFER_NGINX");

@@ -52,7 +52,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Threads beyond the request slots: Jetty's selectors and acceptor, and requests answered without a slot (503, 404, live). */
     private static final int POOL_HEADROOM = 32;
-    private static final int MIN_THREADS = 8;
+    /** Kept when idle: Jetty's selector and acceptor plus a couple ready for the next request (each costs a stack). */
+    private static final int MIN_THREADS = 4;
     private static final Duration POOL_IDLE = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
     /** Bodies smaller than this are sent as they are: gzip would cost more than it saves. */

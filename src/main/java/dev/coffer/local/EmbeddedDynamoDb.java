@@ -3,6 +3,7 @@ package dev.coffer.local;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -19,6 +20,10 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
  * <p>Not thread-safe for start/stop; the owner calls them from one thread.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
+    static final int MAX_THREADS = 16;
+    private static final int MIN_THREADS = 2;
+    static final Duration THREAD_IDLE = Duration.ofSeconds(30);
+
     private final Optional<Path> dataDir;
     private int port;
     private Server server;
@@ -48,7 +53,10 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         }
         handler = new LocalDynamoDBRequestHandler(0, dataDir.isEmpty(),
                 dataDir.map(p -> p.toAbsolutePath().toString()).orElse(null), true, false);
-        var threads = new QueuedThreadPool(64, 4);
+        // Few threads: its callers are Coffer's request threads (each waits for its answer, so at most
+        // one call each is in flight) and its SQLite store commits one write at a time anyway. More
+        // threads only add stacks to the resident memory; a burst queues in Jetty instead.
+        var threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, (int) THREAD_IDLE.toMillis());
         threads.setName("dynamodb-local");
         threads.setDaemon(true);
         Server jetty = new Server(threads);

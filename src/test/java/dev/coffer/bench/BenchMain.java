@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|overhead|metrics|streaming] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|overhead|metrics|streaming|peers|delay] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
@@ -124,6 +124,33 @@ public final class BenchMain {
                                 r.downloadMbPerS(), r.peakRssKiB() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.peakRssKiB() / 1024.0),
                                 r.intact());
                     }
+                }
+                case "peers" -> {
+                    // Coffer against PocketBase (bench/run installs it from npm into ~/.cache/coffer/pocketbase).
+                    Path pocketBase = Path.of(System.getProperty("coffer.bench.pocketbase", ""));
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
+                            .map(o -> o.trim().replace('_', ' ')).filter(o -> !o.isEmpty()).toList();
+                    String table = PeersBench.run(repo, pocketBase, rounds,
+                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))),
+                            java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"))), clients, ops);
+                    System.out.print(table);
+                    Path file = repo.resolve("target/bench-peers-" + java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+                            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+                    java.nio.file.Files.writeString(file, table);
+                    System.out.println("written to " + file);
+                }
+                case "delay" -> {
+                    // Coffer in remote mode with a fixed delay per backend call (DelayProxy), as at AWS's latency.
+                    List<Long> delays = java.util.Arrays.stream(System.getProperty("coffer.bench.delays", "5,20").split(","))
+                            .map(String::trim).map(Long::valueOf).toList();
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64,256").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> slots = java.util.Arrays.stream(System.getProperty("coffer.bench.slots", "512,16").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    System.out.print(DelayBench.run(repo, delays, clients, slots,
+                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3")))));
                 }
                 default -> throw new IllegalArgumentException("unknown suite " + suite);
             }

@@ -46,6 +46,12 @@ final class WrkRunner {
 
     static LoadRunner.Result run(String name, URI base, int connections, Duration duration, long maxRequests, Request request)
             throws IOException, InterruptedException {
+        return run(name, base, 1, connections, duration, maxRequests, request);
+    }
+
+    /** As above with {@code threads} wrk threads (the connections are split among them). */
+    static LoadRunner.Result run(String name, URI base, int threads, int connections, Duration duration, long maxRequests,
+                                 Request request) throws IOException, InterruptedException {
         var lua = new StringBuilder();
         lua.append("local counter = 0\nlocal max = ").append(maxRequests).append("\nlocal headers = {}\n");
         request.headers().forEach((k, v) -> lua.append("headers[\"").append(k).append("\"] = \"").append(v).append("\"\n"));
@@ -69,7 +75,7 @@ final class WrkRunner {
         Path script = Files.createTempFile("coffer-wrk-", ".lua");
         try {
             Files.writeString(script, lua);
-            Process p = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + Math.max(1, duration.toMillis() / 1000) + "s",
+            Process p = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + Math.max(1, duration.toMillis() / 1000) + "s",
                     "--timeout", "60s", "-s", script.toString(), base.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(duration.toSeconds() + 120, TimeUnit.SECONDS) || p.exitValue() != 0) {
