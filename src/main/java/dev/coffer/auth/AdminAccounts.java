@@ -89,14 +89,7 @@ public final class AdminAccounts implements AdminAuthenticator {
      */
     public Admin create(String rawEmail, String password) {
         EmailAddress email = EmailAddress.parse(rawEmail);
-        if (password == null) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'password' is required");
-        }
-        int length = password.codePointCount(0, password.length());
-        if (length < config.passwordMinLength() || length > config.passwordMaxLength()) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'password' must be " + config.passwordMinLength() + " to "
-                    + config.passwordMaxLength() + " characters");
-        }
+        PasswordPolicy.check(password, config);
         Admin admin = new Admin(UUID.randomUUID().toString(), email.typed());
         Map<String, AttributeValue> item = Map.of("pk", s(ADMIN + email.key()), "admin_id", s(admin.id()),
                 "email", s(admin.email()), "password_hash", s(hasher.hash(password)),

@@ -202,14 +202,7 @@ final class AuthService {
     }
 
     private void checkPassword(String password) {
-        if (password == null) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'password' is required");
-        }
-        int length = password.codePointCount(0, password.length());
-        if (length < config.passwordMinLength() || length > config.passwordMaxLength()) {
-            throw new CofferException(ErrorCode.VALIDATION_FAILED, "'password' must be " + config.passwordMinLength() + " to "
-                    + config.passwordMaxLength() + " characters");
-        }
+        PasswordPolicy.check(password, config);
     }
 
     private String checkName(String fullName) {
