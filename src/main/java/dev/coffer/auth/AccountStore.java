@@ -96,7 +96,9 @@ final class AccountStore {
      * on the key's prefix); nothing of auth's own is ever scanned.
      */
     static final List<String> AUTH_TABLE_ACTIONS = java.util.stream.Stream.concat(ITEM_ACTIONS.stream(),
-            java.util.stream.Stream.of("dynamodb:Scan")).sorted().toList();
+            // The usage piece: its monthly counters are flushed in a transaction that first checks the
+            // user's deletion marker (ConditionCheckItem), and deleted with the account in one batch.
+            java.util.stream.Stream.of("dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem")).sorted().toList();
 
     /**
      * The users table keeps its email-index for apps that read the table themselves; Coffer finds

@@ -122,6 +122,14 @@ public final class PermissionProbes {
                         .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(true))))));
         probes.put("dynamodb:DeleteItem", conditionFails(
                 () -> dynamoDb.deleteItem(b -> b.tableName(table.name()).key(key).conditionExpression(exists))));
+        probes.put("dynamodb:ConditionCheckItem", () -> {
+            try {
+                dynamoDb.transactWriteItems(t -> t.transactItems(i -> i.conditionCheck(c -> c.tableName(table.name()).key(key)
+                        .conditionExpression(exists))));
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException expected) {
+                // Permission was checked before the condition: the harmless success.
+            }
+        });
         probes.put("dynamodb:BatchWriteItem", () -> dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table.name(),
                 List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
                         .deleteRequest(d -> d.key(key)).build())))));
