@@ -369,6 +369,12 @@ final class AccountStore {
     }
 
     private Optional<Map<String, AttributeValue>> item(String table, Map<String, AttributeValue> key) {
+        return consistentItem(dynamoDb, table, key);
+    }
+
+    /** One item by key, read consistently: every auth read that decides something (admins' too). */
+    static Optional<Map<String, AttributeValue>> consistentItem(DynamoDbClient dynamoDb, String table,
+                                                                Map<String, AttributeValue> key) {
         try {
             var response = dynamoDb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
             return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();

@@ -190,12 +190,7 @@ public final class AdminAccounts implements AdminAuthenticator {
     }
 
     private Optional<Map<String, AttributeValue>> item(Map<String, AttributeValue> key) {
-        try {
-            var response = dynamoDb.getItem(b -> b.tableName(table).key(key).consistentRead(true));
-            return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
-        } catch (SdkException e) {
-            throw AwsErrors.translate(e, "GetItem on " + table);
-        }
+        return AccountStore.consistentItem(dynamoDb, table, key);
     }
 
     private static AttributeValue s(String value) {
