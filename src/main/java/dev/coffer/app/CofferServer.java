@@ -182,7 +182,6 @@ public final class CofferServer implements AutoCloseable {
                     backends, tables, bodies, clock);
             modules.addAll(console.modules());
             var observers = new ArrayList<dev.coffer.http.RequestObserver>();
-            observers.add(meter);
             observers.add(console.activity());
             // -- metrics --
             if (effective.metrics().enabled()) {

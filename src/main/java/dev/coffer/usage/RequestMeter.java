@@ -4,8 +4,6 @@ import dev.coffer.config.QuotasConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.http.CallerGate;
-import dev.coffer.http.CompletedRequest;
-import dev.coffer.http.RequestObserver;
 import dev.coffer.identity.Caller;
 import dev.coffer.identity.UserId;
 import java.time.Clock;
@@ -17,17 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The usage piece at the HTTP edge. As a {@link CallerGate}: binds the verified caller to the
- * request's thread (so the AWS calls of the request are counted for them) and enforces
- * {@code quotas.requests_per_minute} (429 {@code quota_exceeded} with Retry-After). As a
- * {@link RequestObserver}: unbinds the caller and counts the answered request by service and
- * kind in the {@link Tally}.
+ * The usage piece at the HTTP edge, a {@link CallerGate}: binds the verified caller to the
+ * request's thread (so the AWS calls of the request are counted for them), enforces
+ * {@code quotas.requests_per_minute} (429 {@code quota_exceeded} with Retry-After) and counts
+ * the admitted request by service and kind in the {@link Tally}.
+ *
+ * <p>The request is counted when it is admitted, before its handler runs, not when its answer
+ * is done: a streamed answer (a download) reaches the client before the edge's observers run, so
+ * a count made then could miss a usage report the client asks for right after. A request the
+ * quota refuses did no work and is not counted.
  *
  * <p>The request rate is counted per instance, in a window of one clock minute: behind a load
  * balancer of N instances a user can make up to N times the quota. The user's override is read
  * (one eventually consistent GetItem) once a minute per active user.
  */
-public final class RequestMeter implements CallerGate, RequestObserver {
+public final class RequestMeter implements CallerGate {
     private static final int MAX_TRACKED_USERS = 100_000;
 
     private final Tally tally;
@@ -70,11 +72,7 @@ public final class RequestMeter implements CallerGate, RequestObserver {
             Window fresh = new Window(minute, limitFor(user));
             window = windows.compute(user, (k, old) -> old != null && old.minute == minute ? old : fresh);
         }
-        if (window.limit.isEmpty()) {
-            return;
-        }
-        long count = window.count.incrementAndGet();
-        if (count > window.limit.get()) {
+        if (window.limit.isPresent() && window.count.incrementAndGet() > window.limit.get()) {
             var members = new LinkedHashMap<String, Object>();
             tally.refused(QuotaKey.REQUESTS_PER_MINUTE);
             members.put("quota", QuotaKey.REQUESTS_PER_MINUTE.label());
@@ -84,26 +82,17 @@ public final class RequestMeter implements CallerGate, RequestObserver {
                     + window.limit.get() + " requests this minute, the most it may", null,
                     Duration.ofMillis(60_000 - now % 60_000), null).with(429, members);
         }
+        boolean write = !(method.equals("GET") || method.equals("HEAD"));
+        tally.request(user, service(route), write);
     }
 
     @Override
     public void leave() {
-        // An event stream's request is answered on another thread: its observer call cannot unbind this one.
         tally.detach();
     }
 
     private Optional<Long> limitFor(UserId user) {
         return store.limit(store.overrides(user), QuotaKey.REQUESTS_PER_MINUTE);
-    }
-
-    @Override
-    public void completed(CompletedRequest request) {
-        tally.detach();
-        if (request.caller().isEmpty() || request.route().isEmpty()) {
-            return;
-        }
-        boolean write = !(request.method().equals("GET") || request.method().equals("HEAD"));
-        tally.request(request.caller().get().userId(), service(request.route().get()), write);
     }
 
     /** The service a route belongs to, by its declared pattern. */
