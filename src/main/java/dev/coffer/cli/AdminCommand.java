@@ -19,26 +19,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "admin", description = "Console admins: operators who log in at /console/ (apart from the app's users).",
         subcommands = AdminCommand.Create.class,
         footerHeading = "%nExamples:%n",
         footer = {"  coffer admin create ops@example.com"})
-final class AdminCommand implements Runnable {
-    @Mixin
-    HelpOption help;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class AdminCommand extends CommandGroup {
 
     @Command(name = "create",
             description = {"Create a console admin in the auth table; asks for the password (twice), or reads one line from stdin "

@@ -4,23 +4,11 @@ import dev.coffer.auth.ServiceKeyMaker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "keys", description = "Service keys for back ends that act for their users.", subcommands = KeysCommand.New.class,
         footerHeading = "%nExamples:%n",
         footer = {"  coffer keys new"})
-final class KeysCommand implements Runnable {
-    @Mixin
-    HelpOption help;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class KeysCommand extends CommandGroup {
 
     @Command(name = "new",
             description = {"Print a fresh service key and its SHA-256 hash.",
