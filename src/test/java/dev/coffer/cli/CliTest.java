@@ -104,6 +104,15 @@ class CliTest {
         assertThat(java.util.HexFormat.of().formatHex(digest)).isEqualTo(hash.group(1));
     }
 
+    @ParameterizedTest(name = "coffer {0}")
+    @org.junit.jupiter.params.provider.CsvSource({"keys, new", "admin, create"})
+    void commandGroupAlone_printsItsUsageListingItsSubcommands(String group, String subcommand) {
+        CliRun run = run(group);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: coffer " + group).contains("Commands:").contains("  " + subcommand + " ");
+    }
+
     @Test
     void version_printsVersion() {
         CliRun run = run("version");
