@@ -20,6 +20,8 @@ class SecretsNeverLeakTest {
     private static final String KEY_ID = "AKIAFAKEKEYFORTESTS1";
     private static final String SECRET = "fAkeSecretKey/ForTests+0123456789abcdefgh";
     private static final String SESSION_TOKEN = "FwoGZXIvYXdzEFAKE" + "SessionTokenForTests".repeat(8);
+    /** Someone's AWS secret that Coffer never saw, pasted into a URL: only its shape can mask it. */
+    private static final String UNREGISTERED_SECRET = "q8Xr2LmZ/Vb7Nc4Kd1Pf9Gh3Jt6Wy0Es5Ua8Io2B";
     private static final String SIGNING_KEY = "test-signing-key-" + "0123456789abcdefghijklmnopqrstuvwxyz";
 
     @Test
@@ -44,6 +46,8 @@ class SecretsNeverLeakTest {
                 responses.add(http.get("/no-such-route").body());
                 responses.add(http.request("POST", "/health").json("{\"secret\":\"" + SECRET + "\"}").send().body());
                 responses.add(http.request("GET", "/health").header("Authorization", "Bearer " + SIGNING_KEY).send().body());
+                responses.add(http.get("/api/v1/files/" + UNREGISTERED_SECRET).body());
+                responses.add(http.get("/api/v1/files/" + UNREGISTERED_SECRET.replace("/", "%2F")).body());
                 stack.s3().stop();
                 responses.add(http.get("/health").body());
                 stack.s3().start();
@@ -51,6 +55,7 @@ class SecretsNeverLeakTest {
             String logged = logs.text();
 
             assertThat(logged).contains("credentials: mode=session").contains("AKIA****STS1");
+            assertThat(logged).doesNotContain("Nc4Kd1Pf9Gh3");
             for (String secret : List.of(SECRET, SESSION_TOKEN, SIGNING_KEY)) {
                 assertThat(logged).doesNotContain(secret);
                 assertThat(responses).noneMatch(body -> body.contains(secret));
