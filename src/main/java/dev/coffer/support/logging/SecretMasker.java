@@ -37,7 +37,29 @@ public final class SecretMasker {
                 out = out.replace(secret, MASK);
             }
         }
+        // Both shapes are runs of 40 or more base64 characters: a line without one (most lines,
+        // e.g. every access log line) needs neither regular expression, which cost a fifth of
+        // the access log's time.
+        if (!hasBase64Run(out, 40)) {
+            return out;
+        }
         out = SESSION_TOKEN.matcher(out).replaceAll(MASK);
         return AWS_SECRET.matcher(out).replaceAll(MASK);
+    }
+
+    /** True when {@code text} holds at least {@code length} characters of {@code [A-Za-z0-9/+]} in a row. */
+    static boolean hasBase64Run(String text, int length) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '+') {
+                if (++run >= length) {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        return false;
     }
 }
