@@ -16,7 +16,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.metrics.CoreMetric;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.metrics.MetricCollection;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -147,17 +146,37 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
         if (listeners.isEmpty()) {
             return;
         }
-        long sent = context.requestBody().flatMap(RequestBody::optionalContentLength)
-                .or(() -> context.httpRequest().firstMatchingHeader("Content-Length").map(AwsCallRecorder::parseLength))
-                .orElse(0L);
-        long received = context.httpResponse().firstMatchingHeader("Content-Length").map(AwsCallRecorder::parseLength).orElse(0L);
+        // Every DynamoDB and S3 attempt passes here: plain lookups, no lambdas or optionals to build.
+        long sent = sentLength(context);
+        long received = contentLength(context.httpResponse().firstMatchingHeader("Content-Length").orElse(null));
         String service = service(attributes);
         String operation = operation(attributes);
         int status = context.httpResponse().statusCode();
-        tell(listener -> listener.answered(service, operation, status));
-        if (sent > 0 || received > 0) {
-            tell(listener -> listener.transferred(service, operation, sent, received));
+        for (AwsCallListener listener : listeners) {
+            try {
+                listener.answered(service, operation, status);
+                if (sent > 0 || received > 0) {
+                    listener.transferred(service, operation, sent, received);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("AWS call listener {} failed: {}", listener.getClass().getSimpleName(), e.toString());
+            }
         }
+    }
+
+    private static long sentLength(Context.AfterTransmission context) {
+        var body = context.requestBody();
+        if (body.isPresent()) {
+            var length = body.get().optionalContentLength();
+            if (length.isPresent()) {
+                return length.get();
+            }
+        }
+        return contentLength(context.httpRequest().firstMatchingHeader("Content-Length").orElse(null));
+    }
+
+    private static long contentLength(String header) {
+        return header == null ? 0 : parseLength(header);
     }
 
     @Override
@@ -211,8 +230,11 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
 
     private static String service(ExecutionAttributes attributes) {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
-        return label(service == null ? "unknown" : service);
+        return service == null ? "unknown" : LABELS.computeIfAbsent(service, AwsCallRecorder::label);
     }
+
+    /** Labels of the few service names the clients report, made once each (asked on every attempt). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> LABELS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * One spelling per service for labels: the interceptor sees the client's name ({@code DynamoDb})

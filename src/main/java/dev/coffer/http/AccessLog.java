@@ -1,5 +1,6 @@
 package dev.coffer.http;
 
+import dev.coffer.support.logging.LogSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -23,6 +24,12 @@ final class AccessLog implements RequestObserver {
             return;
         }
         String millis = HttpServer.tenthsOfMillis(request.durationNanos());
+        if (!LogSetup.keyValuesWritten()) {
+            // The text format writes the message only: the fields would be built for nothing.
+            ACCESS.info("{} {} {} {}ms id={} client={}", request.method(), request.path(), request.status(), millis,
+                    request.requestId(), request.clientAddress());
+            return;
+        }
         LoggingEventBuilder line = ACCESS.atInfo()
                 .addKeyValue("http.request.method", request.method())
                 .addKeyValue("url.path", request.path());

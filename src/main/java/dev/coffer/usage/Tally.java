@@ -3,7 +3,6 @@ package dev.coffer.usage;
 import dev.coffer.identity.UserId;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -102,22 +101,51 @@ public final class Tally {
     /** One answered API request of {@code user} to {@code service} ("records", "files", ...), a read or a write. */
     public void request(UserId user, String service, boolean write) {
         series.request(service, write);
-        String name = service + ":" + (write ? "write" : "read");
-        for (String target : new String[] {user.value(), DEPLOYMENT}) {
-            counts(target).requests.computeIfAbsent(name, n -> new LongAdder()).increment();
-        }
+        String name = requestName(service, write);
+        LocalDate day = today();
+        counts(user.value(), day).requests.computeIfAbsent(name, n -> new LongAdder()).increment();
+        counts(DEPLOYMENT, day).requests.computeIfAbsent(name, n -> new LongAdder()).increment();
     }
+
+    /** "records:read" and the like, made once per known service rather than on every request. */
+    private static String requestName(String service, boolean write) {
+        String[] names = REQUEST_NAMES.get(service);
+        return names != null ? names[write ? 1 : 0] : service + ":" + (write ? "write" : "read");
+    }
+
+    private static final Map<String, String[]> REQUEST_NAMES = RequestMeter.SERVICE_NAMES.stream().collect(
+            java.util.stream.Collectors.toUnmodifiableMap(s -> s, s -> new String[] {s + ":read", s + ":write"}));
 
     private void forEachTarget(java.util.function.Consumer<Counts> change) {
         UserId user = current.get();
+        LocalDate day = today();
         if (user != null) {
-            change.accept(counts(user.value()));
+            change.accept(counts(user.value(), day));
         }
-        change.accept(counts(DEPLOYMENT));
+        change.accept(counts(DEPLOYMENT, day));
     }
 
-    private Counts counts(String target) {
-        return counts.computeIfAbsent(new Key(target, LocalDate.now(clock.withZone(ZoneOffset.UTC))), k -> new Counts());
+    private Counts counts(String target, LocalDate day) {
+        Key key = new Key(target, day);
+        Counts found = counts.get(key);
+        return found != null ? found : counts.computeIfAbsent(key, k -> new Counts());
+    }
+
+    /** The UTC day of one epoch day number, kept while it is today (counting asks on every request and AWS call). */
+    private record Day(long epochDay, LocalDate date) {
+    }
+
+    private volatile Day day = new Day(Long.MIN_VALUE, LocalDate.MIN);
+
+    /** Today in UTC by the clock, without a zoned clock and a date made on every call. */
+    private LocalDate today() {
+        long epochDay = Math.floorDiv(clock.millis(), 86_400_000L);
+        Day known = day;
+        if (known.epochDay() != epochDay) {
+            known = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
+            day = known;
+        }
+        return known.date();
     }
 
     /** What one user (or the deployment) did on one day, as numbers. */
@@ -134,7 +162,7 @@ public final class Tally {
      * Counters of past days are dropped once drained.
      */
     Map<Key, Snapshot> drain() {
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate today = today();
         var result = new HashMap<Key, Snapshot>();
         for (var entry : counts.entrySet()) {
             Counts c = entry.getValue();

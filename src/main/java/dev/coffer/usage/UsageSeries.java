@@ -28,6 +28,8 @@ public final class UsageSeries implements MeterBinder {
     static final Duration COST_REFRESH = Duration.ofMinutes(1);
 
     private final Map<String, LongAdder> requests = new LinkedHashMap<>();
+    /** The same adders by service, read and write: found without building a name per request. */
+    private final Map<String, LongAdder[]> requestsByService = new java.util.HashMap<>();
     private final EnumMap<QuotaKey, LongAdder> refusals = new EnumMap<>(QuotaKey.class);
     private final EnumMap<Tally.S3Class, LongAdder> s3 = new EnumMap<>(Tally.S3Class.class);
     private final LongAdder bytesOut = new LongAdder();
@@ -38,8 +40,11 @@ public final class UsageSeries implements MeterBinder {
 
     public UsageSeries() {
         for (String service : RequestMeter.SERVICE_NAMES) {
-            requests.put(service + ":read", new LongAdder());
-            requests.put(service + ":write", new LongAdder());
+            var read = new LongAdder();
+            var write = new LongAdder();
+            requests.put(service + ":read", read);
+            requests.put(service + ":write", write);
+            requestsByService.put(service, new LongAdder[] {read, write});
         }
         for (QuotaKey quota : QuotaKey.values()) {
             refusals.put(quota, new LongAdder());
@@ -50,9 +55,9 @@ public final class UsageSeries implements MeterBinder {
     }
 
     void request(String service, boolean write) {
-        LongAdder adder = requests.get(service + ":" + (write ? "write" : "read"));
-        if (adder != null) {
-            adder.increment();
+        LongAdder[] adders = requestsByService.get(service);
+        if (adders != null) {
+            adders[write ? 1 : 0].increment();
         }
     }
 

@@ -19,7 +19,21 @@ import org.slf4j.LoggerFactory;
  * lines, always through {@link MaskingEncoder}, and quiet third-party loggers.
  */
 public final class LogSetup {
+    /** Whether the main appender writes JSON (set by {@link #configure}). */
+    private static volatile boolean mainJson;
+    /** JSON appenders added by {@link #capture} and not yet removed. */
+    private static final java.util.concurrent.atomic.AtomicInteger JSON_CAPTURES = new java.util.concurrent.atomic.AtomicInteger();
+
     private LogSetup() {
+    }
+
+    /**
+     * True when some appender writes an event's SLF4J key-value pairs (a JSON one); the text
+     * format leaves them out, so a caller may skip building them (the access log does, on every
+     * request).
+     */
+    public static boolean keyValuesWritten() {
+        return mainJson || JSON_CAPTURES.get() > 0;
     }
 
     public static void configure(boolean json, String level) {
@@ -31,6 +45,7 @@ public final class LogSetup {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         OutputStreamAppender<ILoggingEvent> appender = appender(context, json, out, "main");
+        mainJson = json;
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender((Appender<ILoggingEvent>) appender);
@@ -65,9 +80,15 @@ public final class LogSetup {
         Level accessLevel = access.getLevel();
         coffer.setLevel(Level.DEBUG);
         access.setLevel(Level.DEBUG);
+        if (json) {
+            JSON_CAPTURES.incrementAndGet();
+        }
         root.addAppender((Appender<ILoggingEvent>) appender);
         return () -> {
             root.detachAppender((Appender<ILoggingEvent>) appender);
+            if (json) {
+                JSON_CAPTURES.decrementAndGet();
+            }
             appender.stop();
             coffer.setLevel(cofferLevel);
             access.setLevel(accessLevel);

@@ -21,7 +21,10 @@ public final class MaskingEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public byte[] encode(ILoggingEvent event) {
         byte[] raw = delegate.encode(event);
-        return SecretMasker.mask(new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        String line = new String(raw, StandardCharsets.UTF_8);
+        String masked = SecretMasker.mask(line);
+        // Nothing masked (mask returns the very string it was given): the encoded bytes stand.
+        return masked == line ? raw : masked.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

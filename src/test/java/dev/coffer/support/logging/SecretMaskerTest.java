@@ -68,4 +68,29 @@ class SecretMaskerTest {
 
         assertThat(SecretMasker.mask(line)).isEqualTo(line);
     }
+
+    @org.junit.jupiter.api.Test
+    void lineWithoutASecretShape_isReturnedAsItIs_soTheEncoderKeepsItsBytes() {
+        String line = "GET /api/v1/collections/notes/items/n-1 200 1.2ms id=4a19e4aaeec903e7ff27dcbd client=127.0.0.1";
+
+        assertThat(SecretMasker.mask(line)).isSameAs(line);
+    }
+
+    @org.junit.jupiter.api.Test
+    void awsShapedSecretAndSessionToken_masked_atStartMiddleAndEnd() {
+        String token = "IQoJb3JpZ2luX2VjE" + "A".repeat(120);
+
+        assertThat(SecretMasker.mask(KEY + " leading")).isEqualTo("**** leading");
+        assertThat(SecretMasker.mask("key=" + KEY + " rest")).isEqualTo("key=**** rest");
+        assertThat(SecretMasker.mask("token " + token)).isEqualTo("token ****");
+        assertThat(SecretMasker.mask("x=" + "aB".repeat(19) + "a!")).isEqualTo("x=" + "aB".repeat(19) + "a!");
+        assertThat(SecretMasker.mask("x=" + "aB".repeat(20) + "!")).isEqualTo("x=****!");
+    }
+
+    @org.junit.jupiter.api.Test
+    void registeredSecret_maskedEvenInALineWithoutSecretShapes() {
+        SecretMasker.register("short-secret-value");
+
+        assertThat(SecretMasker.mask("said short-secret-value here")).isEqualTo("said **** here");
+    }
 }
