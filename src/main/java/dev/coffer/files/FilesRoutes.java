@@ -137,7 +137,9 @@ final class FilesRoutes implements ApiModule {
      */
     private static int readFromStorage(InputStream in, byte[] buffer) {
         try {
-            return in.read(buffer);
+            // Filled to the end (or the file's end): fewer, fuller writes, each a hand-off to Jetty.
+            int n = in.readNBytes(buffer, 0, buffer.length);
+            return n == 0 ? -1 : n;
         } catch (IOException e) {
             throw new CofferException(ErrorCode.BACKEND_UNAVAILABLE, "the file's download from storage broke off; retry",
                     null, java.time.Duration.ofSeconds(1), e);

@@ -128,11 +128,11 @@ public final class BenchMain {
                     if (!run.rounds().isEmpty()) {
                         // Interleaved downloads (coffer.bench.downloads): CPU per GiB says more than MB/s on a shared machine.
                         double gib = bytes / (double) (1L << 30);
-                        System.out.println("\n| round | load before | direct MB/s | Coffer MB/s | Coffer / direct | Coffer CPU s/GiB "
+                        System.out.println("\n| round | Coffer | load before | direct MB/s | Coffer MB/s | Coffer / direct | Coffer CPU s/GiB "
                                 + "| bench CPU s/GiB direct / via Coffer |");
-                        System.out.println("|---|---|---|---|---|---|---|");
+                        System.out.println("|---|---|---|---|---|---|---|---|");
                         for (StreamingBench.Round r : run.rounds()) {
-                            System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.2f | %.2f | %.2f / %.2f |%n", r.round(), r.load(),
+                            System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f / %.2f |%n", r.round(), r.coffer(), r.load(),
                                     r.directMbPerS(), r.cofferMbPerS(), r.cofferMbPerS() / r.directMbPerS(), r.cofferCpuS() / gib,
                                     r.directBenchCpuS() / gib, r.cofferBenchCpuS() / gib);
                         }

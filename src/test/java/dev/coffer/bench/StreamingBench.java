@@ -33,7 +33,7 @@ final class StreamingBench {
      * the CPU seconds each process spent on it (the bench process holds S3Proxy and the client) and
      * the load average before the round.
      */
-    record Round(int round, double directMbPerS, double cofferMbPerS, double directBenchCpuS, double cofferBenchCpuS,
+    record Round(int round, String coffer, double directMbPerS, double cofferMbPerS, double directBenchCpuS, double cofferBenchCpuS,
                  double cofferCpuS, String load) {
     }
 
@@ -62,16 +62,33 @@ final class StreamingBench {
             double up = mbps(bytes, System.nanoTime() - t0);
             Transfer direct = directDownload(sdk);
             results.add(new Result("direct SDK", bytes, up, direct.mbps(), -1, direct.bytes() == bytes));
-            try (var coffer = Child.start(repo, stack)) {
+            // coffer.bench.compare names another checkout (its target/coffer.jar): a second child,
+            // downloaded from in the same rounds, for A/B runs on a machine whose load keeps changing.
+            String compare = System.getProperty("coffer.bench.compare", "");
+            try (var coffer = Child.start(repo, stack);
+                 var other = compare.isEmpty() ? null : Child.start(Path.of(compare), stack)) {
                 results.add(coffer.uploadAndDownload(bytes));
+                if (other != null) {
+                    Result r = other.uploadAndDownload(bytes);
+                    results.add(new Result("through Coffer of " + compare + " (-Xmx128m)", r.bytes(), r.uploadMbPerS(),
+                            r.downloadMbPerS(), r.peakRssKiB(), r.intact()));
+                }
                 for (int i = 1; i <= rounds; i++) {
                     String load = loadAverage();
                     Transfer d = directDownload(sdk);
+                    boolean otherFirst = other != null && i % 2 == 0;
+                    Transfer o = otherFirst ? other.download() : null;
                     Transfer c = coffer.download();
-                    if (d.bytes() != bytes || c.bytes() != bytes) {
-                        throw new IllegalStateException("a download came back short: direct " + d.bytes() + ", Coffer " + c.bytes());
+                    if (other != null && !otherFirst) {
+                        o = other.download();
                     }
-                    roundsDone.add(new Round(i, d.mbps(), c.mbps(), d.benchCpuS(), c.benchCpuS(), c.cofferCpuS(), load));
+                    if (d.bytes() != bytes || c.bytes() != bytes || (o != null && o.bytes() != bytes)) {
+                        throw new IllegalStateException("a download came back short");
+                    }
+                    roundsDone.add(new Round(i, "this", d.mbps(), c.mbps(), d.benchCpuS(), c.benchCpuS(), c.cofferCpuS(), load));
+                    if (o != null) {
+                        roundsDone.add(new Round(i, compare, d.mbps(), o.mbps(), d.benchCpuS(), o.benchCpuS(), o.cofferCpuS(), load));
+                    }
                 }
             }
             sdk.deleteObject(b -> b.bucket("bench-direct").key("big.bin"));
