@@ -137,9 +137,7 @@ final class FilesRoutes implements ApiModule {
      */
     private static int readFromStorage(InputStream in, byte[] buffer) {
         try {
-            // Filled to the end (or the file's end): fewer, fuller writes, each a hand-off to Jetty.
-            int n = in.readNBytes(buffer, 0, buffer.length);
-            return n == 0 ? -1 : n;
+            return in.read(buffer);
         } catch (IOException e) {
             throw new CofferException(ErrorCode.BACKEND_UNAVAILABLE, "the file's download from storage broke off; retry",
                     null, java.time.Duration.ofSeconds(1), e);
