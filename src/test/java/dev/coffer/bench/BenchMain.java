@@ -119,10 +119,23 @@ public final class BenchMain {
                     long bytes = Long.parseLong(System.getProperty("coffer.bench.bytes", Long.toString(1L << 30)));
                     System.out.println("| transfer | bytes | upload MB/s | download MB/s | peak RSS (MiB) | intact |");
                     System.out.println("|---|---|---|---|---|---|");
-                    for (StreamingBench.Result r : StreamingBench.run(repo, bytes)) {
+                    StreamingBench.Run run = StreamingBench.run(repo, bytes);
+                    for (StreamingBench.Result r : run.results()) {
                         System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %s |%n", r.what(), r.bytes(), r.uploadMbPerS(),
                                 r.downloadMbPerS(), r.peakRssKiB() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.peakRssKiB() / 1024.0),
                                 r.intact());
+                    }
+                    if (!run.rounds().isEmpty()) {
+                        // Interleaved downloads (coffer.bench.downloads): CPU per GiB says more than MB/s on a shared machine.
+                        double gib = bytes / (double) (1L << 30);
+                        System.out.println("\n| round | Coffer | load before | direct MB/s | Coffer MB/s | Coffer / direct | Coffer CPU s/GiB "
+                                + "| bench CPU s/GiB direct / via Coffer |");
+                        System.out.println("|---|---|---|---|---|---|---|---|");
+                        for (StreamingBench.Round r : run.rounds()) {
+                            System.out.printf(Locale.ROOT, "| %d | %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f / %.2f |%n", r.round(), r.coffer(), r.load(),
+                                    r.directMbPerS(), r.cofferMbPerS(), r.cofferMbPerS() / r.directMbPerS(), r.cofferCpuS() / gib,
+                                    r.directBenchCpuS() / gib, r.cofferBenchCpuS() / gib);
+                        }
                     }
                 }
                 case "peers" -> {

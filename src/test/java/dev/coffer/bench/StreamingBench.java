@@ -28,8 +28,29 @@ final class StreamingBench {
     record Result(String what, long bytes, double uploadMbPerS, double downloadMbPerS, long peakRssKiB, boolean intact) {
     }
 
-    static List<Result> run(Path repo, long bytes) throws Exception {
+    /**
+     * One round of the interleaved downloads: the direct SDK's and then Coffer's, back to back, with
+     * the CPU seconds each process spent on it (the bench process holds S3Proxy and the client) and
+     * the load average before the round.
+     */
+    record Round(int round, String coffer, double directMbPerS, double cofferMbPerS, double directBenchCpuS, double cofferBenchCpuS,
+                 double cofferCpuS, String load) {
+    }
+
+    /** The results, then the interleaved download rounds ({@code coffer.bench.downloads}, default 1). */
+    record Run(List<Result> results, List<Round> rounds) {
+    }
+
+    /** Extra JVM options for the Coffer child (e.g. a JFR recording), from {@code coffer.bench.coffer.opts}. */
+    private static List<String> childOptions() {
+        String opts = System.getProperty("coffer.bench.coffer.opts", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
+    static Run run(Path repo, long bytes) throws Exception {
+        int rounds = Integer.getInteger("coffer.bench.downloads", 1);
         var results = new ArrayList<Result>();
+        var roundsDone = new ArrayList<Round>();
         try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench streaming target")) {
             S3Client sdk = S3Client.builder().endpointOverride(stack.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
                     .credentialsProvider(() -> AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY))
@@ -39,37 +60,106 @@ final class StreamingBench {
             sdk.putObject(b -> b.bucket("bench-direct").key("big.bin").contentLength(bytes),
                     RequestBody.fromInputStream(new Generated(bytes), bytes));
             double up = mbps(bytes, System.nanoTime() - t0);
-            t0 = System.nanoTime();
-            long read = drain(sdk.getObject(b -> b.bucket("bench-direct").key("big.bin")));
-            double down = mbps(read, System.nanoTime() - t0);
-            results.add(new Result("direct SDK", bytes, up, down, -1, read == bytes));
+            Transfer direct = directDownload(sdk);
+            results.add(new Result("direct SDK", bytes, up, direct.mbps(), -1, direct.bytes() == bytes));
+            // coffer.bench.compare names another checkout (its target/coffer.jar): a second child,
+            // downloaded from in the same rounds, for A/B runs on a machine whose load keeps changing.
+            String compare = System.getProperty("coffer.bench.compare", "");
+            try (var coffer = Child.start(repo, stack);
+                 var other = compare.isEmpty() ? null : Child.start(Path.of(compare), stack)) {
+                results.add(coffer.uploadAndDownload(bytes));
+                if (other != null) {
+                    Result r = other.uploadAndDownload(bytes);
+                    results.add(new Result("through Coffer of " + compare + " (-Xmx128m)", r.bytes(), r.uploadMbPerS(),
+                            r.downloadMbPerS(), r.peakRssKiB(), r.intact()));
+                }
+                for (int i = 1; i <= rounds; i++) {
+                    String load = loadAverage();
+                    Transfer d = directDownload(sdk);
+                    boolean otherFirst = other != null && i % 2 == 0;
+                    Transfer o = otherFirst ? other.download() : null;
+                    Transfer c = coffer.download();
+                    if (other != null && !otherFirst) {
+                        o = other.download();
+                    }
+                    if (d.bytes() != bytes || c.bytes() != bytes || (o != null && o.bytes() != bytes)) {
+                        throw new IllegalStateException("a download came back short");
+                    }
+                    roundsDone.add(new Round(i, "this", d.mbps(), c.mbps(), d.benchCpuS(), c.benchCpuS(), c.cofferCpuS(), load));
+                    if (o != null) {
+                        roundsDone.add(new Round(i, compare, d.mbps(), o.mbps(), d.benchCpuS(), o.benchCpuS(), o.cofferCpuS(), load));
+                    }
+                }
+            }
             sdk.deleteObject(b -> b.bucket("bench-direct").key("big.bin"));
-            results.add(throughCoffer(repo, stack, bytes));
             sdk.close();
         }
-        return results;
+        return new Run(results, roundsDone);
     }
 
-    private static Result throughCoffer(Path repo, EmbeddedServers stack, long bytes) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+    /** One download: bytes, MB/s, and the CPU seconds the bench process and (for Coffer) the child spent. */
+    private record Transfer(long bytes, double mbps, double benchCpuS, double cofferCpuS) {
+    }
+
+    private static Transfer directDownload(S3Client sdk) throws java.io.IOException {
+        double cpu0 = cpuSeconds(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
+        long read = drain(sdk.getObject(b -> b.bucket("bench-direct").key("big.bin")));
+        long nanos = System.nanoTime() - t0;
+        return new Transfer(read, mbps(read, nanos), cpuSeconds(ProcessHandle.current().pid()) - cpu0, 0);
+    }
+
+    /** Coffer in a child JVM limited to -Xmx128m, in remote mode against the bench's S3Proxy and DynamoDB Local. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final HttpClient http;
+        private final URI base;
+        private final String token;
+        /**
+         * Downloads are read with Apache HttpClient, the client under the direct side's SDK, so both
+         * sides read alike: the JDK HttpClient cost the bench process 3-5 s more CPU per GiB than the
+         * SDK (2026-12-01, 512 MiB: 4.8-6.7 vs 1.7-1.9 s/GiB), taken from the same 2 cores as Coffer.
+         */
+        private final org.apache.http.impl.client.CloseableHttpClient downloader =
+                org.apache.http.impl.client.HttpClients.createMinimal();
+
+        private Child(Process process, HttpClient http, URI base, String token) {
+            this.process = process;
+            this.http = http;
+            this.base = base;
+            this.token = token;
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        var builder = new ProcessBuilder(java.toString(), "-Xmx128m", "--enable-native-access=ALL-UNNAMED", "-jar",
-                repo.resolve("target/coffer.jar").toString(), "serve", "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("COFFER_"));
-        builder.environment().putAll(Map.of(
-                "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY,
-                "AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
-                "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmnop", "COFFER_HOST", "127.0.0.1", "S3_BUCKET", "bench-coffer"));
-        Process process = builder.start();
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            URI base = URI.create("http://127.0.0.1:" + port);
-            waitReady(http, base.resolve("/health/ready"), process);
-            String token = mintToken(process.pid());
+
+        static Child start(Path repo, EmbeddedServers stack) throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            var command = new ArrayList<String>(List.of(java.toString(), "-Xmx128m", "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(childOptions());
+            command.addAll(List.of("-jar", repo.resolve("target/coffer.jar").toString(), "serve", "--port", Integer.toString(port)));
+            String log = System.getProperty("coffer.bench.coffer.log", "");
+            var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.isEmpty() ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(new java.io.File(log)));
+            builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("COFFER_"));
+            builder.environment().putAll(Map.of(
+                    "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_ACCESS_KEY,
+                    "AWS_DYNAMODB_ENDPOINT", stack.dynamoDb().endpoint().toString(), "AWS_ENDPOINT_URL_S3", stack.s3().endpoint().toString(),
+                    "SECRET_KEY", "bench-signing-key-0123456789abcdefghijklmnop", "COFFER_HOST", "127.0.0.1", "S3_BUCKET", "bench-coffer"));
+            Process process = builder.start();
+            try {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                URI base = URI.create("http://127.0.0.1:" + port);
+                waitReady(http, base.resolve("/health/ready"), process);
+                return new Child(process, http, base, mintToken(process.pid()));
+            } catch (Exception e) {
+                process.destroy();
+                throw e;
+            }
+        }
+
+        Result uploadAndDownload(long bytes) throws Exception {
             long t0 = System.nanoTime();
             var upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/files/big.bin"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
@@ -79,15 +169,53 @@ final class StreamingBench {
             if (upload.statusCode() != 200) {
                 throw new IllegalStateException("upload failed: " + upload.statusCode() + " " + upload.body());
             }
-            t0 = System.nanoTime();
-            var download = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/files/big.bin"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-            long read = drain(download.body());
-            double down = mbps(read, System.nanoTime() - t0);
-            return new Result("through Coffer (-Xmx128m)", bytes, up, down, peakRss(process.pid()), read == bytes);
-        } finally {
+            Transfer down = download();
+            return new Result("through Coffer (-Xmx128m)", bytes, up, down.mbps(), peakRss(process.pid()), down.bytes() == bytes);
+        }
+
+        Transfer download() throws Exception {
+            double bench0 = cpuSeconds(ProcessHandle.current().pid());
+            double coffer0 = cpuSeconds(process.pid());
+            long t0 = System.nanoTime();
+            long read;
+            var get = new org.apache.http.client.methods.HttpGet(base.resolve("/api/v1/files/big.bin"));
+            get.setHeader("Authorization", "Bearer " + token);
+            try (var download = downloader.execute(get)) {
+                if (download.getStatusLine().getStatusCode() != 200) {
+                    throw new IllegalStateException("download failed: " + download.getStatusLine());
+                }
+                read = drain(download.getEntity().getContent());
+            }
+            long nanos = System.nanoTime() - t0;
+            return new Transfer(read, mbps(read, nanos), cpuSeconds(ProcessHandle.current().pid()) - bench0,
+                    cpuSeconds(process.pid()) - coffer0);
+        }
+
+        @Override
+        public void close() throws InterruptedException, java.io.IOException {
+            downloader.close();
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** User plus system CPU seconds of process {@code pid} so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -99,7 +227,7 @@ final class StreamingBench {
     }
 
     private static void waitReady(HttpClient http, URI ready, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

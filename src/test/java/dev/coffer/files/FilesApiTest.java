@@ -87,6 +87,28 @@ class FilesApiTest {
         assertThat(down.bytes()).isEqualTo(content);
     }
 
+    /**
+     * Downloads copy the S3 stream in chunks filled to the end: the sizes at the chunk's edges
+     * (nothing, one byte short of, exactly and one past two chunks) arrive whole and with their length.
+     */
+    @Test
+    void download_sizesAtTheCopyChunksEdges_arriveWhole() {
+        int chunk = 64 * 1024;
+        for (int size : new int[] {0, 2 * chunk - 1, 2 * chunk, 2 * chunk + 1}) {
+            byte[] content = new byte[size];
+            for (int i = 0; i < size; i++) {
+                content[i] = (byte) (i * 31 + size);
+            }
+            assertThat(put(alice, "edges/" + size + ".bin", content, "application/octet-stream").status()).isEqualTo(200);
+
+            Http.Response down = http.get("/api/v1/files/edges/" + size + ".bin", alice);
+
+            assertThat(down.status()).as("size %d", size).isEqualTo(200);
+            assertThat(down.header("Content-Length")).as("size %d", size).contains(Integer.toString(size));
+            assertThat(down.bytes()).as("size %d", size).isEqualTo(content);
+        }
+    }
+
     @Test
     void rangedRead_206WithContentRange() {
         put(alice, "range.bin", "0123456789abcdef".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
