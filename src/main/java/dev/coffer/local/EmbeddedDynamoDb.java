@@ -1,15 +1,22 @@
 package dev.coffer.local;
 
+import com.almworks.sqlite4java.SQLiteConnection;
+import com.almworks.sqlite4java.SQLiteJob;
+import com.almworks.sqlite4java.SQLiteQueue;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DynamoDB Local inside this JVM. Its request handler is wired into a Jetty connector bound to
@@ -17,9 +24,17 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
  * shared ({@code sharedDb}) so any key and region see the same tables. Restarting keeps the port,
  * so clients built against the first endpoint reconnect by themselves.
  *
+ * <p>On disk, its SQLite database runs in WAL mode with {@code synchronous=NORMAL} (see
+ * {@link #journalInWal}), as PocketBase and most embedded SQLite users do: a commit is one write
+ * to the log, not four {@code fsync}s. An acknowledged write survives {@code kill -9} of this
+ * process (it is in the OS's page cache, and the log is replayed on the next open); the last
+ * writes before an OS crash or power loss may be lost, never half-applied. This is the local
+ * development default; production runs against DynamoDB.
+ *
  * <p>Not thread-safe for start/stop; the owner calls them from one thread.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDynamoDb.class);
     static final int MAX_THREADS = 16;
     private static final int MIN_THREADS = 2;
     static final Duration THREAD_IDLE = Duration.ofSeconds(30);
@@ -28,6 +43,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private int port;
     private Server server;
     private LocalDynamoDBRequestHandler handler;
+    /** DynamoDB Local's SQLite connection queue, on disk; stopping waits for it to close the database. */
+    private Optional<SQLiteQueue> sqlite = Optional.empty();
 
     private EmbeddedDynamoDb(Optional<Path> dataDir, int port) {
         this.dataDir = dataDir;
@@ -64,6 +81,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);
+        if (dataDir.isPresent()) {
+            sqlite = journalInWal(handler);
+        }
         jetty.setHandler(new LocalDynamoDBServerHandler(handler, null));
         // No graceful phase: idle keep-alive connections from SDK pools would hold it up.
         jetty.setStopTimeout(0);
@@ -71,6 +91,107 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         port = connector.getLocalPort();
         server = jetty;
         return endpoint();
+    }
+
+    /**
+     * The SQLite settings of DynamoDB Local's one database connection, as {@code PRAGMA}
+     * {@code journal_mode} and {@code synchronous} report them ({@code "wal"}, {@code 1} for
+     * NORMAL); empty in memory or when DynamoDB Local's internals are not where this version
+     * keeps them.
+     */
+    public synchronized Optional<SqliteSettings> sqliteSettings() {
+        if (handler == null || dataDir.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(queue(handler).execute(new SQLiteJob<SqliteSettings>() {
+                @Override
+                protected SqliteSettings job(SQLiteConnection connection) throws Throwable {
+                    return new SqliteSettings(pragma(connection, "journal_mode"), Integer.parseInt(pragma(connection, "synchronous")));
+                }
+            }).get());
+        } catch (ReflectiveOperationException | RuntimeException | java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** What {@code PRAGMA journal_mode} and {@code PRAGMA synchronous} say (0 OFF, 1 NORMAL, 2 FULL). */
+    public record SqliteSettings(String journalMode, int synchronous) {
+    }
+
+    /**
+     * Puts DynamoDB Local's database in WAL mode with {@code synchronous=NORMAL}. DynamoDB Local
+     * leaves SQLite at its defaults (rollback journal, full sync: each PutItem costs about four
+     * {@code fsync}s and was the whole write path's limit) and offers no setting, so the pragmas
+     * run as a job on its own connection queue (one connection, one thread): reached through
+     * three private fields of DynamoDB Local 3.3.1, the version the pom pins. WAL is kept in the
+     * file; {@code synchronous} is per connection, so if sqlite4java ever reopens the connection
+     * after an error it is back at FULL (slower, not less safe). Should a later version move those
+     * fields, the database keeps DynamoDB Local's defaults and a warning says so;
+     * EmbeddedDynamoDbTest fails first.
+     */
+    private static Optional<SQLiteQueue> journalInWal(LocalDynamoDBRequestHandler handler) {
+        try {
+            SQLiteQueue queue = queue(handler);
+            String mode = queue.execute(new SQLiteJob<String>() {
+                @Override
+                protected String job(SQLiteConnection connection) throws Throwable {
+                    String journal = pragma(connection, "journal_mode=WAL");
+                    connection.exec("PRAGMA synchronous=NORMAL");
+                    return journal;
+                }
+            }).get();
+            if (!"wal".equalsIgnoreCase(mode)) {
+                LOG.warn("DynamoDB Local's SQLite database stayed in journal mode {} (WAL refused): writes are slower", mode);
+            }
+            return Optional.of(queue);
+        } catch (ReflectiveOperationException | RuntimeException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("could not switch DynamoDB Local's SQLite database to WAL ({}): writes are slower, not less safe", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
+    /** DynamoDB Local's connection queue; asking it for its table list first makes it open the database. */
+    private static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
+        handler.listTables(ACCESS_KEY_FOR_OPENING, "us-east-1",
+                software.amazon.awssdk.services.dynamodb.model.ListTablesRequest.builder().limit(1).build());
+        Map<?, ?> clients = (Map<?, ?>) field(handler.getClass(), "dbRequestHandlers").get(handler);
+        if (clients.size() != 1) {
+            throw new IllegalStateException("expected one shared database, found " + clients.size());
+        }
+        Object client = clients.values().iterator().next();
+        Object access = field(client.getClass(), "dbAccess").get(client);
+        return (SQLiteQueue) field(access.getClass(), "queue").get(access);
+    }
+
+    /** With {@code sharedDb} every key reaches the same database; the key only has to be well-formed. */
+    private static final String ACCESS_KEY_FOR_OPENING = "coffer";
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    private static String pragma(SQLiteConnection connection, String pragma) throws Exception {
+        var statement = connection.prepare("PRAGMA " + pragma, false);
+        try {
+            return statement.step() ? statement.columnString(0) : "";
+        } finally {
+            statement.dispose();
+        }
     }
 
     public synchronized URI endpoint() {
@@ -91,6 +212,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             server = null;
             handler.shutdown();
             handler = null;
+            // Its queue closes the connection on its own thread; in WAL mode the last close
+            // checkpoints under an exclusive lock, so a restart right after must wait for it.
+            if (sqlite.isPresent()) {
+                sqlite.get().join();
+                sqlite = Optional.empty();
+            }
         }
     }
 
