@@ -55,6 +55,11 @@ final class AuthService {
                 work -> Thread.ofPlatform().daemon().name("coffer-dummy-hash").start(work));
     }
 
+    /** Done once the dummy hash is made: the start-up work this service does in the background. */
+    java.util.concurrent.CompletableFuture<Void> backgroundStart() {
+        return dummyHash.handle((hash, failed) -> null);
+    }
+
     Account register(String rawEmail, String password, String fullName) {
         EmailAddress email = EmailAddress.parse(rawEmail);
         checkPassword(password);
