@@ -60,10 +60,10 @@ coffer_jvm_options() {
   # beside a 128 MiB heap); pauses on a heap this small are a few ms. Heap starts small and grows
   # only when a collection leaves less than 10 % free, and gives memory back above 30 % free --
   # at once, not a tenth per full collection (-ShrinkHeapInSteps; serve makes one full collection
-  # after start). 96 MiB: the live set is ~42 MiB (19 of them argon2's template), and the serial GC
-  # fills the old generation with promoted garbage up to the ceiling under load, so the ceiling is
-  # the peak: 128 MiB peaked 32 MiB higher at the same throughput (BENCHMARKS.md, "memory").
-  printf '%s\n' -XX:+UseSerialGC -Xms16m -Xmx96m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
+  # when start-up's background work is done). 128 MiB, not less: the serial GC fills the old generation with
+  # promoted garbage up to the ceiling under load, so the ceiling is the peak, but 96 MiB (30 MiB lower
+  # peak RSS) served less in four interleaved runs at load 10-14 (BENCHMARKS.md, "memory").
+  printf '%s\n' -XX:+UseSerialGC -Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
   # Caps, not reservations (used ~12-20 MiB of code, ~50 MiB of class metadata): a leak stops
   # with an error naming the area instead of growing without bound.
   printf '%s\n' -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=64m

@@ -31,8 +31,9 @@ final class Argon2Hasher implements PasswordHasher {
 
     /**
      * How many hashes may run at once: two per core, but never more than half the heap's ceiling
-     * in working memory (the launcher caps the heap at 96 MiB: four 19 MiB hashes beside the ~40 MiB
-     * live set would end in OutOfMemoryError, not in the 503 this semaphore exists for). At least one.
+     * in working memory (the launcher caps the heap at 128 MiB: eight 19 MiB hashes on a 4-core machine
+     * beside the ~40 MiB live set would end in OutOfMemoryError, not in the 503 this semaphore exists
+     * for). At least one.
      */
     static int slots(long bytesPerHash, long maxHeapBytes, int cores) {
         long fit = maxHeapBytes / 2 / Math.max(1, bytesPerHash);

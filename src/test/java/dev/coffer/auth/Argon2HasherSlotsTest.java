@@ -11,6 +11,7 @@ class Argon2HasherSlotsTest {
 
     @Test
     void theLaunchersHeapAllowsTwoDefaultHashesNotTwoPerCore() {
+        assertEquals(3, Argon2Hasher.slots(OWASP, 128 * MIB, 8));
         assertEquals(2, Argon2Hasher.slots(OWASP, 96 * MIB, 8));
     }
 
