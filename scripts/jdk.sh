@@ -58,8 +58,12 @@ coffer_jvm_options() {
   local major=$1
   # Serial GC: no concurrent GC threads and the least GC bookkeeping (G1 committed 38 MiB of its own
   # beside a 128 MiB heap); pauses on a heap this small are a few ms. Heap starts small and grows
-  # only when a collection leaves less than 10 % free, and gives memory back above 30 % free.
-  printf '%s\n' -XX:+UseSerialGC -Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+  # only when a collection leaves less than 10 % free, and gives memory back above 30 % free --
+  # at once, not a tenth per full collection (-ShrinkHeapInSteps; serve makes one full collection
+  # when start-up's background work is done). 128 MiB, not less: the serial GC fills the old generation with
+  # promoted garbage up to the ceiling under load, so the ceiling is the peak, but 96 MiB (30 MiB lower
+  # peak RSS) served less in four interleaved runs at load 10-14 (BENCHMARKS.md, "memory").
+  printf '%s\n' -XX:+UseSerialGC -Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
   # Caps, not reservations (used ~12-20 MiB of code, ~50 MiB of class metadata): a leak stops
   # with an error naming the area instead of growing without bound.
   printf '%s\n' -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=64m

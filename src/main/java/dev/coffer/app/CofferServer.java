@@ -352,6 +352,14 @@ public final class CofferServer implements AutoCloseable {
         return deletions;
     }
 
+    /**
+     * Done when the start-up work left to run beside the first requests (the dummy password hash) is
+     * finished: serve collects start-up's garbage then.
+     */
+    public java.util.concurrent.CompletableFuture<Void> backgroundStart() {
+        return auth.backgroundStart();
+    }
+
     /** Blocks until the JVM is asked to stop. */
     public void awaitShutdown() throws InterruptedException {
         Thread.currentThread().join();

@@ -25,7 +25,19 @@ final class Argon2Hasher implements PasswordHasher {
     Argon2Hasher(AuthConfig config) {
         this.function = Argon2Function.getInstance(config.argon2MemoryKib(), config.argon2Iterations(),
                 config.argon2Parallelism(), HASH_LENGTH, Argon2.ID, 19);
-        this.slots = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        this.slots = new Semaphore(slots(config.argon2MemoryKib() * 1024L, Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * How many hashes may run at once: two per core, but never more than half the heap's ceiling
+     * in working memory (the launcher caps the heap at 128 MiB: eight 19 MiB hashes on a 4-core machine
+     * beside the ~40 MiB live set would end in OutOfMemoryError, not in the 503 this semaphore exists
+     * for). At least one.
+     */
+    static int slots(long bytesPerHash, long maxHeapBytes, int cores) {
+        long fit = maxHeapBytes / 2 / Math.max(1, bytesPerHash);
+        return (int) Math.max(1, Math.min(Math.max(2, cores * 2L), fit));
     }
 
     @Override

@@ -131,6 +131,11 @@ public final class Auth {
     }
 
     /** Account deletion; {@link AccountDeletions#finishPending} is what the sweep runs (tests call it directly). */
+    /** Done when start-up work left to the background (the dummy password hash) is finished, failed or not. */
+    public java.util.concurrent.CompletableFuture<Void> backgroundStart() {
+        return service.backgroundStart();
+    }
+
     public AccountDeletions deletions() {
         return deletions;
     }

@@ -34,7 +34,7 @@ final class AuthService {
     private final LoginLimiter limiter;
     private final AuthConfig config;
     private final Clock clock;
-    private final String dummyHash;
+    private final java.util.concurrent.CompletableFuture<String> dummyHash;
 
     AuthService(AccountStore store, SessionStore sessions, AccountDeletions deletions, AccountStanding standing, PasswordHasher hasher,
                 AccessTokens accessTokens, AuthConfig config, Clock clock) {
@@ -47,8 +47,17 @@ final class AuthService {
         this.config = config;
         this.clock = clock;
         this.limiter = store.loginLimiter(LoginLimiter.USERS, config.loginMaxFailures(), config.loginFailureWindow(), clock);
-        // Verified against when the email is unknown, so both failures cost one hash.
-        this.dummyHash = hasher.hash("coffer-dummy-password-" + UUID.randomUUID());
+        // Verified against when the email is unknown, so both failures cost one hash. Made beside start-up, not in
+        // it: one argon2id hash on a JVM whose JIT has not compiled it yet is most of a second of start-up's CPU.
+        // A login with an unknown email in the first moment waits for it.
+        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> hasher.hash("coffer-dummy-password-" + UUID.randomUUID()),
+                work -> Thread.ofPlatform().daemon().name("coffer-dummy-hash").start(work));
+    }
+
+    /** Done once the dummy hash is made: the start-up work this service does in the background. */
+    java.util.concurrent.CompletableFuture<Void> backgroundStart() {
+        return dummyHash.handle((hash, failed) -> null);
     }
 
     Account register(String rawEmail, String password, String fullName) {
@@ -79,7 +88,7 @@ final class AuthService {
         // and one hash verification either way.
         AccountStore.Match match = store.byEmail(email);
         Optional<Account> account = match.account();
-        boolean valid = hasher.verify(password == null ? "" : password, account.map(Account::passwordHash).orElse(dummyHash))
+        boolean valid = hasher.verify(password == null ? "" : password, account.map(Account::passwordHash).orElseGet(dummyHash::join))
                 && account.isPresent();
         if (!valid) {
             limiter.failed(email.key(), clientAddress);

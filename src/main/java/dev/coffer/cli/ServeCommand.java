@@ -105,6 +105,11 @@ final class ServeCommand implements Callable<Integer> {
             return response.statusCode() == 200 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
         installReloadOnHangup(server, flags);
+        // Start-up's garbage (the embedded servers' set-up, provisioning, the dummy argon2 hash's 19 MiB arrays, which
+        // go straight to the old generation) fills the old generation, which the serial GC grows instead of collecting
+        // and gives back to the OS only after a full collection (at once with -XX:-ShrinkHeapInSteps): one when the
+        // background start-up work is done keeps ~30 MiB out of idle RSS (BENCHMARKS.md, "memory"). The pause is tens of ms.
+        server.backgroundStart().whenComplete((done, failed) -> System.gc());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
