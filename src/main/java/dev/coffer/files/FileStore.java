@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,12 +52,25 @@ final class FileStore implements UserDataOwner {
     private final boolean encrypt;
     /** Told of every stored and deleted byte (usage counters, the files quotas). */
     private final FileMeter meter;
+    /**
+     * One permit per part buffer that may exist at once. A multipart upload holds
+     * {@code part_size} bytes of heap for as long as it runs; unbounded, a few clients sending
+     * large bodies at once could take the whole heap (16 uploads of 8 MiB parts exceed the
+     * launcher's 128 MiB), and every request would fail with it.
+     */
+    private final Semaphore partBuffers;
 
     FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt) {
         this(s3, bucket, prefix, config, encrypt, FileMeter.NONE);
     }
 
     FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt, FileMeter meter) {
+        this(s3, bucket, prefix, config, encrypt, meter, partBufferSlots(Runtime.getRuntime().maxMemory(), config.partSizeBytes()));
+    }
+
+    FileStore(S3Client s3, String bucket, String prefix, FilesConfig config, boolean encrypt, FileMeter meter,
+              int partBufferSlots) {
+        this.partBuffers = new Semaphore(partBufferSlots);
         this.meter = meter;
         this.s3 = s3;
         this.bucket = bucket;
@@ -190,8 +204,29 @@ final class FileStore implements UserDataOwner {
         }
     }
 
+    /** A quarter of the heap for part buffers, and at least one: the rest serves every other request. */
+    static int partBufferSlots(long maxHeapBytes, int partSizeBytes) {
+        return (int) Math.max(1, Math.min(10_000, maxHeapBytes / 4 / partSizeBytes));
+    }
+
     private StoredFile putMultipart(String key, String path, InputStream body, String contentType, boolean createOnly,
                                     Metered metered) {
+        // Refused at once rather than queued: a queued upload holds its connection and request slot while it waits.
+        if (!partBuffers.tryAcquire()) {
+            throw new CofferException(ErrorCode.OVERLOADED, "too many large uploads at once on this instance (each holds "
+                    + config.partSizeBytes() + " bytes of memory); nothing was stored, retry", "retry after the Retry-After "
+                    + "delay, or upload through a presigned URL (POST /api/v1/files/presign), which bypasses Coffer",
+                    java.time.Duration.ofSeconds(1), null);
+        }
+        try {
+            return putMultipartHoldingABuffer(key, path, body, contentType, createOnly, metered);
+        } finally {
+            partBuffers.release();
+        }
+    }
+
+    private StoredFile putMultipartHoldingABuffer(String key, String path, InputStream body, String contentType,
+                                                  boolean createOnly, Metered metered) {
         int partSize = config.partSizeBytes();
         byte[] buffer = new byte[partSize];
         int first = readPart(body, buffer);
