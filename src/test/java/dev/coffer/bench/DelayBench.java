@@ -20,6 +20,7 @@ import java.util.Locale;
  */
 final class DelayBench {
     private static final List<String> OPERATIONS = List.of("get item", "create item", "download 1 KB");
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("coffer.bench.delay.warmup", 30));
 
     static String run(Path repo, List<Long> delaysMillis, List<Integer> clients, List<Integer> slots, Duration slice) throws Exception {
         var out = new StringBuilder();
@@ -37,6 +38,12 @@ final class DelayBench {
                         env.put("COFFER_SERVER_MAX_CONCURRENT_REQUESTS", Integer.toString(slotCount));
                         PeersBench.Server coffer = PeersBench.startCoffer(repo, work.resolve(delay + "-" + slotCount), env);
                         try {
+                            // A young JVM spends most of its CPU compiling (12 ms per request in its first 10 s in
+                            // remote mode, 3 ms after two minutes): warm every operation before any cell counts.
+                            for (String op : OPERATIONS) {
+                                WrkRunner.run(op, coffer.base(), 2, 16, WARM_UP.dividedBy(OPERATIONS.size()), 5_000_000,
+                                        coffer.operations().get(op));
+                            }
                             for (String op : OPERATIONS) {
                                 for (int c : clients) {
                                     WrkRunner.run(op, coffer.base(), 2, c, Duration.ofSeconds(1), 5_000_000, coffer.operations().get(op));
