@@ -50,8 +50,6 @@ final class EventLog {
     private long bytes;
     private long coveredFromMillis;
     private boolean caughtUp;
-    /** Set by a subscription arriving while the reader waits out an idle interval: read now. */
-    private boolean wanted;
 
     EventLog(String collection, Duration window, long maxBytes, Clock clock) {
         this.collection = collection;
@@ -89,25 +87,6 @@ final class EventLog {
         return caughtUp;
     }
 
-    /**
-     * The reader's pause between two reads of the stream: {@code active} while someone here
-     * subscribes to this collection (or the reader has not read the stream to its end yet, or its
-     * last read found news), {@code idle} otherwise. An idle pause ends as soon as a subscription
-     * arrives, so its events are read at once. Returns early when the reader should read now.
-     */
-    synchronized void awaitNextRead(Duration active, Duration idle, boolean lastReadFoundNews) throws InterruptedException {
-        boolean quiet = caughtUp && !lastReadFoundNews && subscribers.isEmpty();
-        long deadline = System.nanoTime() + (quiet ? idle : active).toNanos();
-        wanted = false;
-        while (!wanted) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-    }
-
     /** Where a new subscription starts: after the newest event kept, or now. */
     synchronized EventPosition head() {
         return recent.isEmpty() ? new EventPosition.Since(clock.millis()) : recent.getLast().position();
@@ -130,12 +109,6 @@ final class EventLog {
                 throw new IllegalStateException("the stream of " + collection + " has not been read yet");
             }
             wait(Math.max(1, left / 1_000_000));
-        }
-        if (subscribers.isEmpty()) {
-            // The reader may be in an idle pause: what it has not read yet reaches this
-            // subscriber live (delivery is at least once), so let it read now, not in seconds.
-            wanted = true;
-            notifyAll();
         }
         subscribers.computeIfAbsent(subscriber.user(), u -> new HashSet<>()).add(subscriber);
         if (from.isEmpty()) {

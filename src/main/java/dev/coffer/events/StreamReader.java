@@ -31,8 +31,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * Reads one collection table's DynamoDB stream, on every instance, into that collection's
  * {@link EventLog}. Starts at the oldest record the stream keeps, reads each shard after its
  * parent (so an item's changes stay in order), and polls every open shard each
- * {@code pollInterval} while the collection has subscribers here or the stream is busy, every
- * {@link #IDLE_POLL_INTERVAL} otherwise. A failed call is logged and retried on the next round from where the shard
+ * {@code pollInterval}. A failed call is logged and retried on the next round from where the shard
  * was. Runs on the thread {@link #run} is called on until interrupted.
  */
 final class StreamReader implements Runnable {
@@ -40,15 +39,6 @@ final class StreamReader implements Runnable {
     /** How often the shard list is read again (new shards appear every few hours on AWS). */
     private static final int DESCRIBE_EVERY_ROUNDS = 10;
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
-    /**
-     * The pause between reads while nobody on this instance subscribes to the collection and the
-     * stream had nothing new: the replay buffer only has to be filled before a subscriber needs
-     * it, and a subscription wakes the reader at once ({@link EventLog#awaitNextRead}). Each
-     * read is a GetRecords per shard plus DynamoDB Local's own work for it, about 20 ms of CPU per
-     * collection on the embedded default, so reading every second cost an idle instance with
-     * three collections about 6 % of a core.
-     */
-    static final Duration IDLE_POLL_INTERVAL = Duration.ofSeconds(10);
 
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient streams;
@@ -94,8 +84,7 @@ final class StreamReader implements Runnable {
                 if (allAtEnd && !log.isCaughtUp()) {
                     log.caughtUp();
                 }
-                log.awaitNextRead(pollInterval, pollInterval.compareTo(IDLE_POLL_INTERVAL) > 0 ? pollInterval : IDLE_POLL_INTERVAL,
-                        !allAtEnd);
+                Thread.sleep(pollInterval);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (SdkException | IllegalStateException e) {
