@@ -1,25 +1,30 @@
 # Sourced by ./run-tests: what the console's browser tests (admin/ConsoleBrowserTest) need:
-# Debian's chromium and its chromedriver at /usr/bin. Installed with apt-get when missing and
-# running as root (CI starts as root on a fresh machine); never downloaded by Selenium itself.
-# When they cannot be installed, the tests fail naming what is missing, unless
+# Debian's chromium and its chromedriver (package chromium-driver). Installed with apt-get when
+# missing (scripts/apt.sh: as root, as CI runs on a fresh machine, or with password-less sudo);
+# never downloaded by Selenium itself. Exports COFFER_CHROMIUM and COFFER_CHROMEDRIVER, the paths
+# the test uses. When they cannot be installed, the tests fail naming what is missing, unless
 # COFFER_SKIP_BROWSER_TESTS=1 says to skip them.
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
+coffer_find_browser() {
+  local chromium chromedriver
+  chromium=$(command -v chromium 2>/dev/null || true)
+  chromedriver=$(command -v chromedriver 2>/dev/null || true)
+  [ -n "$chromedriver" ] || { [ -x /usr/lib/chromium/chromedriver ] && chromedriver=/usr/lib/chromium/chromedriver; }
+  [ -n "$chromium" ] && [ -n "$chromedriver" ] || return 1
+  export COFFER_CHROMIUM="$chromium" COFFER_CHROMEDRIVER="$chromedriver"
+}
+
 coffer_ensure_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    return 0
-  fi
+  coffer_find_browser && return 0
   if [ "${COFFER_SKIP_BROWSER_TESTS:-}" = 1 ]; then
     echo "run-tests: chromium missing; COFFER_SKIP_BROWSER_TESTS=1, the browser tests are skipped" >&2
     return 0
   fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "run-tests: installing chromium and chromium-driver for the console's browser tests" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2 || true
-  fi
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    return 0
-  fi
-  echo "run-tests: chromium/chromedriver missing and not installable here (needs root and apt-get);" \
-    "the browser tests will fail (COFFER_SKIP_BROWSER_TESTS=1 skips them)" >&2
+  echo "run-tests: installing chromium and chromium-driver for the console's browser tests" >&2
+  coffer_apt_install chromium chromium-driver || true
+  coffer_find_browser && return 0
+  echo "run-tests: chromium/chromedriver missing and not installable here (needs apt-get as root or" \
+    "password-less sudo); the browser tests will fail (COFFER_SKIP_BROWSER_TESTS=1 skips them)" >&2
   return 1
 }

@@ -250,9 +250,13 @@ class ConsoleBrowserTest {
      * scripts/browser.sh), unless {@code COFFER_SKIP_BROWSER_TESTS=1} says to skip.
      */
     record Browser(ChromeDriver driver, Path profile, Path downloads) implements AutoCloseable {
-        /** Debian's packages (chromium, chromium-driver), the versions of one another. */
-        static final String CHROMIUM = "/usr/bin/chromium";
-        static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+        /**
+         * Debian's packages (chromium, chromium-driver), the versions of one another: where
+         * scripts/browser.sh found them, else where Debian puts them.
+         */
+        static final String CHROMIUM = java.util.Objects.requireNonNullElse(System.getenv("COFFER_CHROMIUM"), "/usr/bin/chromium");
+        static final String CHROMEDRIVER = java.util.Objects.requireNonNullElse(System.getenv("COFFER_CHROMEDRIVER"),
+                "/usr/bin/chromedriver");
 
         static Browser start() throws IOException {
             boolean present = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
