@@ -130,12 +130,12 @@ public final class Auth {
         return routes -> new AuthRoutes(service, bodies).register(routes);
     }
 
-    /** Account deletion; {@link AccountDeletions#finishPending} is what the sweep runs (tests call it directly). */
     /** Done when start-up work left to the background (the dummy password hash) is finished, failed or not. */
     public java.util.concurrent.CompletableFuture<Void> backgroundStart() {
         return service.backgroundStart();
     }
 
+    /** Account deletion; {@link AccountDeletions#finishPending} is what the sweep runs (tests call it directly). */
     public AccountDeletions deletions() {
         return deletions;
     }

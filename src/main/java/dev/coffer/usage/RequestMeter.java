@@ -97,21 +97,6 @@ public final class RequestMeter implements CallerGate {
 
     /** The service a route belongs to, by its declared pattern. */
     static String service(String route) {
-        String known = SERVICE_OF_ROUTE.get(route);
-        if (known != null) {
-            return known;
-        }
-        String service = serviceByPrefix(route);
-        // Routes are the declared patterns, a few dozen: remembered, never a client's path.
-        if (SERVICE_OF_ROUTE.size() < 1000) {
-            SERVICE_OF_ROUTE.put(route, service);
-        }
-        return service;
-    }
-
-    private static final ConcurrentHashMap<String, String> SERVICE_OF_ROUTE = new ConcurrentHashMap<>();
-
-    private static String serviceByPrefix(String route) {
         for (var entry : SERVICES.entrySet()) {
             if (route.startsWith(entry.getKey())) {
                 return entry.getValue();

@@ -27,9 +27,8 @@ public final class UsageSeries implements MeterBinder {
     /** How old the cost gauges' reading of the deployment's month item may be. */
     static final Duration COST_REFRESH = Duration.ofMinutes(1);
 
-    private final Map<String, LongAdder> requests = new LinkedHashMap<>();
-    /** The same adders by service, read and write: found without building a name per request. */
-    private final Map<String, LongAdder[]> requestsByService = new java.util.HashMap<>();
+    /** API requests by service: [read, write], found without building a name per request. */
+    private final Map<String, LongAdder[]> requests = new LinkedHashMap<>();
     private final EnumMap<QuotaKey, LongAdder> refusals = new EnumMap<>(QuotaKey.class);
     private final EnumMap<Tally.S3Class, LongAdder> s3 = new EnumMap<>(Tally.S3Class.class);
     private final LongAdder bytesOut = new LongAdder();
@@ -40,11 +39,7 @@ public final class UsageSeries implements MeterBinder {
 
     public UsageSeries() {
         for (String service : RequestMeter.SERVICE_NAMES) {
-            var read = new LongAdder();
-            var write = new LongAdder();
-            requests.put(service + ":read", read);
-            requests.put(service + ":write", write);
-            requestsByService.put(service, new LongAdder[] {read, write});
+            requests.put(service, new LongAdder[] {new LongAdder(), new LongAdder()});
         }
         for (QuotaKey quota : QuotaKey.values()) {
             refusals.put(quota, new LongAdder());
@@ -55,7 +50,7 @@ public final class UsageSeries implements MeterBinder {
     }
 
     void request(String service, boolean write) {
-        LongAdder[] adders = requestsByService.get(service);
+        LongAdder[] adders = requests.get(service);
         if (adders != null) {
             adders[write ? 1 : 0].increment();
         }
@@ -81,11 +76,12 @@ public final class UsageSeries implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        requests.forEach((name, adder) -> {
-            String[] parts = name.split(":");
-            FunctionCounter.builder("coffer.usage.api.requests", adder, LongAdder::doubleValue)
-                    .description("API requests answered for users, by service and kind (every user together)")
-                    .tag("service", parts[0]).tag("kind", parts[1]).register(registry);
+        requests.forEach((service, adders) -> {
+            for (String kind : new String[] {"read", "write"}) {
+                FunctionCounter.builder("coffer.usage.api.requests", adders[kind.equals("read") ? 0 : 1], LongAdder::doubleValue)
+                        .description("API requests answered for users, by service and kind (every user together)")
+                        .tag("service", service).tag("kind", kind).register(registry);
+            }
         });
         refusals.forEach((quota, adder) -> FunctionCounter.builder("coffer.quota.exceeded", adder, LongAdder::doubleValue)
                 .description("Requests refused with quota_exceeded, by quota").tag("quota", quota.label()).register(registry));
