@@ -63,7 +63,7 @@ final class EnvironmentNames {
     static final Set<String> COFFER_TOOLING = Set.of("COFFER_JAVA_OPTS", "COFFER_AOT", "COFFER_TRAIN_ROUNDS", "COFFER_MOTO_PYTHON",
             "COFFER_MOTO_AUTHORIZATION_LOG", "COFFER_AWS_CLI", "COFFER_CLIENTS_PYTHON", "COFFER_TSC",
             "COFFER_SKIP_BROWSER_TESTS",
-            "COFFER_NGINX");
+            "COFFER_NGINX", "COFFER_CHROMIUM", "COFFER_CHROMEDRIVER");
 
     /**
      * Names other SDKs and tools read (or the SDK reads but Coffer overrides) for something Coffer
