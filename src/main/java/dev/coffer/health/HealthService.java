@@ -2,6 +2,7 @@ package dev.coffer.health;
 
 import dev.coffer.aws.AwsErrors;
 import dev.coffer.error.CofferException;
+import dev.coffer.support.AtOnce;
 import dev.coffer.health.HealthReport.Connection;
 import dev.coffer.health.HealthReport.CredentialsHealth;
 import dev.coffer.health.HealthReport.DependencyHealth;
@@ -83,8 +84,10 @@ public final class HealthService {
 
     private HealthReport compute() {
         CredentialsHealth creds = credentials.get();
-        DependencyHealth ddb = checkDynamoDb();
-        DependencyHealth bucket = checkS3();
+        // Each probe waits on its own backend with its own timeout: at once, a report takes the slowest, not the sum.
+        List<DependencyHealth> probes = AtOnce.all(List.<Supplier<DependencyHealth>>of(this::checkDynamoDb, this::checkS3));
+        DependencyHealth ddb = probes.get(0);
+        DependencyHealth bucket = probes.get(1);
         boolean denied = false;
         if (periodic.isPresent()) {
             PeriodicChecks.Result checks = periodic.get().current();
@@ -116,19 +119,30 @@ public final class HealthService {
         if (targets.tables().isEmpty()) {
             return new DependencyHealth(Connection.NOT_CONFIGURED, details, null, null);
         }
+        List<TableStatus> statuses = AtOnce.all(targets.tables().stream()
+                .<Supplier<TableStatus>>map(table -> () -> describe(table)).toList());
         CofferException failure = null;
-        for (String table : targets.tables()) {
-            try {
-                var description = dynamoDb.describeTable(b -> b.tableName(table).overrideConfiguration(probe()));
-                tables.put(table, description.table().tableStatusAsString());
-            } catch (SdkException e) {
-                CofferException translated = AwsErrors.translate(e, "DescribeTable " + table);
-                tables.put(table, translated.code().code());
-                failure = failure == null ? translated : failure;
-            }
+        for (int i = 0; i < statuses.size(); i++) {
+            TableStatus status = statuses.get(i);
+            tables.put(targets.tables().get(i), status.status());
+            failure = failure == null ? status.failure().orElse(null) : failure;
         }
         return failure == null ? new DependencyHealth(Connection.CONNECTED, details, null, null)
                 : new DependencyHealth(Connection.CONNECTION_FAILED, details, failure.oneLine(), failure.fix().orElse(null));
+    }
+
+    /** A table's status (its error code when the describe failed) and the failure. */
+    private record TableStatus(String status, Optional<CofferException> failure) {
+    }
+
+    private TableStatus describe(String table) {
+        try {
+            var description = dynamoDb.describeTable(b -> b.tableName(table).overrideConfiguration(probe()));
+            return new TableStatus(description.table().tableStatusAsString(), Optional.empty());
+        } catch (SdkException e) {
+            CofferException translated = AwsErrors.translate(e, "DescribeTable " + table);
+            return new TableStatus(translated.code().code(), Optional.of(translated));
+        }
     }
 
     private DependencyHealth checkS3() {

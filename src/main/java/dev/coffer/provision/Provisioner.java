@@ -7,11 +7,13 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.config.StorageConfig;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
+import dev.coffer.support.AtOnce;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -116,23 +118,33 @@ public final class Provisioner {
         }
     }
 
-    /** What provisioning would do for {@code tables} and the bucket of {@code storage}: looks, changes nothing. */
+    /**
+     * What provisioning would do for {@code tables} and the bucket of {@code storage}: looks, changes nothing.
+     * The resources are looked at all at once (one virtual thread each): start-up waits for the slowest look,
+     * not the sum of them (three tables and a bucket, 4-7 calls).
+     */
     public List<PlanStep> plan(List<TableSpec> tables, StorageConfig storage) {
-        var steps = new ArrayList<PlanStep>();
-        for (TableSpec spec : tables) {
-            PlanStep step = planTable(spec);
-            steps.add(step);
-            if (step instanceof PlanStep.TableMatches || step instanceof PlanStep.EnableTtl) {
-                planStream(spec).ifPresent(steps::add);
-            }
+        var looks = new ArrayList<Supplier<List<PlanStep>>>();
+        tables.forEach(spec -> looks.add(() -> planTableAndStream(spec)));
+        looks.add(() -> List.of(planBucket(storage)));
+        return AtOnce.all(looks).stream().flatMap(List::stream).toList();
+    }
+
+    private List<PlanStep> planTableAndStream(TableSpec spec) {
+        Optional<TableDescription> existing = describe(spec.name());
+        PlanStep step = planTable(spec, existing);
+        if (existing.isPresent() && (step instanceof PlanStep.TableMatches || step instanceof PlanStep.EnableTtl)) {
+            return planStream(spec, existing.get()).map(stream -> List.of(step, stream)).orElse(List.of(step));
         }
-        steps.add(planBucket(storage));
-        return steps;
+        return List.of(step);
     }
 
     /** What provisioning would do for one table. */
     public PlanStep planTable(TableSpec spec) {
-        Optional<TableDescription> existing = describe(spec.name());
+        return planTable(spec, describe(spec.name()));
+    }
+
+    private PlanStep planTable(TableSpec spec, Optional<TableDescription> existing) {
         if (existing.isEmpty()) {
             return new PlanStep.CreateTable(spec);
         }
@@ -154,14 +166,14 @@ public final class Provisioner {
      * one stream).
      */
     public Optional<PlanStep> planStream(TableSpec spec) {
+        return spec.streamed() ? describe(spec.name()).flatMap(existing -> planStream(spec, existing)) : Optional.empty();
+    }
+
+    private static Optional<PlanStep> planStream(TableSpec spec, TableDescription existing) {
         if (!spec.streamed()) {
             return Optional.empty();
         }
-        Optional<TableDescription> existing = describe(spec.name());
-        if (existing.isEmpty()) {
-            return Optional.empty();
-        }
-        var stream = existing.get().streamSpecification();
+        var stream = existing.streamSpecification();
         if (stream == null || !Boolean.TRUE.equals(stream.streamEnabled())) {
             return Optional.of(new PlanStep.EnableStream(spec.name()));
         }
