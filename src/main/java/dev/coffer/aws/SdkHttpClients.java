@@ -1,6 +1,9 @@
 package dev.coffer.aws;
 
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.apache.http.conn.util.PublicSuffixMatcherLoader;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 
@@ -29,5 +32,20 @@ public interface SdkHttpClients {
                 // from 0.60 to 0.80 of the direct SDK's throughput at one client (0.82 -> 1.00 at 16).
                 .expectContinueEnabled(false)
                 .build();
+    }
+
+    /**
+     * Loads what the first Apache HTTP client of a JVM would load in its constructor (the default TLS
+     * context with the trust store's certificates, the public-suffix list its host name check uses):
+     * {@code serve} calls this on a virtual thread as it starts, so that work (~0.1 s) runs beside
+     * reading the configuration and starting the embedded servers instead of on the start-up path.
+     */
+    static void prepare() {
+        try {
+            SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            // The first client meets and reports the same failure.
+        }
+        PublicSuffixMatcherLoader.getDefault();
     }
 }

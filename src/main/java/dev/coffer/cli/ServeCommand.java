@@ -1,6 +1,7 @@
 package dev.coffer.cli;
 
 import dev.coffer.app.CofferServer;
+import dev.coffer.aws.SdkHttpClients;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
 import dev.coffer.config.ConfigLoader;
@@ -64,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Thread.ofVirtual().name("prepare-http-clients").start(SdkHttpClients::prepare);
         LogSetup.configure(false, "info");
         var flags = ConfigOptions.flags();
         putIf(flags, ConfigKeys.SERVER_PORT.name(), port);
