@@ -141,9 +141,6 @@ public final class CofferServer implements AutoCloseable {
                     environmentFacts(effective.aws().credentials())),
                     backends.dynamoDb(), backends.s3(), backends.credentials()::health, auth::health, periodicChecks(backends, tables, clock), clock,
                     effective.healthCacheTtl());
-            // The first report is made while the rest starts: the first /health/ready (a balancer's, a
-            // deploy script's) gets it from the cache instead of waiting for cold probes.
-            Thread.ofVirtual().name("health-first-report").start(health::report);
             var bodies = new JsonBodies(effective.server().maxBodyBytes());
             var modules = new ArrayList<ApiModule>();
             modules.add(new HealthRoutes(health));

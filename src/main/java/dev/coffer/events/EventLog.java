@@ -110,6 +110,9 @@ final class EventLog {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+        if (from.isPresent() && from.get() instanceof EventPosition.Exact exact) {
+            subscriber.resumesAfter(collection, exact);
+        }
         subscribers.computeIfAbsent(subscriber.user(), u -> new HashSet<>()).add(subscriber);
         if (from.isEmpty()) {
             return new Subscription(head(), new Replay.Events(List.of()));
@@ -118,7 +121,8 @@ final class EventLog {
         if (after == null) {
             return new Subscription(head(), new Replay.Gap(coveredFromMillis));
         }
-        return new Subscription(from.get(), new Replay.Events(after.stream().filter(e -> e.user().equals(subscriber.user())).toList()));
+        return new Subscription(from.get(), new Replay.Events(after.stream()
+                .filter(e -> e.user().equals(subscriber.user()) && !subscriber.had(e)).toList()));
     }
 
     synchronized void unsubscribe(Subscriber subscriber) {

@@ -1,5 +1,6 @@
 package dev.coffer.events;
 
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,11 @@ sealed interface EventPosition {
             if (!SHARD.matcher(shard).matches() || !SEQUENCE.matcher(sequence).matches()) {
                 throw new IllegalArgumentException("not a stream position");
             }
+        }
+
+        /** True when {@code record} is this record or an earlier one of the same shard (sequence numbers grow within a shard). */
+        boolean covers(Exact record) {
+            return shard.equals(record.shard) && new BigInteger(record.sequence).compareTo(new BigInteger(sequence)) <= 0;
         }
     }
 

@@ -2,7 +2,9 @@ package dev.coffer.events;
 
 import dev.coffer.identity.UserId;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,6 +17,7 @@ final class Subscriber {
     private final UserId user;
     private final ArrayBlockingQueue<ChangeEvent> queue;
     private volatile boolean overflowed;
+    private final Map<String, EventPosition.Exact> resumedAfter = new ConcurrentHashMap<>();
 
     Subscriber(UserId user, int capacity) {
         this.user = user;
@@ -25,8 +28,27 @@ final class Subscriber {
         return user;
     }
 
+    /**
+     * The client resumes after {@code position} of {@code collection}: that record and the earlier ones
+     * of its shard are never offered again, also when this instance's reader reaches them only after
+     * the subscription (it reads the stream on its own schedule, so it can be behind the instance
+     * that served the id).
+     */
+    void resumesAfter(String collection, EventPosition.Exact position) {
+        resumedAfter.put(collection, position);
+    }
+
+    /** True for an event the client had before it resumed. */
+    boolean had(ChangeEvent event) {
+        EventPosition.Exact after = resumedAfter.get(event.collection());
+        return after != null && after.covers(event.position());
+    }
+
     /** Called by the log, never blocking. */
     void offer(ChangeEvent event) {
+        if (had(event)) {
+            return;
+        }
         if (overflowed || !queue.offer(event)) {
             overflowed = true;
         }

@@ -94,6 +94,30 @@ class SlowSubscriberTest {
         assertThat(subscription.replay()).isInstanceOf(EventLog.Replay.Gap.class);
     }
 
+    /**
+     * Each instance reads the stream on its own schedule: a client resuming on an instance that has
+     * not read its last event yet must not get that event (or an earlier one of its shard) again when
+     * the reader reaches it after the subscription, nor in the replay.
+     */
+    @Test
+    void resumeOnAnInstanceBehindTheId_neverDeliversTheEventsTheClientHad() throws Exception {
+        var behind = new EventLog("notes", Duration.ofMinutes(10), Long.MAX_VALUE, clock);
+        behind.caughtUp();
+        behind.append(event(ALICE, 1));
+        String lastDelivered = EventPosition.format(Map.of("notes", event(ALICE, 3).position()));
+        var resumed = new Subscriber(ALICE, 16);
+        var subscription = behind.subscribe(resumed, Optional.of(EventPosition.parse(lastDelivered).orElseThrow().get("notes")));
+        assertThat(((EventLog.Replay.Events) subscription.replay()).events()).isEmpty();
+        for (int n = 2; n <= 5; n++) {
+            behind.append(event(ALICE, n));
+        }
+        var delivered = new ArrayList<String>();
+        for (ChangeEvent e = resumed.poll(Duration.ZERO); e != null; e = resumed.poll(Duration.ZERO)) {
+            delivered.add(e.data());
+        }
+        assertThat(delivered).containsExactly("{\"id\":\"n4\"}", "{\"id\":\"n5\"}");
+    }
+
     @Test
     void eventIds_roundTrip_andForeignTextIsRefused() {
         var positions = new java.util.LinkedHashMap<String, EventPosition>();
