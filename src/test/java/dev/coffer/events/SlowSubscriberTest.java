@@ -32,10 +32,21 @@ class SlowSubscriberTest {
                 "{\"id\":\"n" + n + "\"}");
     }
 
-    @Test
-    void fullQueue_streamSendsWhatWasQueued_thenOverflowWithTheLastDeliveredId_resumeGetsTheRest() throws Exception {
+    /** A log whose reader has made its first pass (subscriptions do not wait). */
+    private EventLog caughtUpLog() {
         var log = new EventLog("notes", Duration.ofMinutes(10), Long.MAX_VALUE, clock);
         log.caughtUp();
+        return log;
+    }
+
+    /** Subscribes as a client sending {@code lastEventId} does: the id parsed, its position for the notes collection. */
+    private static EventLog.Subscription resume(EventLog log, Subscriber subscriber, String lastEventId) throws InterruptedException {
+        return log.subscribe(subscriber, Optional.of(EventPosition.parse(lastEventId).orElseThrow().get("notes")));
+    }
+
+    @Test
+    void fullQueue_streamSendsWhatWasQueued_thenOverflowWithTheLastDeliveredId_resumeGetsTheRest() throws Exception {
+        var log = caughtUpLog();
         var written = new ArrayList<String>();
         var blocked = new CountDownLatch(1);
         var release = new CountDownLatch(1);
@@ -77,20 +88,19 @@ class SlowSubscriberTest {
         assertThat(released).isTrue();
 
         var resumed = new Subscriber(ALICE, 16);
-        var replay = log.subscribe(resumed, Optional.of(EventPosition.parse(lastDelivered).orElseThrow().get("notes")));
+        var replay = resume(log, resumed, lastDelivered);
         assertThat(((EventLog.Replay.Events) replay.replay()).events()).extracting(ChangeEvent::data)
                 .containsExactly("{\"id\":\"n4\"}", "{\"id\":\"n5\"}", "{\"id\":\"n6\"}");
     }
 
     @Test
     void resumeFromBeforeTheWindow_isAGap_notASilentLoss() throws Exception {
-        var log = new EventLog("notes", Duration.ofMinutes(10), Long.MAX_VALUE, clock);
-        log.caughtUp();
+        var log = caughtUpLog();
         log.append(event(ALICE, 1));
         String firstId = EventPosition.format(Map.of("notes", event(ALICE, 1).position()));
         clock.advance(Duration.ofMinutes(11));
         log.append(event(ALICE, 2));
-        var subscription = log.subscribe(new Subscriber(ALICE, 16), Optional.of(EventPosition.parse(firstId).orElseThrow().get("notes")));
+        var subscription = resume(log, new Subscriber(ALICE, 16), firstId);
         assertThat(subscription.replay()).isInstanceOf(EventLog.Replay.Gap.class);
     }
 
@@ -101,12 +111,11 @@ class SlowSubscriberTest {
      */
     @Test
     void resumeOnAnInstanceBehindTheId_neverDeliversTheEventsTheClientHad() throws Exception {
-        var behind = new EventLog("notes", Duration.ofMinutes(10), Long.MAX_VALUE, clock);
-        behind.caughtUp();
+        var behind = caughtUpLog();
         behind.append(event(ALICE, 1));
         String lastDelivered = EventPosition.format(Map.of("notes", event(ALICE, 3).position()));
         var resumed = new Subscriber(ALICE, 16);
-        var subscription = behind.subscribe(resumed, Optional.of(EventPosition.parse(lastDelivered).orElseThrow().get("notes")));
+        var subscription = resume(behind, resumed, lastDelivered);
         assertThat(((EventLog.Replay.Events) subscription.replay()).events()).isEmpty();
         for (int n = 2; n <= 5; n++) {
             behind.append(event(ALICE, n));
