@@ -96,6 +96,23 @@ class JdkScriptTest {
         assertThat(jdk25.lines()).contains("-XX:+UseSerialGC", "-Xmx128m", "-XX:TrimNativeHeapInterval=5000", "-XX:+UseCompactObjectHeaders");
     }
 
+    @Test
+    void deployFiles_runTheJvmWithTheLaunchersOptions() throws Exception {
+        // The Docker image and the systemd unit run JDK 25 without the launcher, so they spell the options out.
+        String launcher = "--enable-native-access=ALL-UNNAMED "
+                + bash(". \"$SCRIPT\"; coffer_jvm_options 25; echo \"${coffer_jvm_opts[*]}\"", Map.of()).output().strip();
+
+        assertThat(javaOpts(Path.of("deploy/Dockerfile"), "ENV JAVA_OPTS=\"")).isEqualTo(launcher);
+        assertThat(javaOpts(Path.of("deploy/coffer.service"), "Environment=\"JAVA_OPTS=")).isEqualTo(launcher);
+    }
+
+    private static String javaOpts(Path file, String prefix) throws IOException {
+        String line = Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError(file + " has no line starting with " + prefix));
+        String rest = line.substring(prefix.length());
+        return rest.substring(0, rest.indexOf('"'));
+    }
+
     record Result(int exitCode, String output) {
     }
 
