@@ -23,7 +23,8 @@ coffer_read_major() {
     done <"$release"
     [ -n "$coffer_major" ] && [ "$coffer_major" != 1 ] && return 0
   fi
-  coffer_major=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1 | cut -d. -f1)
+  # A java that does not run is no candidate, not the end of a caller running under set -e.
+  coffer_major=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1 | cut -d. -f1) || true
 }
 
 coffer_find_jdk() {

@@ -50,6 +50,16 @@ class JdkScriptTest {
     }
 
     @Test
+    void aJavaThatDoesNotRun_hasNoVersion_andDoesNotStopACallerUnderSetE() throws Exception {
+        Path java = fakeJdk("jdk-broken", "JAVA_VERSION=\"1.8.0_392\"");
+        Files.writeString(java, "#!/bin/sh\nexit 1\n");
+
+        Result run = bash("set -euo pipefail; . \"$SCRIPT\"; coffer_java_major \"$JAVA\"; echo carried on", Map.of("JAVA", java.toString()));
+
+        assertThat(run).isEqualTo(new Result(0, "carried on\n"));
+    }
+
+    @Test
     void javaHomeOfJdk21_isTaken_andNothingElseIsLookedAt() throws Exception {
         Path home = fakeJdk("jdk-21", "JAVA_VERSION=\"21.0.5\"").getParent().getParent();
 
