@@ -1,15 +1,9 @@
-# Sourced by ./coffer, ./run-tests and .ci/run: finds a JDK >= 21 and exports JAVA_HOME.
+# Sourced by ./coffer, ./run-tests and .ci/run: finds a JDK >= 21, exports JAVA_HOME and sets
+# coffer_major to its major version.
 # Order: JAVA_HOME, java on PATH, then the usual install folders (newest first).
 
 # The launcher runs these on every start, so with JAVA_HOME set they start no process and no
 # subshell: each costs 5-12 ms on a busy 2-core machine, and they added up to 0.3 s before the JVM.
-
-coffer_java_major() {
-  # Prints the major version of the java binary $1, or nothing.
-  coffer_read_major "$1"
-  [ -n "$coffer_major" ] && echo "$coffer_major"
-  return 0
-}
 
 coffer_read_major() {
   # Sets coffer_major to the major version of the java binary $1 (empty if unknown), without a
@@ -56,6 +50,8 @@ coffer_find_jdk() {
     return 1
   fi
   export JAVA_HOME="$best"
+  # For the caller (the launcher chooses options by it): JAVA_HOME's version, already read.
+  coffer_major=$best_major
   # Maven's own Guice warns about sun.misc.Unsafe on JDK 24+; the flag does not exist before.
   if [ "$best_major" -ge 24 ]; then
     case "${MAVEN_OPTS:-}" in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac

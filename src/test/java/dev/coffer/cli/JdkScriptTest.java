@@ -30,7 +30,7 @@ class JdkScriptTest {
         Path java = fakeJdk("jdk-25", "JAVA_VERSION=\"25.0.3\"\nIMPLEMENTOR=\"Eclipse Adoptium\"");
 
         // The fake java fails when run: the answer must come from the release file.
-        assertThat(bash(". \"$SCRIPT\"; coffer_java_major \"$JAVA\"", Map.of("JAVA", java.toString())))
+        assertThat(bash(". \"$SCRIPT\"; coffer_read_major \"$JAVA\"; echo \"$coffer_major\"", Map.of("JAVA", java.toString())))
                 .isEqualTo(new Result(0, "25\n"));
     }
 
@@ -38,7 +38,7 @@ class JdkScriptTest {
     void majorVersion_ofAReleaseFileWithoutFinalNewline_isRead() throws Exception {
         Path java = fakeJdk("jdk-21", "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"21\"");
 
-        assertThat(bash(". \"$SCRIPT\"; coffer_java_major \"$JAVA\"", Map.of("JAVA", java.toString())).output()).isEqualTo("21\n");
+        assertThat(bash(". \"$SCRIPT\"; coffer_read_major \"$JAVA\"; echo \"$coffer_major\"", Map.of("JAVA", java.toString())).output()).isEqualTo("21\n");
     }
 
     @Test
@@ -46,7 +46,7 @@ class JdkScriptTest {
         Path java = fakeJdk("jdk-8", "JAVA_VERSION=\"1.8.0_392\"");
         Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 1.8' >&2\n");
 
-        assertThat(bash(". \"$SCRIPT\"; coffer_java_major \"$JAVA\"", Map.of("JAVA", java.toString())).output()).isEqualTo("1\n");
+        assertThat(bash(". \"$SCRIPT\"; coffer_read_major \"$JAVA\"; echo \"$coffer_major\"", Map.of("JAVA", java.toString())).output()).isEqualTo("1\n");
     }
 
     @Test
@@ -54,9 +54,9 @@ class JdkScriptTest {
         Path java = fakeJdk("jdk-broken", "JAVA_VERSION=\"1.8.0_392\"");
         Files.writeString(java, "#!/bin/sh\nexit 1\n");
 
-        Result run = bash("set -euo pipefail; . \"$SCRIPT\"; coffer_java_major \"$JAVA\"; echo carried on", Map.of("JAVA", java.toString()));
+        Result run = bash("set -euo pipefail; . \"$SCRIPT\"; coffer_read_major \"$JAVA\"; echo \"[$coffer_major] carried on\"", Map.of("JAVA", java.toString()));
 
-        assertThat(run).isEqualTo(new Result(0, "carried on\n"));
+        assertThat(run).isEqualTo(new Result(0, "[] carried on\n"));
     }
 
     @Test
@@ -64,10 +64,10 @@ class JdkScriptTest {
         Path home = fakeJdk("jdk-21", "JAVA_VERSION=\"21.0.5\"").getParent().getParent();
 
         // PATH leads nowhere: a helper process (dirname, sed, readlink...) would fail the lookup.
-        Result found = bash(". \"$SCRIPT\"; PATH=/nonexistent; coffer_find_jdk && echo \"$JAVA_HOME|${MAVEN_OPTS:-}\"",
+        Result found = bash(". \"$SCRIPT\"; PATH=/nonexistent; coffer_find_jdk && echo \"$JAVA_HOME|${MAVEN_OPTS:-}|$coffer_major\"",
                 Map.of("JAVA_HOME", home.toString()));
 
-        assertThat(found).isEqualTo(new Result(0, home + "|\n"));
+        assertThat(found).isEqualTo(new Result(0, home + "||21\n"));
     }
 
     @Test
@@ -83,14 +83,15 @@ class JdkScriptTest {
     void javaHomeTooOld_isPassedOver_forAJdk21OrNewer() throws Exception {
         Path home = fakeJdk("jdk-17", "JAVA_VERSION=\"17.0.9\"").getParent().getParent();
 
-        Result found = bash(". \"$SCRIPT\"; coffer_find_jdk && coffer_java_major \"$JAVA_HOME/bin/java\" && echo \"$JAVA_HOME\"",
+        Result found = bash(". \"$SCRIPT\"; coffer_find_jdk && echo \"$coffer_major\" && coffer_read_major \"$JAVA_HOME/bin/java\" && echo \"$coffer_major\" && echo \"$JAVA_HOME\"",
                 Map.of("JAVA_HOME", home.toString()));
 
         // This machine runs the tests on a JDK >= 21, so one is found: not the JAVA_HOME given.
         assertThat(found.exitCode()).as(found.output()).isZero();
         String[] lines = found.output().strip().split("\n");
         assertThat(Integer.parseInt(lines[0])).isGreaterThanOrEqualTo(21);
-        assertThat(lines[1]).isNotEqualTo(home.toString());
+        assertThat(lines[1]).as("the version coffer_find_jdk leaves is the found JDK's").isEqualTo(lines[0]);
+        assertThat(lines[2]).isNotEqualTo(home.toString());
     }
 
     @Test
