@@ -33,9 +33,11 @@ public final class AwsClients implements AutoCloseable {
     private final AwsConfig config;
     private final AwsCallRecorder recorder = new AwsCallRecorder();
 
-    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients, boolean timed) {
+    private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients, boolean timed,
+                       Optional<SdkHttpClient> dynamoDbTransport) {
         this.config = config;
         this.http = httpClients.create();
+        SdkHttpClient dynamoDbHttp = dynamoDbTransport.orElse(http);
         var instrumented = overrides(config).toBuilder().addExecutionInterceptor(recorder);
         if (timed) {
             // The SDK collects its per-call metrics only when a publisher is attached: off, it costs nothing.
@@ -43,13 +45,13 @@ public final class AwsClients implements AutoCloseable {
         }
         var overrides = instrumented.build();
         Region region = Region.of(config.region());
-        var ddb = DynamoDbClient.builder().httpClient(http).region(region)
+        var ddb = DynamoDbClient.builder().httpClient(dynamoDbHttp).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
         this.dynamoDb = ddb.build();
         // The streams API has its own endpoint on AWS (streams.dynamodb.REGION); an overridden
         // DynamoDB endpoint (DynamoDB Local) serves both.
-        var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(http).region(region)
+        var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(dynamoDbHttp).region(region)
                 .credentialsProvider(credentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(streamsBuilder::endpointOverride);
         this.streams = streamsBuilder.build();
@@ -74,7 +76,7 @@ public final class AwsClients implements AutoCloseable {
 
     /** The data clients of {@code config}, signing with {@code credentials}, over one HTTP client from {@code http}; calls untimed. */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http) {
-        return new AwsClients(config, credentials, http, false);
+        return new AwsClients(config, credentials, http, false, Optional.empty());
     }
 
     /**
@@ -84,7 +86,17 @@ public final class AwsClients implements AutoCloseable {
      * either way.
      */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http, boolean timed) {
-        return new AwsClients(config, credentials, http, timed);
+        return new AwsClients(config, credentials, http, timed, Optional.empty());
+    }
+
+    /**
+     * As above, with the DynamoDB and DynamoDB Streams clients sending through {@code dynamoDbTransport}
+     * instead of an HTTP client from {@code http} (the embedded DynamoDB Local's in-process transport);
+     * the caller owns and closes it.
+     */
+    public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http, boolean timed,
+                                    SdkHttpClient dynamoDbTransport) {
+        return new AwsClients(config, credentials, http, timed, Optional.of(dynamoDbTransport));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.coffer.credentials.Credentials;
 import dev.coffer.local.EmbeddedServers;
 import java.time.Clock;
 import java.util.Optional;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -54,8 +55,13 @@ public final class Backends implements AutoCloseable {
             CofferConfig effective = servers.map(s -> pointAt(config, s)).orElse(config);
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
-                return new Backends(effective, owned, credentials, AwsClients.create(effective.aws(), credentials.provider(), http,
-                        effective.metrics().enabled()));
+                boolean timed = effective.metrics().enabled();
+                // On the embedded servers, DynamoDB calls skip loopback HTTP (the same JVM answers them).
+                Optional<SdkHttpClient> inProcess = servers.flatMap(s -> s.dynamoDb().inProcessClient());
+                AwsClients clients = inProcess.isPresent()
+                        ? AwsClients.create(effective.aws(), credentials.provider(), http, timed, inProcess.get())
+                        : AwsClients.create(effective.aws(), credentials.provider(), http, timed);
+                return new Backends(effective, owned, credentials, clients);
             } catch (RuntimeException e) {
                 credentials.close();
                 throw e;

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 import org.slf4j.Logger;
@@ -43,6 +44,10 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private int port;
     private Server server;
     private LocalDynamoDBRequestHandler handler;
+    /** How in-process calls reach the running handler; null while stopped (see {@link #inProcessClient}). */
+    private volatile InProcessDynamoDb.Dispatch dispatch;
+    /** Whether this DynamoDB Local's dispatch tables were found at the last start. */
+    private boolean dispatchFound;
     /** DynamoDB Local's SQLite connection queue, on disk; stopping waits for it to close the database. */
     private Optional<SQLiteQueue> sqlite = Optional.empty();
 
@@ -84,13 +89,33 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         if (dataDir.isPresent()) {
             sqlite = journalInWal(handler);
         }
-        jetty.setHandler(new LocalDynamoDBServerHandler(handler, null));
+        var serverHandler = new LocalDynamoDBServerHandler(handler, null);
+        jetty.setHandler(serverHandler);
         // No graceful phase: idle keep-alive connections from SDK pools would hold it up.
         jetty.setStopTimeout(0);
         jetty.start();
         port = connector.getLocalPort();
         server = jetty;
+        dispatch = InProcessDynamoDb.of(serverHandler, handler);
+        dispatchFound = dispatch != null;
+        if (!dispatchFound) {
+            LOG.warn("DynamoDB Local's dispatch tables are not where version 3.3.1 keeps them: Coffer reaches it over loopback HTTP (slower)");
+        }
         return endpoint();
+    }
+
+    /**
+     * An SDK HTTP client that hands DynamoDB and DynamoDB Streams requests to this DynamoDB Local's
+     * dispatcher in this JVM instead of sending them over loopback HTTP ({@link InProcessDynamoDb});
+     * it follows restarts, and while stopped fails as a refused connection does. Empty when not
+     * started or when this DynamoDB Local's internals were not found: then use {@link #endpoint()}.
+     * The loopback listener keeps serving other clients either way.
+     */
+    public synchronized Optional<SdkHttpClient> inProcessClient() {
+        if (server == null || !dispatchFound) {
+            return Optional.empty();
+        }
+        return Optional.of(InProcessDynamoDb.over(() -> dispatch));
     }
 
     /**
@@ -172,7 +197,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     /** With {@code sharedDb} every key reaches the same database; the key only has to be well-formed. */
     private static final String ACCESS_KEY_FOR_OPENING = "coffer";
 
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    static Field field(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField(name);
@@ -206,6 +231,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         if (server == null) {
             return;
         }
+        dispatch = null;
         try {
             server.stop();
         } finally {
