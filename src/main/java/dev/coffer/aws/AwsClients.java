@@ -45,14 +45,17 @@ public final class AwsClients implements AutoCloseable {
         }
         var overrides = instrumented.build();
         Region region = Region.of(config.region());
+        // An in-process transport is the embedded DynamoDB Local of this JVM, which checks no signature:
+        // its calls go unsigned (the SDK signs nothing for anonymous credentials), saving SigV4 on every call.
+        AwsCredentialsProvider dynamoDbCredentials = dynamoDbTransport.isPresent() ? AnonymousCredentialsProvider.create() : credentials;
         var ddb = DynamoDbClient.builder().httpClient(dynamoDbHttp).region(region)
-                .credentialsProvider(credentials).overrideConfiguration(overrides);
+                .credentialsProvider(dynamoDbCredentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
         this.dynamoDb = ddb.build();
         // The streams API has its own endpoint on AWS (streams.dynamodb.REGION); an overridden
         // DynamoDB endpoint (DynamoDB Local) serves both.
         var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(dynamoDbHttp).region(region)
-                .credentialsProvider(credentials).overrideConfiguration(overrides);
+                .credentialsProvider(dynamoDbCredentials).overrideConfiguration(overrides);
         config.dynamodbEndpoint().ifPresent(streamsBuilder::endpointOverride);
         this.streams = streamsBuilder.build();
 
@@ -90,9 +93,9 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * As above, with the DynamoDB and DynamoDB Streams clients sending through {@code dynamoDbTransport}
-     * instead of an HTTP client from {@code http} (the embedded DynamoDB Local's in-process transport);
-     * the caller owns and closes it.
+     * As above, with the DynamoDB and DynamoDB Streams clients sending unsigned requests through
+     * {@code dynamoDbTransport} instead of an HTTP client from {@code http}: the embedded DynamoDB
+     * Local's in-process transport, which needs no signature. The caller owns and closes it.
      */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http, boolean timed,
                                     SdkHttpClient dynamoDbTransport) {

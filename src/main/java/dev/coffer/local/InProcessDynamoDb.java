@@ -32,7 +32,8 @@ import software.amazon.dynamodb.services.local.shared.mapper.DynamoDbObjectMappe
  * handling, about a fifth of the CPU of a read on the embedded default (BENCHMARKS.md).
  *
  * <p>It follows {@link LocalDynamoDBServerHandler#handle}: the action from {@code X-Amz-Target},
- * the access key and region from the credential scope of {@code Authorization}, the request read
+ * the access key and region from the credential scope of {@code Authorization} when the request is
+ * signed (else the local key and region), the request read
  * by DynamoDB Local's object mapper into the operation's class, errors written as its
  * {@link ExceptionBean} with the exception's status. Its dispatch tables are private to DynamoDB
  * Local 3.3.1 (the version the pom pins), so {@link #of} answers null when they are not where that
@@ -127,17 +128,20 @@ final class InProcessDynamoDb implements SdkHttpClient {
     }
 
     private static byte[] dispatch(Dispatch dispatch, SdkHttpRequest request, byte[] body) throws Exception {
-        String authorization = request.firstMatchingHeader("Authorization").orElse(null);
-        if (authorization == null) {
-            throw AWSExceptionFactory.buildAWSException(AmazonServiceExceptionType.MISSING_AUTHENTICATION_TOKEN);
+        String accessKey = EmbeddedServers.ACCESS_KEY_ID;
+        String region = EmbeddedServers.REGION;
+        // Coffer's own clients send unsigned (AwsClients): over HTTP DynamoDB Local wants an Authorization
+        // header only to read a key and region from it, and with its shared database the key selects nothing.
+        var authorization = request.firstMatchingHeader("Authorization");
+        if (authorization.isPresent()) {
+            // "AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/dynamodb/aws4_request, ...": split as DynamoDB Local does.
+            String[] scope = authorization.get().split("=|/");
+            if (scope.length < 4) {
+                throw AWSExceptionFactory.buildAWSException(AmazonServiceExceptionType.MISSING_AUTHENTICATION_TOKEN);
+            }
+            accessKey = scope[1];
+            region = scope[3].matches("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$") ? scope[3] : "";
         }
-        // "AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/dynamodb/aws4_request, ...": split as DynamoDB Local does.
-        String[] scope = authorization.split("=|/");
-        if (scope.length < 4) {
-            throw AWSExceptionFactory.buildAWSException(AmazonServiceExceptionType.MISSING_AUTHENTICATION_TOKEN);
-        }
-        String accessKey = scope[1];
-        String region = scope[3].matches("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$") ? scope[3] : "";
         String target = request.firstMatchingHeader("X-Amz-Target").orElse("");
         String action = target.substring(target.indexOf('.') + 1);
         Dispatcher<Object> dispatcher = dispatch.dispatchers().get(action);

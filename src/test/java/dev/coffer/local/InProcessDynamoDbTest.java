@@ -3,10 +3,16 @@ package dev.coffer.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coffer.aws.AwsClients;
+import dev.coffer.aws.SdkHttpClients;
+import dev.coffer.config.AwsConfig;
+import dev.coffer.testing.TestCoffer;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +22,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -140,6 +148,39 @@ class InProcessDynamoDbTest {
             assertThat(records).isNotEmpty();
             assertThat(records.getFirst().dynamodb().keys()).isEqualTo(KEY);
         }
+    }
+
+    /**
+     * Coffer's own clients ({@link AwsClients} given the in-process transport) send DynamoDB and
+     * Streams calls unsigned: no SigV4 work per call, and the answers are the signed client's.
+     */
+    @Test
+    void coffersClientsSendUnsignedThroughTheTransportAndGetTheSameAnswers() {
+        var headers = new CopyOnWriteArrayList<Map<String, List<String>>>();
+        SdkHttpClient transport = transport();
+        SdkHttpClient recording = new SdkHttpClient() {
+            @Override
+            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+                headers.add(request.httpRequest().headers());
+                return transport.prepareRequest(request);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var config = TestCoffer.config("", Map.of()).aws();
+        var aws = new AwsConfig(EmbeddedServers.REGION, Optional.of(NOWHERE), Optional.of(NOWHERE), Optional.empty(), true,
+                Optional.empty(), config.apiCallTimeout(), config.maxRetries(), config.credentials());
+        try (AwsClients clients = AwsClients.create(aws, keys(), SdkHttpClients.apache(), false, recording)) {
+            var described = clients.dynamoDb().describeTable(b -> b.tableName("things")).table();
+            assertThat(described.tableArn()).isEqualTo(overHttp.describeTable(b -> b.tableName("things")).table().tableArn());
+            assertThat(clients.dynamoDb().getItem(b -> b.tableName("things").key(KEY).consistentRead(true)).item())
+                    .isEqualTo(overHttp.getItem(b -> b.tableName("things").key(KEY).consistentRead(true)).item());
+            assertThat(clients.streams().describeStream(b -> b.streamArn(described.latestStreamArn())).streamDescription().tableName())
+                    .isEqualTo("things");
+        }
+        assertThat(headers).hasSize(3).allSatisfy(h -> assertThat(h.keySet()).noneMatch(k -> k.equalsIgnoreCase("Authorization")));
     }
 
     @Test
