@@ -3,6 +3,7 @@ package dev.coffer.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 import dev.coffer.aws.AwsClients;
 import dev.coffer.aws.SdkHttpClients;
 import dev.coffer.config.AwsConfig;
