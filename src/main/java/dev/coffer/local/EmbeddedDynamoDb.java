@@ -75,9 +75,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         }
         handler = new LocalDynamoDBRequestHandler(0, dataDir.isEmpty(),
                 dataDir.map(p -> p.toAbsolutePath().toString()).orElse(null), true, false);
-        // Few threads: its callers are Coffer's request threads (each waits for its answer, so at most
-        // one call each is in flight) and its SQLite store commits one write at a time anyway. More
-        // threads only add stacks to the resident memory; a burst queues in Jetty instead.
+        // Few threads: Coffer's own clients call in-process (inProcessClient), so this listener serves
+        // other clients (tools, tests, a second Coffer process), and its SQLite store commits one write
+        // at a time anyway. More threads only add stacks to the resident memory; a burst queues in Jetty.
         var threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, (int) THREAD_IDLE.toMillis());
         threads.setName("dynamodb-local");
         threads.setDaemon(true);
