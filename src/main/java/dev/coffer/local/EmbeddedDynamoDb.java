@@ -44,10 +44,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private int port;
     private Server server;
     private LocalDynamoDBRequestHandler handler;
-    /** How in-process calls reach the running handler; null while stopped (see {@link #inProcessClient}). */
+    /**
+     * How in-process calls reach the running handler (see {@link #inProcessClient}); null while
+     * stopped, or when this DynamoDB Local's dispatch tables were not found.
+     */
     private volatile InProcessDynamoDb.Dispatch dispatch;
-    /** Whether this DynamoDB Local's dispatch tables were found at the last start. */
-    private boolean dispatchFound;
     /** DynamoDB Local's SQLite connection queue, on disk; stopping waits for it to close the database. */
     private Optional<SQLiteQueue> sqlite = Optional.empty();
 
@@ -97,8 +98,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         port = connector.getLocalPort();
         server = jetty;
         dispatch = InProcessDynamoDb.of(serverHandler, handler);
-        dispatchFound = dispatch != null;
-        if (!dispatchFound) {
+        if (dispatch == null) {
             LOG.warn("DynamoDB Local's dispatch tables are not where version 3.3.1 keeps them: Coffer reaches it over loopback HTTP (slower)");
         }
         return endpoint();
@@ -112,7 +112,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * The loopback listener keeps serving other clients either way.
      */
     public synchronized Optional<SdkHttpClient> inProcessClient() {
-        if (server == null || !dispatchFound) {
+        if (dispatch == null) {
             return Optional.empty();
         }
         return Optional.of(InProcessDynamoDb.over(() -> dispatch));

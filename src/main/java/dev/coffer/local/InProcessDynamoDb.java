@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -24,7 +25,7 @@ import software.amazon.dynamodb.services.local.shared.mapper.DynamoDbObjectMappe
 
 /**
  * The SDK's HTTP client for the embedded DynamoDB Local of this JVM, without HTTP: a request the
- * SDK has marshalled and signed is handed to DynamoDB Local's own dispatcher for its operation,
+ * SDK has marshalled is handed to DynamoDB Local's own dispatcher for its operation,
  * and the dispatcher's JSON answer (or its error) comes back as the response the SDK unmarshals.
  * Everything above the transport stays the SDK's (marshalling, retries, the call timeout, Coffer's
  * interceptors that read consumed capacity), so Coffer sees the same answers as over loopback HTTP;
@@ -46,6 +47,9 @@ final class InProcessDynamoDb implements SdkHttpClient {
     record Dispatch(DynamoDBRequestHandler handler, DynamoDbObjectMapper mapper,
                     Map<String, Dispatcher<Object>> dispatchers, Map<String, Class<?>> requestClasses) {
     }
+
+    /** The region part of a credential scope, as DynamoDB Local accepts it. */
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9]+(-[A-Za-z0-9]+)*");
 
     private final Supplier<Dispatch> current;
 
@@ -140,7 +144,7 @@ final class InProcessDynamoDb implements SdkHttpClient {
                 throw AWSExceptionFactory.buildAWSException(AmazonServiceExceptionType.MISSING_AUTHENTICATION_TOKEN);
             }
             accessKey = scope[1];
-            region = scope[3].matches("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$") ? scope[3] : "";
+            region = REGION.matcher(scope[3]).matches() ? scope[3] : "";
         }
         String target = request.firstMatchingHeader("X-Amz-Target").orElse("");
         String action = target.substring(target.indexOf('.') + 1);
