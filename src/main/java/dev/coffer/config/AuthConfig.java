@@ -29,6 +29,10 @@ public record AuthConfig(Optional<Secret> secretKey, Duration accessTokenTtl, Du
     public static final Duration DEFAULT_DELETION_SWEEP_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_CLOCK_LEEWAY = Duration.ofSeconds(30);
     public static final Duration MAX_CLOCK_LEEWAY = Duration.ofMinutes(5);
+    /** The most argon2 cost settable, and so the most a stored password hash is ever computed with. */
+    public static final int MAX_ARGON2_MEMORY_KIB = 4 * 1024 * 1024;
+    public static final int MAX_ARGON2_ITERATIONS = 100;
+    public static final int MAX_ARGON2_PARALLELISM = 16;
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     public AuthConfig {
@@ -69,9 +73,9 @@ public record AuthConfig(Optional<Secret> secretKey, Duration accessTokenTtl, Du
                 s.duration(ConfigKeys.ACCESS_TOKEN_TTL, DEFAULT_ACCESS_TOKEN_TTL, Duration.ofMinutes(1), Duration.ofHours(24)),
                 s.duration(ConfigKeys.REFRESH_TOKEN_TTL, Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(365)),
                 min, max, s.integer(ConfigKeys.FULL_NAME_MAX, 100, 1, 1000),
-                s.integer(ConfigKeys.ARGON2_MEMORY, 19_456, 1024, 4 * 1024 * 1024),
-                s.integer(ConfigKeys.ARGON2_ITERATIONS, 2, 1, 100),
-                s.integer(ConfigKeys.ARGON2_PARALLELISM, 1, 1, 16),
+                s.integer(ConfigKeys.ARGON2_MEMORY, 19_456, 1024, MAX_ARGON2_MEMORY_KIB),
+                s.integer(ConfigKeys.ARGON2_ITERATIONS, 2, 1, MAX_ARGON2_ITERATIONS),
+                s.integer(ConfigKeys.ARGON2_PARALLELISM, 1, 1, MAX_ARGON2_PARALLELISM),
                 s.integer(ConfigKeys.LOGIN_MAX_FAILURES, 5, 1, 1000),
                 s.duration(ConfigKeys.LOGIN_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
                 hashes,
