@@ -51,6 +51,25 @@ public final class BenchMain {
                                 s.heapKiB() / 1024.0);
                     }
                 }
+                case "floor" -> {
+                    // Launch to ready and RSS 3 s later; the medians are what BENCHMARKS.md quotes.
+                    System.out.println("load average before: " + ProcessProbe.loadAverage() + "\n");
+                    System.out.println("| what | round | launch to ready (ms) | RSS 3 s after ready (MiB) |");
+                    System.out.println("|---|---|---|---|");
+                    List<FloorBench.Sample> samples = FloorBench.run(repo, rounds);
+                    for (FloorBench.Sample s : samples) {
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %s |%n", s.what(), s.round(), s.readyMillis(),
+                                s.idleRssKiB() == 0 ? "-" : ProcessProbe.mib(s.idleRssKiB()));
+                    }
+                    System.out.println("\n| what | median launch to ready (ms) | median RSS (MiB) |\n|---|---|---|");
+                    samples.stream().map(FloorBench.Sample::what).distinct().forEach(what -> {
+                        List<FloorBench.Sample> of = samples.stream().filter(s -> s.what().equals(what)).toList();
+                        long rss = median(of.stream().map(FloorBench.Sample::idleRssKiB).toList());
+                        System.out.printf(Locale.ROOT, "| %s | %d | %s |%n", what, median(of.stream().map(FloorBench.Sample::readyMillis).toList()),
+                                rss == 0 ? "-" : ProcessProbe.mib(rss));
+                    });
+                    System.out.println("\nload average after: " + ProcessProbe.loadAverage());
+                }
                 case "overhead" -> {
                     long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "3"));
                     List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16,64").split(","))
@@ -169,5 +188,10 @@ public final class BenchMain {
             }
             System.out.println();
         }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 }

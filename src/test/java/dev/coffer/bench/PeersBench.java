@@ -192,6 +192,21 @@ final class PeersBench {
 
     /** Coffer through its launcher (so the launcher's JVM options and class-data cache apply). */
     static Server startCoffer(Path repo, Path dir, Map<String, String> remoteEnv) throws Exception {
+        Launched launched = launchCoffer(repo, dir, remoteEnv);
+        try {
+            return setUpCoffer(launched.process(), launched.base(), launched.startNanos(), launched.port(), remoteEnv.isEmpty());
+        } catch (Exception | Error e) {
+            launched.process().destroyForcibly();   // a failed set-up must not leave a server running
+            throw e;
+        }
+    }
+
+    /** A {@code ./coffer serve} just launched: its process, address and the moment of launch. */
+    record Launched(Process process, URI base, long startNanos, int port) {
+    }
+
+    /** Launches {@code ./coffer serve} on a free port with one collection; embedded unless remoteEnv names backends. */
+    static Launched launchCoffer(Path repo, Path dir, Map<String, String> remoteEnv) throws Exception {
         Files.createDirectories(dir);
         Path toml = dir.resolve("coffer.toml");
         Files.writeString(toml, "[collections.items]\n");
@@ -208,15 +223,8 @@ final class PeersBench {
         builder.environment().putAll(remoteEnv);
         // Every wrk connection comes from 127.0.0.1: the per-address cap must not be what is measured.
         builder.environment().put("COFFER_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "100000");
-        URI base = URI.create("http://127.0.0.1:" + port);
         long start = System.nanoTime();
-        Process process = builder.start();
-        try {
-            return setUpCoffer(process, base, start, port, remoteEnv.isEmpty());
-        } catch (Exception | Error e) {
-            process.destroyForcibly();   // a failed set-up must not leave a server running
-            throw e;
-        }
+        return new Launched(builder.start(), URI.create("http://127.0.0.1:" + port), start, port);
     }
 
     private static Server setUpCoffer(Process process, URI base, long start, int port, boolean embedded) throws Exception {
@@ -422,7 +430,7 @@ final class PeersBench {
 
     // ---- plumbing ------------------------------------------------------------------------------
 
-    private static long waitFor200(Process process, URI uri, long startNanos) throws Exception {
+    static long waitFor200(Process process, URI uri, long startNanos) throws Exception {
         long deadline = startNanos + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
