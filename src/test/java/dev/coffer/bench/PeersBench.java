@@ -223,6 +223,9 @@ final class PeersBench {
         builder.environment().putAll(remoteEnv);
         // Every wrk connection comes from 127.0.0.1: the per-address cap must not be what is measured.
         builder.environment().put("COFFER_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "100000");
+        // One login serves the whole run; with long warm-ups (coffer.bench.warmup.millis) a run outlasts
+        // the default 15 minutes, and every request after that would be a 401 instead of a measurement.
+        builder.environment().put("COFFER_AUTH_ACCESS_TOKEN_TTL", "24h");
         long start = System.nanoTime();
         return new Launched(builder.start(), URI.create("http://127.0.0.1:" + port), start, port);
     }
