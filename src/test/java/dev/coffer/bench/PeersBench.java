@@ -415,7 +415,8 @@ final class PeersBench {
                             "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
                             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
                 };
-                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, no HTTP hop)\n\n");
+                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM over loopback HTTP, "
+                        + "a table without a stream, 2 s warm-up)\n\n");
                 out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
                 for (int c : clients) {
                     LoadRunner.run("warm", c, Duration.ofSeconds(2), 1_000_000, put);
