@@ -94,7 +94,7 @@ final class PeersBench {
             remote(out, repo, work.resolve("remote"), only);
         }
         if (only.isEmpty() || only.stream().anyMatch("create item"::contains)) {
-            rawPutItem(out, work.resolve("raw"), clients, slice.multipliedBy(rounds));
+            rawPutItem(out, work.resolve("raw"), clients, slice.multipliedBy(rounds), warmUp);
         }
         return out.toString();
     }
@@ -390,20 +390,28 @@ final class PeersBench {
 
     /**
      * The write ceiling under Coffer's item create: DynamoDB Local on disk (as the embedded default
-     * runs it, SQLite in the data folder) taking the same conditional PutItem straight from the
-     * SDK's blocking client, no HTTP hop in front.
+     * runs it, SQLite in the data folder) taking the same conditional PutItem on a table with a
+     * stream (Coffer's tables have one), through the in-process transport Coffer's own clients use
+     * (loopback HTTP only if this DynamoDB Local's internals were not found), warmed as long as the
+     * cells were.
      */
-    private static void rawPutItem(StringBuilder out, Path dir, List<Integer> clients, Duration budget) throws Exception {
+    private static void rawPutItem(StringBuilder out, Path dir, List<Integer> clients, Duration budget, Duration warmUp)
+            throws Exception {
         Files.createDirectories(dir);
         try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem")) {
+            var inProcess = stack.dynamoDb().inProcessClient();
+            var http = inProcess.orElseGet(() -> software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(256).build());
             var credentials = software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID,
                     EmbeddedServers.SECRET_ACCESS_KEY);
-            var http = software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(256).build();
+            // Unsigned in-process, as Coffer's clients are (DynamoDB Local checks no signature).
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider provider = inProcess.isPresent()
+                    ? software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create() : () -> credentials;
             try (var ddb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint())
-                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(() -> credentials).httpClient(http).build()) {
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(provider).httpClient(http).build()) {
                 ddb.createTable(b -> b.tableName("raw").billingMode("PAY_PER_REQUEST")
                         .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
-                        .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S")));
+                        .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
+                        .streamSpecification(st -> st.streamEnabled(true).streamViewType(dev.coffer.schema.TableSpec.STREAM_VIEW)));
                 LoadRunner.OperationFactory put = c -> () -> {
                     String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
                     return ddb.putItem(b -> b.tableName("raw").item(Map.of(
@@ -415,11 +423,12 @@ final class PeersBench {
                             "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
                             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
                 };
-                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM over loopback HTTP, "
-                        + "a table without a stream, 2 s warm-up)\n\n");
+                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, ")
+                        .append(inProcess.isPresent() ? "in-process as Coffer calls it" : "over loopback HTTP")
+                        .append(", a table with a stream, ").append(warmUp.toMillis()).append(" ms warm-up)\n\n");
                 out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
                 for (int c : clients) {
-                    LoadRunner.run("warm", c, Duration.ofSeconds(2), 1_000_000, put);
+                    LoadRunner.run("warm", c, warmUp, 1_000_000, put);
                     String load = ProcessProbe.loadAverage();
                     LoadRunner.Result r = LoadRunner.run("PutItem", c, budget, 1_000_000, put);
                     out.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f / %.2f | %s |%n", c, r.perSecond(), r.percentileMillis(50),
