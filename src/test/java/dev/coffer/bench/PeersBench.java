@@ -75,7 +75,7 @@ final class PeersBench {
             peer = startPocketBase(pocketBase, work.resolve("pb"));
             coffer = startCoffer(repo, work.resolve("coffer"), Map.of());
             for (String op : OPERATIONS) {
-                if (!only.isEmpty() && only.stream().noneMatch(op::contains)) {
+                if (!selected(only, op)) {
                     continue;
                 }
                 for (int c : clients) {
@@ -84,8 +84,7 @@ final class PeersBench {
             }
             // Profile reads again after every other cell: the first profile cell comes seconds after
             // ready, while Coffer's JIT still takes a sixth of the CPU, so it is no steady state.
-            Cell atEnd = only.isEmpty() || only.stream().anyMatch("profile"::contains)
-                    ? cell("profile", 16, coffer, peer, rounds, slice, warmUp) : null;
+            Cell atEnd = selected(only, "profile") ? cell("profile", 16, coffer, peer, rounds, slice, warmUp) : null;
             long cofferAfter = coffer.probe().rssKiB();
             long peerAfter = peer.probe().rssKiB();
             double cofferCpu = coffer.probe().cpuSeconds();
@@ -98,10 +97,15 @@ final class PeersBench {
         if (!Boolean.getBoolean("coffer.bench.peers.skipRemote")) {
             remote(out, repo, work.resolve("remote"), only);
         }
-        if (only.isEmpty() || only.stream().anyMatch("create item"::contains)) {
+        if (selected(only, "create item")) {
             rawPutItem(out, work.resolve("raw"), clients, slice.multipliedBy(rounds), warmUp);
         }
         return out.toString();
+    }
+
+    /** Whether {@code op} is measured: every operation when {@code only} is empty, else those containing one of its names. */
+    private static boolean selected(List<String> only, String op) {
+        return only.isEmpty() || only.stream().anyMatch(op::contains);
     }
 
     // ---- one cell ------------------------------------------------------------------------------
@@ -173,8 +177,8 @@ final class PeersBench {
         Cell steady = cells.stream().filter(x -> x.operation().equals("profile") && x.clients() == 16).findFirst().orElse(null);
         for (Server s : List.of(coffer, peer)) {
             double mean = s.firstSeconds().stream().mapToLong(Long::longValue).average().orElse(0);
-            double steadyRate = steady == null ? Double.NaN : (s == coffer ? steady.coffer() : steady.peer()).perSecond();
-            double endRate = atEnd == null ? Double.NaN : (s == coffer ? atEnd.coffer() : atEnd.peer()).perSecond();
+            double steadyRate = rate(steady, s == coffer);
+            double endRate = rate(atEnd, s == coffer);
             out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.0f | %.2f |%n", s.name(), s.firstSeconds(), mean,
                     steadyRate, mean / steadyRate, endRate, mean / endRate));
         }
@@ -193,6 +197,11 @@ final class PeersBench {
                     x.coffer().errors(), x.peer().errors()));
         }
         out.append('\n');
+    }
+
+    /** Coffer's or PocketBase's req/s in {@code cell}; NaN when the cell was not run. */
+    private static double rate(Cell cell, boolean coffer) {
+        return cell == null ? Double.NaN : (coffer ? cell.coffer() : cell.peer()).perSecond();
     }
 
     // ---- Coffer --------------------------------------------------------------------------------
@@ -370,7 +379,7 @@ final class PeersBench {
                 out.append("| operation | clients | req/s | p50 / p99 ms | CPU ms/req | peak RSS (MiB) | load avg |\n|---|---|---|---|---|---|---|\n");
                 long peak = 0;
                 for (String op : OPERATIONS) {
-                    if (!only.isEmpty() && only.stream().noneMatch(op::contains)) {
+                    if (!selected(only, op)) {
                         continue;
                     }
                     wrk(coffer, op, 64, Duration.ofSeconds(1));
@@ -405,46 +414,40 @@ final class PeersBench {
     private static void rawPutItem(StringBuilder out, Path dir, List<Integer> clients, Duration budget, Duration warmUp)
             throws Exception {
         Files.createDirectories(dir);
-        try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem")) {
-            var inProcess = stack.dynamoDb().inProcessClient();
-            var http = inProcess.orElseGet(() -> software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(256).build());
-            var credentials = software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID,
-                    EmbeddedServers.SECRET_ACCESS_KEY);
-            // Unsigned in-process, as Coffer's clients are (DynamoDB Local checks no signature).
-            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider provider = inProcess.isPresent()
-                    ? software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create() : () -> credentials;
-            try (var ddb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(stack.dynamoDb().endpoint())
-                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(provider).httpClient(http).build()) {
-                ddb.createTable(b -> b.tableName("raw").billingMode("PAY_PER_REQUEST")
-                        .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
-                        .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
-                        .streamSpecification(st -> st.streamEnabled(true).streamViewType(dev.coffer.schema.TableSpec.STREAM_VIEW)));
-                LoadRunner.OperationFactory put = c -> () -> {
-                    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-                    return ddb.putItem(b -> b.tableName("raw").item(Map.of(
-                            "user_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("raw-user"),
-                            "id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
-                            "n", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
-                            "created_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
-                            "updated_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
-                            "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
-                            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
-                };
-                out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, ")
-                        .append(inProcess.isPresent() ? "in-process as Coffer calls it" : "over loopback HTTP")
-                        .append(", a table with a stream, ").append(warmUp.toMillis()).append(" ms warm-up)\n\n");
-                out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
-                for (int c : clients) {
-                    LoadRunner.run("warm", c, warmUp, 1_000_000, put);
-                    String load = ProcessProbe.loadAverage();
-                    LoadRunner.Result r = LoadRunner.run("PutItem", c, budget, 1_000_000, put);
-                    out.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f / %.2f | %s |%n", c, r.perSecond(), r.percentileMillis(50),
-                            r.percentileMillis(99), load));
-                }
-                out.append('\n');
-            } finally {
-                http.close();
+        try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem");
+             // Coffer's own clients on this stack, as serve opens them (in-process and unsigned where it can).
+             var backends = dev.coffer.backends.Backends.open(TestCoffer.config("", Map.of()), java.util.Optional.of(stack),
+                     java.time.Clock.systemUTC(), dev.coffer.aws.SdkHttpClients.apache(),
+                     dev.coffer.credentials.Credentials.Verification.BY_CALLER)) {
+            boolean inProcess = stack.dynamoDb().inProcessClient().isPresent();   // the same test Backends makes
+            var ddb = backends.clients().dynamoDb();
+            ddb.createTable(b -> b.tableName("raw").billingMode("PAY_PER_REQUEST")
+                    .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
+                    .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
+                    .streamSpecification(st -> st.streamEnabled(true).streamViewType(dev.coffer.schema.TableSpec.STREAM_VIEW)));
+            LoadRunner.OperationFactory put = c -> () -> {
+                String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+                return ddb.putItem(b -> b.tableName("raw").item(Map.of(
+                        "user_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("raw-user"),
+                        "id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
+                        "n", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                        "created_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
+                        "updated_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
+                        "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
+                        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
+            };
+            out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, ")
+                    .append(inProcess ? "in-process" : "over loopback HTTP").append(" through Coffer's clients")
+                    .append(", a table with a stream, ").append(warmUp.toMillis()).append(" ms warm-up)\n\n");
+            out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
+            for (int c : clients) {
+                LoadRunner.run("warm", c, warmUp, 1_000_000, put);
+                String load = ProcessProbe.loadAverage();
+                LoadRunner.Result r = LoadRunner.run("PutItem", c, budget, 1_000_000, put);
+                out.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f / %.2f | %s |%n", c, r.perSecond(), r.percentileMillis(50),
+                        r.percentileMillis(99), load));
             }
+            out.append('\n');
         }
     }
 
