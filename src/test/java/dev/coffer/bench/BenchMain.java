@@ -173,6 +173,14 @@ public final class BenchMain {
                     java.nio.file.Files.writeString(file, table);
                     System.out.println("written to " + file);
                 }
+                case "writes" -> {
+                    // What one create's writes cost in DynamoDB Local, shape by shape.
+                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64").split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                    System.out.print(WriteShapesBench.run(java.nio.file.Files.createTempDirectory("coffer-bench-writes"), clients, rounds,
+                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))),
+                            java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000")))));
+                }
                 case "delay" -> {
                     // Coffer in remote mode with a fixed delay per backend call (DelayProxy), as at AWS's latency.
                     List<Long> delays = java.util.Arrays.stream(System.getProperty("coffer.bench.delays", "5,20").split(","))

@@ -187,4 +187,67 @@ class QuotasTest {
         coffer.server().usage().setQuota(user, QuotaKey.FILES_COUNT, Optional.empty());
         assertThat(upload(token, "v/9", 1).status()).isEqualTo(429);
     }
+
+    /**
+     * Item reservations of one user are grouped into one counter ADD while another is in flight;
+     * the quota stays exact per collection, refusals name the full collection, and the counters
+     * hold exactly the accepted items and bytes. (Direct calls, so 64 race at once.)
+     */
+    @Test
+    void sixtyFourParallelReservations_twoCollections_exactlyTheLimitInEach_countersExact() throws Exception {
+        var store = coffer.server().usage();
+        var limited = new UserId("grouped-" + Long.toHexString(System.nanoTime()));
+        var unlimited = new UserId("grouped-free-" + Long.toHexString(System.nanoTime()));
+        store.setQuota(limited, QuotaKey.ITEMS_PER_COLLECTION, Optional.of(20L));
+        store.setQuota(unlimited, QuotaKey.ITEMS_PER_COLLECTION, Optional.of(-1L));
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            var go = new CountDownLatch(1);
+            var outcomes = new ArrayList<Future<String>>();
+            for (int i = 0; i < 128; i++) {
+                UserId user = i < 64 ? limited : unlimited;
+                String collection = i % 2 == 0 ? "left" : "right";
+                long bytes = 100 + i;
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        store.creating(user, collection, bytes);
+                        return "stored " + collection + " " + bytes;
+                    } catch (dev.coffer.error.CofferException e) {
+                        assertThat(e.status()).isEqualTo(429);
+                        return "refused " + collection + " " + e.detail();
+                    }
+                }));
+            }
+            go.countDown();
+            var results = new ArrayList<String>();
+            for (var f : outcomes) {
+                results.add(f.get());
+            }
+            List<String> limitedResults = results.subList(0, 64);
+            for (String collection : List.of("left", "right")) {
+                List<Long> storedBytes = limitedResults.stream().filter(r -> r.startsWith("stored " + collection + " "))
+                        .map(r -> Long.parseLong(r.substring(r.lastIndexOf(' ') + 1))).toList();
+                assertThat(storedBytes).hasSize(20);
+                assertThat(limitedResults.stream().filter(r -> r.startsWith("refused " + collection + " ")))
+                        .hasSize(12).allSatisfy(r -> assertThat(r).contains("holds 20 of the 20 items"));
+                assertThat(store.read(limited).collection(collection))
+                        .isEqualTo(new Usage.Stored(20, storedBytes.stream().mapToLong(Long::longValue).sum()));
+            }
+            assertThat(results.subList(64, 128)).allSatisfy(r -> assertThat(r).startsWith("stored"));
+            long leftBytes = 0;
+            long rightBytes = 0;
+            for (int i = 64; i < 128; i++) {
+                if (i % 2 == 0) {
+                    leftBytes += 100 + i;
+                } else {
+                    rightBytes += 100 + i;
+                }
+            }
+            assertThat(store.read(unlimited).collection("left")).isEqualTo(new Usage.Stored(32, leftBytes));
+            assertThat(store.read(unlimited).collection("right")).isEqualTo(new Usage.Stored(32, rightBytes));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
