@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * item as it is after the update (the new count and the user's override, fresh), and a write that
  * took the counter past the limit takes its own increment back and is refused. Of racing writes,
  * exactly those whose increments land within the limit are accepted: no overshoot at all, and an
- * override an admin just set applies to the next write on every instance. Thread-safe.
+ * override an admin just set applies to the next write on every instance. One user's item creates
+ * that arrive while that user's ADD is in flight share the next ADD ({@link GroupedAdds}), judged
+ * the same way. Thread-safe.
  */
 public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
     private static final Logger LOG = LoggerFactory.getLogger(UsageStore.class);

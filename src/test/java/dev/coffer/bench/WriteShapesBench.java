@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -54,6 +57,18 @@ final class WriteShapesBench {
             shapes.put("UpdateItem ADD, then PutItem", (d, u) -> {
                 d.updateItem(add(u, false).toBuilder().returnValues(ReturnValue.ALL_NEW).build());
                 d.putItem(put(u));
+            });
+            // The same two writes with the legacy AttributeUpdates / Expected parameters: no expression for DynamoDB Local to parse.
+            shapes.put("legacy parameters: UpdateItem ADD, then PutItem", (d, u) -> {
+                d.updateItem(b -> b.tableName("usage").key(Map.of("pk", AttributeValue.fromS("usage#" + u)))
+                        .attributeUpdates(Map.of(
+                                "items:notes", AttributeValueUpdate.builder().action(AttributeAction.ADD).value(AttributeValue.fromN("1")).build(),
+                                "bytes:notes", AttributeValueUpdate.builder().action(AttributeAction.ADD).value(AttributeValue.fromN("90")).build(),
+                                "user_id", AttributeValueUpdate.builder().action(AttributeAction.PUT).value(AttributeValue.fromS(u)).build()))
+                        .returnValues(ReturnValue.ALL_NEW));
+                var p = put(u);
+                d.putItem(b -> b.tableName(p.tableName()).item(p.item())
+                        .expected(Map.of("user_id", ExpectedAttributeValue.builder().exists(false).build())));
             });
             shapes.put("TransactWriteItems (Update + Put)", (d, u) -> d.transactWriteItems(t -> t.transactItems(
                     TransactWriteItem.builder().update(x -> {
