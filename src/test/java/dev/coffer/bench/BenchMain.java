@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|overhead|metrics|streaming|peers|delay] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|floor|overhead|metrics|streaming|peers|delay|writes] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
