@@ -173,6 +173,22 @@ public final class BenchMain {
                     java.nio.file.Files.writeString(file, table);
                     System.out.println("written to " + file);
                 }
+                case "remote" -> {
+                    // Coffer in remote mode under JVM option sets ('|' between sets, '~' for a space since BENCH_JAVA_OPTS
+                    // splits on spaces; an empty set is the launcher's defaults), in interleaved rounds: RSS against throughput.
+                    List<String> sets = java.util.Arrays.stream(System.getProperty("coffer.bench.remote.options", "").split("\\|", -1))
+                            .map(o -> o.replace('~', ' ').trim()).toList();
+                    System.out.println("| COFFER_JAVA_OPTS | round | first 200 (ms) | RSS idle / peak (MiB) | RSS after (PSS) | "
+                            + "profile | get | list | 1 KB | 1 MB | create | load |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    for (PeersBench.RemoteRun r : PeersBench.remoteOptions(repo, sets, rounds,
+                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))))) {
+                        var rates = r.perSecond().values().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList();
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %s / %s | %s | %s | %s |%n", r.options().isEmpty() ? "(defaults)" : r.options(),
+                                r.round(), r.firstOkMillis(), ProcessProbe.mib(r.idleRssKiB()), ProcessProbe.mib(r.peakRssKiB()), r.rssSplitAfter(),
+                                String.join(" | ", rates), r.load());
+                    }
+                }
                 case "writes" -> {
                     // What one create's writes cost in DynamoDB Local, shape by shape.
                     List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64").split(","))

@@ -402,6 +402,46 @@ final class PeersBench {
         }
     }
 
+    /** One remote-mode start under one set of JVM options: start-up, RSS and each operation's rate at 64 connections. */
+    record RemoteRun(String options, int round, long firstOkMillis, long idleRssKiB, long peakRssKiB, String rssSplitAfter,
+                     Map<String, Double> perSecond, String load) {
+    }
+
+    /**
+     * Coffer in remote mode under each of {@code optionSets} (as {@code COFFER_JAVA_OPTS}), in
+     * interleaved rounds against one set of backends in this JVM: what a JVM option buys in RSS and
+     * costs in throughput, side by side.
+     */
+    static List<RemoteRun> remoteOptions(Path repo, List<String> optionSets, int rounds, Duration slice) throws Exception {
+        var runs = new ArrayList<RemoteRun>();
+        Path work = Files.createTempDirectory("coffer-bench-remote");
+        try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench remote target")) {
+            int n = 0;
+            for (int round = 1; round <= rounds; round++) {
+                for (String options : optionSets) {
+                    var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
+                    env.put("COFFER_HOST", "127.0.0.1");
+                    env.put("COFFER_JAVA_OPTS", options);
+                    Server coffer = startCoffer(repo, work.resolve("r" + n++), env);
+                    try {
+                        String load = ProcessProbe.loadAverage();
+                        var rates = new java.util.LinkedHashMap<String, Double>();
+                        coffer.probe().resetPeak();
+                        for (String op : OPERATIONS) {
+                            wrk(coffer, op, 64, Duration.ofSeconds(1));
+                            rates.put(op, wrk(coffer, op, 64, slice).perSecond());
+                        }
+                        runs.add(new RemoteRun(options, round, coffer.firstOkMillis(), coffer.idleRssKiB(), coffer.probe().peakRssKiB(),
+                                ProcessProbe.rssSplit(coffer.process().pid()), rates, load + " -> " + ProcessProbe.loadAverage()));
+                    } finally {
+                        stop(coffer);
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
     // ---- DynamoDB Local alone ------------------------------------------------------------------
 
     /**

@@ -66,6 +66,24 @@ final class ProcessProbe implements AutoCloseable {
         return -1;
     }
 
+    /** RSS now split as {@code /proc/PID/smaps_rollup} counts it: anonymous (heap, stacks, malloc) and file-backed (the jar, the class-data cache). */
+    static String rssSplit(long pid) {
+        try {
+            long anon = 0;
+            long file = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss_Anon:")) {
+                    anon = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                } else if (line.startsWith("Pss_File:")) {
+                    file = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return "anon " + mib(anon) + ", file " + mib(file);
+        } catch (IOException | RuntimeException e) {
+            return "-";
+        }
+    }
+
     /** The highest RSS sampled (every 100 ms) since the last {@link #resetPeak()}, KiB. */
     long peakRssKiB() {
         return Math.max(peakRssKiB, rssKiB());
