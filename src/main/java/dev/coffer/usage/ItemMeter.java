@@ -26,7 +26,7 @@ public interface ItemMeter {
     /**
      * Before an item is created: counts it (one more item, {@code bytes} more), refused with
      * {@code quota_exceeded} (429) when the collection is at the user's item quota. The guard is
-     * the counter's atomic ADD, which answers the count after it, so racing creates cannot overshoot.
+     * a conditional update of the counter, so racing creates cannot overshoot.
      */
     Reservation creating(UserId user, String collection, long bytes);
 

@@ -32,9 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * item as it is after the update (the new count and the user's override, fresh), and a write that
  * took the counter past the limit takes its own increment back and is refused. Of racing writes,
  * exactly those whose increments land within the limit are accepted: no overshoot at all, and an
- * override an admin just set applies to the next write on every instance. One user's item creates
- * that arrive while that user's ADD is in flight share the next ADD ({@link GroupedAdds}), judged
- * the same way. Thread-safe.
+ * override an admin just set applies to the next write on every instance. Thread-safe.
  */
 public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
     private static final Logger LOG = LoggerFactory.getLogger(UsageStore.class);
@@ -48,7 +46,6 @@ public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
     private final String table;
     private final QuotasConfig quotas;
     private final UsageSeries series;
-    private final GroupedAdds<UserId, ItemAsk, ItemVerdict> itemReservations = new GroupedAdds<>(this::reserveItems);
 
     public UsageStore(DynamoDbClient dynamoDb, String table, QuotasConfig quotas) {
         this(dynamoDb, table, quotas, new UsageSeries());
@@ -64,72 +61,16 @@ public final class UsageStore implements ItemMeter, FileMeter, UserDataOwner {
 
     @Override
     public Reservation creating(UserId user, String collection, long bytes) {
-        return switch (itemReservations.submit(user, new ItemAsk(collection, bytes))) {
-            case ItemVerdict.Accepted accepted -> accepted.reservation();
-            case ItemVerdict.Refused refused -> throw refused.problem();
-        };
-    }
-
-    /** One create's ask for an item slot: its collection and its size. */
-    private record ItemAsk(String collection, long bytes) {
-    }
-
-    private sealed interface ItemVerdict {
-        record Accepted(Reservation reservation) implements ItemVerdict {
-        }
-
-        record Refused(CofferException problem) implements ItemVerdict {
-        }
-    }
-
-    /**
-     * One ADD for the creates of one user that waited together ({@link GroupedAdds}). The ADD
-     * answers each collection's count after it, so this batch owns the counts
-     * {@code (count - n, count]}; in arrival order, those within the limit are accepted, the rest
-     * are refused and their increments taken back in one more ADD: the same outcome as that many
-     * separate ADDs racing, in one write.
-     */
-    private List<ItemVerdict> reserveItems(UserId user, List<ItemAsk> asks) {
-        var deltas = new TreeMap<String, Long>();
-        for (ItemAsk ask : asks) {
-            deltas.merge(ITEMS + ask.collection(), 1L, Long::sum);
-            deltas.merge(BYTES + ask.collection(), ask.bytes(), Long::sum);
-        }
-        Map<String, AttributeValue> after = add(user, deltas);
+        Map<String, AttributeValue> after = add(user, Map.of(ITEMS + collection, 1L, BYTES + collection, bytes));
         Optional<Long> limit = limit(after, QuotaKey.ITEMS_PER_COLLECTION);
-        var fitting = new HashMap<String, Long>();
-        var heldBefore = new HashMap<String, Long>();
-        for (ItemAsk ask : asks) {
-            String c = ask.collection();
-            if (!heldBefore.containsKey(c)) {
-                long n = deltas.get(ITEMS + c);
-                long before = number(after, ITEMS + c) - n;
-                heldBefore.put(c, before);
-                fitting.put(c, limit.map(l -> Math.clamp(l - before, 0L, n)).orElse(n));
-            }
+        long count = number(after, ITEMS + collection);
+        if (limit.isPresent() && count > limit.get()) {
+            addQuietly(user, Map.of(ITEMS + collection, -1L, BYTES + collection, -bytes));
+            throw exceeded(QuotaKey.ITEMS_PER_COLLECTION, limit.get(), count - 1, 429,
+                    "the collection " + collection + " holds " + (count - 1) + " of the " + limit.get()
+                            + " items this account may keep in it", Map.of("collection", collection));
         }
-        var accepted = new HashMap<>(fitting);
-        var verdicts = new ArrayList<ItemVerdict>(asks.size());
-        var giveBack = new TreeMap<String, Long>();
-        for (ItemAsk ask : asks) {
-            String c = ask.collection();
-            long left = fitting.get(c);
-            if (left > 0) {
-                fitting.put(c, left - 1);
-                verdicts.add(new ItemVerdict.Accepted(() -> addQuietly(user, Map.of(ITEMS + c, -1L, BYTES + c, -ask.bytes()))));
-            } else {
-                giveBack.merge(ITEMS + c, -1L, Long::sum);
-                giveBack.merge(BYTES + c, -ask.bytes(), Long::sum);
-                long held = heldBefore.get(c) + accepted.get(c);
-                verdicts.add(new ItemVerdict.Refused(exceeded(QuotaKey.ITEMS_PER_COLLECTION, limit.orElseThrow(), held, 429,
-                        "the collection " + c + " holds " + held + " of the " + limit.orElseThrow()
-                                + " items this account may keep in it", Map.of("collection", c))));
-            }
-        }
-        if (!giveBack.isEmpty()) {
-            addQuietly(user, giveBack);
-        }
-        return verdicts;
+        return () -> addQuietly(user, Map.of(ITEMS + collection, -1L, BYTES + collection, -bytes));
     }
 
     @Override

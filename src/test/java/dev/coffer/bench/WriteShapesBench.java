@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 /**
  * What one item create can cost in the embedded DynamoDB Local, shape by shape, through Coffer's
  * own clients (in-process, as {@code serve} opens them): a conditional PutItem alone; the usage
- * counter's ADD followed by that PutItem (two writes, as a create was before it became one
- * transaction); both in one TransactWriteItems. Interleaved rounds, each shape warmed first.
+ * counter's ADD followed by that PutItem (the two writes a create makes); both in one
+ * TransactWriteItems; the two writes with the legacy parameters, which need no expression parsed.
+ * Interleaved rounds, each shape warmed first.
  */
 final class WriteShapesBench {
     private WriteShapesBench() {
