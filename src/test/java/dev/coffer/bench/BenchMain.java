@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|floor|overhead|metrics|streaming|peers|delay|writes] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|floor|overhead|metrics|streaming|peers|delay|writes|remote] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
@@ -72,8 +72,7 @@ public final class BenchMain {
                 }
                 case "overhead" -> {
                     long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "3"));
-                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16,64").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> clients = integers("coffer.bench.clients", "1,16,64");
                     List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
                             .map(o -> o.trim().replace('_', ' ')).filter(o -> !o.isEmpty()).toList();
                     long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"));
@@ -105,8 +104,7 @@ public final class BenchMain {
                 case "metrics" -> {
                     // Coffer with and without metrics (metrics.token), same run, alternating slices.
                     long seconds = Long.parseLong(System.getProperty("coffer.bench.seconds", "8"));
-                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "1,16").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> clients = integers("coffer.bench.clients", "1,16");
                     long warmUpMillis = Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "3000"));
                     if (!WrkRunner.available()) {
                         throw new IllegalStateException("the metrics suite needs wrk (bench/run installs it from Debian's packages)");
@@ -160,13 +158,10 @@ public final class BenchMain {
                 case "peers" -> {
                     // Coffer against PocketBase (bench/run installs it from npm into ~/.cache/coffer/pocketbase).
                     Path pocketBase = Path.of(System.getProperty("coffer.bench.pocketbase", ""));
-                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> clients = integers("coffer.bench.clients", "16,64");
                     List<String> ops = java.util.Arrays.stream(System.getProperty("coffer.bench.ops", "").split(","))
                             .map(o -> o.trim().replace('_', ' ')).filter(o -> !o.isEmpty()).toList();
-                    String table = PeersBench.run(repo, pocketBase, rounds,
-                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))),
-                            java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000"))), clients, ops);
+                    String table = PeersBench.run(repo, pocketBase, rounds, seconds("3"), warmUp("2000"), clients, ops);
                     System.out.print(table);
                     Path file = repo.resolve("target/bench-peers-" + java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
                             .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
@@ -181,8 +176,7 @@ public final class BenchMain {
                     System.out.println("| COFFER_JAVA_OPTS | round | first 200 (ms) | RSS idle / peak (MiB) | RSS after (PSS) | "
                             + "profile | get | list | 1 KB | 1 MB | create | load |");
                     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
-                    for (PeersBench.RemoteRun r : PeersBench.remoteOptions(repo, sets, rounds,
-                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))))) {
+                    for (PeersBench.RemoteRun r : PeersBench.remoteOptions(repo, sets, rounds, seconds("3"))) {
                         var rates = r.perSecond().values().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList();
                         System.out.printf(Locale.ROOT, "| %s | %d | %d | %s / %s | %s | %s | %s |%n", r.options().isEmpty() ? "(defaults)" : r.options(),
                                 r.round(), r.firstOkMillis(), ProcessProbe.mib(r.idleRssKiB()), ProcessProbe.mib(r.peakRssKiB()), r.rssSplitAfter(),
@@ -191,27 +185,37 @@ public final class BenchMain {
                 }
                 case "writes" -> {
                     // What one create's writes cost in DynamoDB Local, shape by shape.
-                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
+                    List<Integer> clients = integers("coffer.bench.clients", "16,64");
                     System.out.print(WriteShapesBench.run(java.nio.file.Files.createTempDirectory("coffer-bench-writes"), clients, rounds,
-                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3"))),
-                            java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", "2000")))));
+                            seconds("3"), warmUp("2000")));
                 }
                 case "delay" -> {
                     // Coffer in remote mode with a fixed delay per backend call (DelayProxy), as at AWS's latency.
                     List<Long> delays = java.util.Arrays.stream(System.getProperty("coffer.bench.delays", "5,20").split(","))
                             .map(String::trim).map(Long::valueOf).toList();
-                    List<Integer> clients = java.util.Arrays.stream(System.getProperty("coffer.bench.clients", "16,64,256").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
-                    List<Integer> slots = java.util.Arrays.stream(System.getProperty("coffer.bench.slots", "512,16").split(","))
-                            .map(String::trim).map(Integer::valueOf).toList();
-                    System.out.print(DelayBench.run(repo, delays, clients, slots,
-                            java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", "3")))));
+                    List<Integer> clients = integers("coffer.bench.clients", "16,64,256");
+                    List<Integer> slots = integers("coffer.bench.slots", "512,16");
+                    System.out.print(DelayBench.run(repo, delays, clients, slots, seconds("3")));
                 }
                 default -> throw new IllegalArgumentException("unknown suite " + suite);
             }
             System.out.println();
         }
+    }
+
+    /** A comma-separated list of whole numbers from the system property {@code name}, or from {@code defaults}. */
+    private static List<Integer> integers(String name, String defaults) {
+        return java.util.Arrays.stream(System.getProperty(name, defaults).split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** {@code -Dcoffer.bench.seconds}: how long a measured slice runs. */
+    private static java.time.Duration seconds(String defaults) {
+        return java.time.Duration.ofSeconds(Long.parseLong(System.getProperty("coffer.bench.seconds", defaults)));
+    }
+
+    /** {@code -Dcoffer.bench.warmup.millis}: how long each side warms before a cell. */
+    private static java.time.Duration warmUp(String defaults) {
+        return java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", defaults)));
     }
 
     private static long median(List<Long> values) {

@@ -371,9 +371,7 @@ final class PeersBench {
     /** Coffer in remote mode against DynamoDB Local and S3Proxy in this JVM: its own RSS under the same load. */
     private static void remote(StringBuilder out, Path repo, Path dir, List<String> only) throws Exception {
         try (EmbeddedServers stack = EmbeddedServers.inMemory().start("bench remote target")) {
-            var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
-            env.put("COFFER_HOST", "127.0.0.1");
-            Server coffer = startCoffer(repo, dir, env);
+            Server coffer = startCoffer(repo, dir, remoteEnv(stack));
             try {
                 out.append("### Coffer in remote mode (backends in the bench JVM): RSS of the Coffer process alone\n\n");
                 out.append("| operation | clients | req/s | p50 / p99 ms | CPU ms/req | peak RSS (MiB) | load avg |\n|---|---|---|---|---|---|---|\n");
@@ -402,6 +400,13 @@ final class PeersBench {
         }
     }
 
+    /** What a Coffer in remote mode needs to use {@code stack} as its AWS, listening on loopback. */
+    private static Map<String, String> remoteEnv(EmbeddedServers stack) {
+        var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
+        env.put("COFFER_HOST", "127.0.0.1");
+        return env;
+    }
+
     /** One remote-mode start under one set of JVM options: start-up, RSS and each operation's rate at 64 connections. */
     record RemoteRun(String options, int round, long firstOkMillis, long idleRssKiB, long peakRssKiB, String rssSplitAfter,
                      Map<String, Double> perSecond, String load) {
@@ -419,8 +424,7 @@ final class PeersBench {
             int n = 0;
             for (int round = 1; round <= rounds; round++) {
                 for (String options : optionSets) {
-                    var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), stack.s3().endpoint());
-                    env.put("COFFER_HOST", "127.0.0.1");
+                    var env = remoteEnv(stack);
                     env.put("COFFER_JAVA_OPTS", options);
                     Server coffer = startCoffer(repo, work.resolve("r" + n++), env);
                     try {
@@ -455,27 +459,11 @@ final class PeersBench {
             throws Exception {
         Files.createDirectories(dir);
         try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem");
-             // Coffer's own clients on this stack, as serve opens them (in-process and unsigned where it can).
-             var backends = dev.coffer.backends.Backends.open(TestCoffer.config("", Map.of()), java.util.Optional.of(stack),
-                     java.time.Clock.systemUTC(), dev.coffer.aws.SdkHttpClients.apache(),
-                     dev.coffer.credentials.Credentials.Verification.BY_CALLER)) {
+             var backends = WriteShapesBench.clientsOn(stack)) {
             boolean inProcess = stack.dynamoDb().inProcessClient().isPresent();   // the same test Backends makes
             var ddb = backends.clients().dynamoDb();
-            ddb.createTable(b -> b.tableName("raw").billingMode("PAY_PER_REQUEST")
-                    .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
-                    .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
-                    .streamSpecification(st -> st.streamEnabled(true).streamViewType(dev.coffer.schema.TableSpec.STREAM_VIEW)));
-            LoadRunner.OperationFactory put = c -> () -> {
-                String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-                return ddb.putItem(b -> b.tableName("raw").item(Map.of(
-                        "user_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("raw-user"),
-                        "id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(java.util.UUID.randomUUID().toString()),
-                        "n", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
-                        "created_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
-                        "updated_at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(now),
-                        "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))
-                        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "user_id")));
-            };
+            WriteShapesBench.createItemsTable(ddb, "raw");
+            LoadRunner.OperationFactory put = c -> () -> ddb.putItem(WriteShapesBench.put("raw", "raw-user"));
             out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, ")
                     .append(inProcess ? "in-process" : "over loopback HTTP").append(" through Coffer's clients")
                     .append(", a table with a stream, ").append(warmUp.toMillis()).append(" ms warm-up)\n\n");

@@ -2,6 +2,7 @@ package dev.coffer.bench;
 
 import dev.coffer.backends.Backends;
 import dev.coffer.credentials.Credentials;
+import dev.coffer.local.EmbeddedServers;
 import dev.coffer.schema.TableSpec;
 import dev.coffer.testing.TestCoffer;
 import java.nio.file.Files;
@@ -42,22 +43,18 @@ final class WriteShapesBench {
     static String run(Path dir, List<Integer> clients, int rounds, Duration slice, Duration warmUp) throws Exception {
         Files.createDirectories(dir);
         var out = new StringBuilder();
-        try (var stack = dev.coffer.local.EmbeddedServers.onDisk(dir).start("bench write shapes");
-             var backends = Backends.open(TestCoffer.config("", Map.of()), Optional.of(stack), Clock.systemUTC(),
-                     dev.coffer.aws.SdkHttpClients.apache(), Credentials.Verification.BY_CALLER)) {
+        try (var stack = EmbeddedServers.onDisk(dir).start("bench write shapes");
+             var backends = clientsOn(stack)) {
             var ddb = backends.clients().dynamoDb();
-            ddb.createTable(b -> b.tableName("items").billingMode("PAY_PER_REQUEST")
-                    .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
-                    .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
-                    .streamSpecification(st -> st.streamEnabled(true).streamViewType(TableSpec.STREAM_VIEW)));
+            createItemsTable(ddb, "items");
             ddb.createTable(b -> b.tableName("usage").billingMode("PAY_PER_REQUEST")
                     .keySchema(k -> k.attributeName("pk").keyType("HASH"))
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType("S")));
             Map<String, Shape> shapes = new java.util.LinkedHashMap<>();
-            shapes.put("PutItem alone", (d, u) -> d.putItem(put(u)));
+            shapes.put("PutItem alone", (d, u) -> d.putItem(put("items", u)));
             shapes.put("UpdateItem ADD, then PutItem", (d, u) -> {
                 d.updateItem(add(u, false).toBuilder().returnValues(ReturnValue.ALL_NEW).build());
-                d.putItem(put(u));
+                d.putItem(put("items", u));
             });
             // The same two writes with the legacy AttributeUpdates / Expected parameters: no expression for DynamoDB Local to parse.
             shapes.put("legacy parameters: UpdateItem ADD, then PutItem", (d, u) -> {
@@ -67,7 +64,7 @@ final class WriteShapesBench {
                                 "bytes:notes", AttributeValueUpdate.builder().action(AttributeAction.ADD).value(AttributeValue.fromN("90")).build(),
                                 "user_id", AttributeValueUpdate.builder().action(AttributeAction.PUT).value(AttributeValue.fromS(u)).build()))
                         .returnValues(ReturnValue.ALL_NEW));
-                var p = put(u);
+                var p = put("items", u);
                 d.putItem(b -> b.tableName(p.tableName()).item(p.item())
                         .expected(Map.of("user_id", ExpectedAttributeValue.builder().exists(false).build())));
             });
@@ -79,7 +76,7 @@ final class WriteShapesBench {
                                 .expressionAttributeNames(a.expressionAttributeNames()).expressionAttributeValues(a.expressionAttributeValues());
                     }).build(),
                     TransactWriteItem.builder().put(x -> {
-                        var p = put(u);
+                        var p = put("items", u);
                         x.tableName(p.tableName()).item(p.item()).conditionExpression(p.conditionExpression())
                                 .expressionAttributeNames(p.expressionAttributeNames());
                     }).build())));
@@ -119,9 +116,24 @@ final class WriteShapesBench {
         };
     }
 
-    private static software.amazon.awssdk.services.dynamodb.model.PutItemRequest put(String user) {
+    /** Coffer's own clients on {@code stack}, as {@code serve} opens them (in-process and unsigned where it can). */
+    static Backends clientsOn(EmbeddedServers stack) throws Exception {
+        return Backends.open(TestCoffer.config("", Map.of()), Optional.of(stack), Clock.systemUTC(),
+                dev.coffer.aws.SdkHttpClients.apache(), Credentials.Verification.BY_CALLER);
+    }
+
+    /** A table keyed as a collection's (user_id, id), with the stream Coffer's collection tables have. */
+    static void createItemsTable(DynamoDbClient ddb, String table) {
+        ddb.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("user_id").keyType("HASH"), k -> k.attributeName("id").keyType("RANGE"))
+                .attributeDefinitions(a -> a.attributeName("user_id").attributeType("S"), a -> a.attributeName("id").attributeType("S"))
+                .streamSpecification(st -> st.streamEnabled(true).streamViewType(TableSpec.STREAM_VIEW)));
+    }
+
+    /** A create's conditional PutItem of a new item of {@code user}, as {@code RecordStore.create} writes one. */
+    static software.amazon.awssdk.services.dynamodb.model.PutItemRequest put(String table, String user) {
         String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-        return software.amazon.awssdk.services.dynamodb.model.PutItemRequest.builder().tableName("items").item(Map.of(
+        return software.amazon.awssdk.services.dynamodb.model.PutItemRequest.builder().tableName(table).item(Map.of(
                         "user_id", AttributeValue.fromS(user), "id", AttributeValue.fromS(UUID.randomUUID().toString()),
                         "n", AttributeValue.fromN("1"), "created_at", AttributeValue.fromS(now), "updated_at", AttributeValue.fromS(now),
                         "version", AttributeValue.fromN("1")))
