@@ -3,6 +3,7 @@ package dev.coffer.aws;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -67,8 +68,16 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        // ONE place for the whole process: every DynamoDB call reports the capacity it consumed.
-        return switch (context.request()) {
+        return withCapacity(context.request());
+    }
+
+    /**
+     * {@code request} asking DynamoDB for {@code ReturnConsumedCapacity=TOTAL} when it supports it
+     * and the caller asked for nothing: ONE place for the whole process, the interceptor and
+     * calls made without the SDK's pipeline ({@link InJvmDynamoDb}) alike.
+     */
+    public static SdkRequest withCapacity(SdkRequest request) {
+        return switch (request) {
             case GetItemRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
             case PutItemRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
             case UpdateItemRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
@@ -79,17 +88,44 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
             case BatchWriteItemRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
             case TransactGetItemsRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
             case TransactWriteItemsRequest r when r.returnConsumedCapacity() == null -> r.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-            default -> context.request();
+            default -> request;
         };
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (!listeners.isEmpty()) {
+            capacityOf(operation(attributes), context.response());
+        }
+    }
+
+    /**
+     * A call made without the SDK's pipeline ({@link InJvmDynamoDb}) answered: told to the
+     * listeners as the interceptor tells an answered call (its capacity, an answer with status
+     * 200), and, when {@code took} is present, as a timed call of no retries.
+     */
+    public void succeeded(String service, String operation, SdkResponse response, Optional<Duration> took) {
         if (listeners.isEmpty()) {
             return;
         }
-        String operation = operation(attributes);
-        SdkResponse response = context.response();
+        tell(listener -> listener.answered(service, operation, 200));
+        capacityOf(operation, response);
+        took.ifPresent(d -> tell(listener -> listener.completed(new AwsCall(service, operation, d, true, 0, 0))));
+    }
+
+    /** A call made without the SDK's pipeline failed with {@code e}: as {@link #succeeded}, for a failure. */
+    public void failed(String service, String operation, SdkException e, Optional<Duration> took) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        if (e instanceof AwsServiceException s) {
+            tell(listener -> listener.answered(service, operation, s.statusCode()));
+        }
+        failed(service, operation, e);
+        took.ifPresent(d -> tell(listener -> listener.completed(new AwsCall(service, operation, d, false, 0, 0))));
+    }
+
+    private void capacityOf(String operation, SdkResponse response) {
         switch (response) {
             case GetItemResponse r -> consumed(operation, CapacityUse.Kind.READ, List.of(orNull(r.consumedCapacity())));
             case QueryResponse r -> consumed(operation, CapacityUse.Kind.READ, List.of(orNull(r.consumedCapacity())));
@@ -131,8 +167,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor, MetricPublis
         if (listeners.isEmpty() || !(context.exception() instanceof SdkException e)) {
             return;
         }
-        String service = service(attributes);
-        String operation = operation(attributes);
+        failed(service(attributes), operation(attributes), e);
+    }
+
+    private void failed(String service, String operation, SdkException e) {
         String awsCode = e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null
                 ? s.awsErrorDetails().errorCode() : "none";
         // A failed condition is how create-if-absent and If-Match are answered: a conflict, not an AWS fault.

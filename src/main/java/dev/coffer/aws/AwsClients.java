@@ -34,10 +34,9 @@ public final class AwsClients implements AutoCloseable {
     private final AwsCallRecorder recorder = new AwsCallRecorder();
 
     private AwsClients(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients httpClients, boolean timed,
-                       Optional<SdkHttpClient> dynamoDbTransport) {
+                       Optional<InJvmDynamoDb> inJvm) {
         this.config = config;
         this.http = httpClients.create();
-        SdkHttpClient dynamoDbHttp = dynamoDbTransport.orElse(http);
         var instrumented = overrides(config).toBuilder().addExecutionInterceptor(recorder);
         if (timed) {
             // The SDK collects its per-call metrics only when a publisher is attached: off, it costs nothing.
@@ -45,19 +44,21 @@ public final class AwsClients implements AutoCloseable {
         }
         var overrides = instrumented.build();
         Region region = Region.of(config.region());
-        // An in-process transport is the embedded DynamoDB Local of this JVM, which checks no signature:
-        // its calls go unsigned (the SDK signs nothing for anonymous credentials), saving SigV4 on every call.
-        AwsCredentialsProvider dynamoDbCredentials = dynamoDbTransport.isPresent() ? AnonymousCredentialsProvider.create() : credentials;
-        var ddb = DynamoDbClient.builder().httpClient(dynamoDbHttp).region(region)
-                .credentialsProvider(dynamoDbCredentials).overrideConfiguration(overrides);
-        config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
-        this.dynamoDb = ddb.build();
-        // The streams API has its own endpoint on AWS (streams.dynamodb.REGION); an overridden
-        // DynamoDB endpoint (DynamoDB Local) serves both.
-        var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(dynamoDbHttp).region(region)
-                .credentialsProvider(dynamoDbCredentials).overrideConfiguration(overrides);
-        config.dynamodbEndpoint().ifPresent(streamsBuilder::endpointOverride);
-        this.streams = streamsBuilder.build();
+        if (inJvm.isPresent()) {
+            this.dynamoDb = inJvm.get().dynamoDb(recorder, timed);
+            this.streams = inJvm.get().streams(recorder, timed);
+        } else {
+            var ddb = DynamoDbClient.builder().httpClient(http).region(region)
+                    .credentialsProvider(credentials).overrideConfiguration(overrides);
+            config.dynamodbEndpoint().ifPresent(ddb::endpointOverride);
+            this.dynamoDb = ddb.build();
+            // The streams API has its own endpoint on AWS (streams.dynamodb.REGION); an overridden
+            // DynamoDB endpoint (DynamoDB Local) serves both.
+            var streamsBuilder = DynamoDbStreamsClient.builder().httpClient(http).region(region)
+                    .credentialsProvider(credentials).overrideConfiguration(overrides);
+            config.dynamodbEndpoint().ifPresent(streamsBuilder::endpointOverride);
+            this.streams = streamsBuilder.build();
+        }
 
         var s3Config = S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build();
         var s3b = S3Client.builder().httpClient(http).region(region)
@@ -93,13 +94,13 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * As above, with the DynamoDB and DynamoDB Streams clients sending unsigned requests through
-     * {@code dynamoDbTransport} instead of an HTTP client from {@code http}: the embedded DynamoDB
-     * Local's in-process transport, which needs no signature. The caller owns and closes it.
+     * As above, with the DynamoDB and DynamoDB Streams clients calling {@code inJvm} directly
+     * instead of over HTTP (the embedded DynamoDB Local, which checks no signature); S3 stays on
+     * an HTTP client from {@code http}. The owner of {@code inJvm} stops it.
      */
     public static AwsClients create(AwsConfig config, AwsCredentialsProvider credentials, SdkHttpClients http, boolean timed,
-                                    SdkHttpClient dynamoDbTransport) {
-        return new AwsClients(config, credentials, http, timed, Optional.of(dynamoDbTransport));
+                                    InJvmDynamoDb inJvm) {
+        return new AwsClients(config, credentials, http, timed, Optional.of(inJvm));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.coffer.backends;
 
 import dev.coffer.aws.AwsClients;
+import dev.coffer.aws.InJvmDynamoDb;
 import dev.coffer.aws.SdkHttpClients;
 import dev.coffer.config.AwsConfig;
 import dev.coffer.config.CofferConfig;
@@ -9,7 +10,6 @@ import dev.coffer.credentials.Credentials;
 import dev.coffer.local.EmbeddedServers;
 import java.time.Clock;
 import java.util.Optional;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -56,10 +56,10 @@ public final class Backends implements AutoCloseable {
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
                 boolean timed = effective.metrics().enabled();
-                // On the embedded servers, DynamoDB calls skip loopback HTTP (the same JVM answers them).
-                Optional<SdkHttpClient> inProcess = servers.flatMap(s -> s.dynamoDb().inProcessClient());
-                AwsClients clients = inProcess.isPresent()
-                        ? AwsClients.create(effective.aws(), credentials.provider(), http, timed, inProcess.get())
+                // On the embedded servers, DynamoDB calls skip HTTP and the SDK's pipeline (the same JVM answers them).
+                Optional<InJvmDynamoDb> inJvm = servers.flatMap(s -> s.dynamoDb().inJvm());
+                AwsClients clients = inJvm.isPresent()
+                        ? AwsClients.create(effective.aws(), credentials.provider(), http, timed, inJvm.get())
                         : AwsClients.create(effective.aws(), credentials.provider(), http, timed);
                 return new Backends(effective, owned, credentials, clients);
             } catch (RuntimeException e) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import software.amazon.awssdk.http.SdkHttpClient;
+import dev.coffer.aws.InJvmDynamoDb;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 import org.slf4j.Logger;
@@ -45,10 +46,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private Server server;
     private LocalDynamoDBRequestHandler handler;
     /**
-     * How in-process calls reach the running handler (see {@link #inProcessClient}); null while
-     * stopped, or when this DynamoDB Local's dispatch tables were not found.
+     * The client DynamoDB Local's handler calls for every key (the database is shared), which
+     * Coffer's own clients call directly ({@link #inJvm}); null while stopped, or when this
+     * DynamoDB Local keeps it elsewhere.
      */
-    private volatile InProcessDynamoDb.Dispatch dispatch;
+    private volatile AmazonDynamoDBLocal shared;
     /** DynamoDB Local's SQLite connection queue, on disk; stopping waits for it to close the database. */
     private Optional<SQLiteQueue> sqlite = Optional.empty();
 
@@ -97,25 +99,26 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         jetty.start();
         port = connector.getLocalPort();
         server = jetty;
-        dispatch = InProcessDynamoDb.of(serverHandler, handler);
-        if (dispatch == null) {
-            LOG.warn("DynamoDB Local's dispatch tables are not where version 3.3.1 keeps them: Coffer reaches it over loopback HTTP (slower)");
+        try {
+            shared = sharedClient(handler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("DynamoDB Local's client is not where version 3.3.1 keeps it ({}): Coffer reaches it over loopback HTTP (slower)",
+                    e.toString());
         }
         return endpoint();
     }
 
     /**
-     * An SDK HTTP client that hands DynamoDB and DynamoDB Streams requests to this DynamoDB Local's
-     * dispatcher in this JVM instead of sending them over loopback HTTP ({@link InProcessDynamoDb});
-     * it follows restarts, and while stopped fails as a refused connection does. Empty when not
-     * started or when this DynamoDB Local's internals were not found: then use {@link #endpoint()}.
-     * The loopback listener keeps serving other clients either way.
+     * DynamoDB and DynamoDB Streams clients that call this DynamoDB Local in this JVM, without
+     * HTTP or JSON ({@link DirectDynamoDb}); they follow restarts, and while stopped fail as a
+     * refused connection does. Empty when not started or when this DynamoDB Local's client was not
+     * found: then use {@link #endpoint()}. The loopback listener keeps serving other clients either way.
      */
-    public synchronized Optional<SdkHttpClient> inProcessClient() {
-        if (dispatch == null) {
+    public synchronized Optional<InJvmDynamoDb> inJvm() {
+        if (shared == null) {
             return Optional.empty();
         }
-        return Optional.of(InProcessDynamoDb.over(() -> dispatch));
+        return Optional.of(DirectDynamoDb.over(() -> shared));
     }
 
     /**
@@ -181,15 +184,24 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** DynamoDB Local's connection queue; asking it for its table list first makes it open the database. */
-    private static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
+    /**
+     * The client DynamoDB Local's handler keeps for its one shared database, read from a private
+     * field of DynamoDB Local 3.3.1 (the version the pom pins); asking the handler for its table
+     * list first makes it open the database.
+     */
+    private static AmazonDynamoDBLocal sharedClient(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
         handler.listTables(ACCESS_KEY_FOR_OPENING, "us-east-1",
                 software.amazon.awssdk.services.dynamodb.model.ListTablesRequest.builder().limit(1).build());
         Map<?, ?> clients = (Map<?, ?>) field(handler.getClass(), "dbRequestHandlers").get(handler);
         if (clients.size() != 1) {
             throw new IllegalStateException("expected one shared database, found " + clients.size());
         }
-        Object client = clients.values().iterator().next();
+        return (AmazonDynamoDBLocal) clients.values().iterator().next();
+    }
+
+    /** DynamoDB Local's connection queue. */
+    private static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
+        Object client = sharedClient(handler);
         Object access = field(client.getClass(), "dbAccess").get(client);
         return (SQLiteQueue) field(access.getClass(), "queue").get(access);
     }
@@ -231,7 +243,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         if (server == null) {
             return;
         }
-        dispatch = null;
+        shared = null;
         try {
             server.stop();
         } finally {

@@ -451,7 +451,7 @@ final class PeersBench {
     /**
      * The write ceiling under Coffer's item create: DynamoDB Local on disk (as the embedded default
      * runs it, SQLite in the data folder) taking the same conditional PutItem on a table with a
-     * stream (Coffer's tables have one), through the in-process transport Coffer's own clients use
+     * stream (Coffer's tables have one), through the direct client Coffer's own clients use
      * (loopback HTTP only if this DynamoDB Local's internals were not found), warmed as long as the
      * cells were.
      */
@@ -460,12 +460,12 @@ final class PeersBench {
         Files.createDirectories(dir);
         try (EmbeddedServers stack = EmbeddedServers.onDisk(dir).start("bench raw PutItem");
              var backends = WriteShapesBench.clientsOn(stack)) {
-            boolean inProcess = stack.dynamoDb().inProcessClient().isPresent();   // the same test Backends makes
+            boolean inProcess = stack.dynamoDb().inJvm().isPresent();   // the same test Backends makes
             var ddb = backends.clients().dynamoDb();
             WriteShapesBench.createItemsTable(ddb, "raw");
             LoadRunner.OperationFactory put = c -> () -> ddb.putItem(WriteShapesBench.put("raw", "raw-user"));
             out.append("### DynamoDB Local alone: conditional PutItem from the SDK (on disk, in the bench JVM, ")
-                    .append(inProcess ? "in-process" : "over loopback HTTP").append(" through Coffer's clients")
+                    .append(inProcess ? "called directly" : "over loopback HTTP").append(" through Coffer's clients")
                     .append(", a table with a stream, ").append(warmUp.toMillis()).append(" ms warm-up)\n\n");
             out.append("| clients | PutItem/s | p50 / p99 ms | load avg |\n|---|---|---|---|\n");
             for (int c : clients) {

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * What one item create can cost in the embedded DynamoDB Local, shape by shape, through Coffer's
- * own clients (in-process, as {@code serve} opens them): a conditional PutItem alone; the usage
+ * own clients (called directly, as {@code serve} opens them): a conditional PutItem alone; the usage
  * counter's ADD followed by that PutItem (the two writes a create makes); both in one
  * TransactWriteItems; the two writes with the legacy parameters, which need no expression parsed.
  * Interleaved rounds, each shape warmed first.
@@ -80,7 +80,7 @@ final class WriteShapesBench {
                         x.tableName(p.tableName()).item(p.item()).conditionExpression(p.conditionExpression())
                                 .expressionAttributeNames(p.expressionAttributeNames());
                     }).build())));
-            out.append("### One create's writes in DynamoDB Local (in-process through Coffer's clients, on disk, ")
+            out.append("### One create's writes in DynamoDB Local (called directly through Coffer's clients, on disk, ")
                     .append(rounds).append(" interleaved rounds of ").append(slice.toSeconds()).append(" s, ")
                     .append(warmUp.toMillis()).append(" ms warm-up per shape and clients)\n\n")
                     .append("| clients | users | shape | creates/s | p50 / p99 ms | load avg |\n|---|---|---|---|---|---|\n");
@@ -116,7 +116,7 @@ final class WriteShapesBench {
         };
     }
 
-    /** Coffer's own clients on {@code stack}, as {@code serve} opens them (in-process and unsigned where it can). */
+    /** Coffer's own clients on {@code stack}, as {@code serve} opens them (DynamoDB Local called directly where it can). */
     static Backends clientsOn(EmbeddedServers stack) throws Exception {
         return Backends.open(TestCoffer.config("", Map.of()), Optional.of(stack), Clock.systemUTC(),
                 dev.coffer.aws.SdkHttpClients.apache(), Credentials.Verification.BY_CALLER);
