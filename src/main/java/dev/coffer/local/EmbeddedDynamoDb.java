@@ -78,7 +78,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         }
         handler = new LocalDynamoDBRequestHandler(0, dataDir.isEmpty(),
                 dataDir.map(p -> p.toAbsolutePath().toString()).orElse(null), true, false);
-        // Few threads: Coffer's own clients call in-process (inProcessClient), so this listener serves
+        // Few threads: Coffer's own clients call it directly (inJvm), so this listener serves
         // other clients (tools, tests, a second Coffer process), and its SQLite store commits one write
         // at a time anyway. More threads only add stacks to the resident memory; a burst queues in Jetty.
         var threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, (int) THREAD_IDLE.toMillis());
