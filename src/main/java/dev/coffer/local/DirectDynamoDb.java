@@ -36,8 +36,9 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * timed); DynamoDB Local's errors become the SDK's exceptions with the same type, status, code,
  * message, old item and cancellation reasons as over HTTP (by DynamoDB Local's own mapping, the one
  * its {@code DynamoDBEmbedded} clients use); while stopped, a call fails as a refused connection
- * does. There is no call timeout and no retry: the call runs in this JVM, and DynamoDB Local does
- * not throttle. {@code DirectDynamoDbTest} compares the answers with the loopback endpoint's.
+ * does. There is no call timeout and no retry, and a request's own override configuration (such
+ * as the health probe's short timeout) is not read: the call runs in this JVM, and DynamoDB Local
+ * does not throttle. {@code DirectDynamoDbTest} compares the answers with the loopback endpoint's.
  *
  * <p>Thread-safe: DynamoDB Local's client serves concurrent callers (its HTTP handler's threads did).
  */
