@@ -9,9 +9,15 @@ import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -36,9 +42,9 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * timed); DynamoDB Local's errors become the SDK's exceptions with the same type, status, code,
  * message, old item and cancellation reasons as over HTTP (by DynamoDB Local's own mapping, the one
  * its {@code DynamoDBEmbedded} clients use); while stopped, a call fails as a refused connection
- * does. There is no call timeout and no retry, and a request's own override configuration (such
- * as the health probe's short timeout) is not read: the call runs in this JVM, and DynamoDB Local
- * does not throttle. {@code DirectDynamoDbTest} compares the answers with the loopback endpoint's.
+ * does. There are no retries (DynamoDB Local does not throttle) and no client-wide call timeout
+ * (the call runs in this JVM); a request that names its own {@code apiCallTimeout}, as the health
+ * probes do, gets it. {@code DirectDynamoDbTest} compares the answers with the loopback endpoint's.
  *
  * <p>Thread-safe: DynamoDB Local's client serves concurrent callers (its HTTP handler's threads did).
  */
@@ -110,21 +116,54 @@ final class DirectDynamoDb implements InvocationHandler {
         String service = streams ? "dynamodbstreams" : "dynamodb";
         String operation = OPERATIONS.get(request.getClass());
         long start = timed ? System.nanoTime() : 0;
+        Optional<Duration> deadline = request.overrideConfiguration().flatMap(o -> o.apiCallTimeout());
         SdkResponse response;
         try {
-            response = (SdkResponse) method.invoke(target(), request);
-        } catch (InvocationTargetException e) {
-            SdkException failure = translated(e.getCause());
-            recorder.failed(service, operation, failure, took(start));
-            throw failure;
+            response = deadline.isPresent() ? withDeadline(method, request, deadline.get()) : invoke(method, request);
         } catch (SdkException e) {
             recorder.failed(service, operation, e, took(start));
             throw e;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("DynamoDB Local's client refused " + method.getName(), e);
         }
         recorder.succeeded(service, operation, response, took(start));
         return response;
+    }
+
+    /** The operation's answer, or the SDK's exception for DynamoDB Local's failure. */
+    private SdkResponse invoke(Method method, SdkRequest request) {
+        try {
+            return (SdkResponse) method.invoke(target(), request);
+        } catch (InvocationTargetException e) {
+            throw translated(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("DynamoDB Local's client refused " + method.getName(), e);
+        }
+    }
+
+    /**
+     * A call whose request names its own deadline (the health probes do, so that a stuck database
+     * reports as failing instead of holding {@code /health}): it runs on a virtual thread of its
+     * own, and the caller gets the SDK's timeout exception when the deadline passes first. The
+     * call is interrupted then, as the SDK interrupts a call past its timeout.
+     */
+    private SdkResponse withDeadline(Method method, SdkRequest request, Duration deadline) {
+        var call = new FutureTask<SdkResponse>(() -> invoke(method, request));
+        Thread.ofVirtual().name("dynamodb-local-call").start(call);
+        try {
+            return call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw ApiCallTimeoutException.create(deadline.toMillis());
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException unchecked -> throw unchecked;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw AbortedException.create("interrupted while waiting for DynamoDB Local", e);
+        }
     }
 
     private Object target() {

@@ -199,8 +199,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return (AmazonDynamoDBLocal) clients.values().iterator().next();
     }
 
-    /** DynamoDB Local's connection queue. */
-    private static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
+    /** DynamoDB Local's connection queue (its one database thread; DirectDynamoDbTest holds it up). */
+    static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
         Object client = sharedClient(handler);
         Object access = field(client.getClass(), "dbAccess").get(client);
         return (SQLiteQueue) field(access.getClass(), "queue").get(access);

@@ -14,6 +14,13 @@ import dev.coffer.config.AwsConfig;
 import dev.coffer.testing.TestCoffer;
 import java.net.ConnectException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import com.almworks.sqlite4java.SQLiteConnection;
+import com.almworks.sqlite4java.SQLiteJob;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,6 +224,38 @@ class DirectDynamoDbTest {
             failure(() -> ddbClient.putItem(b -> b.tableName("things").item(KEY).conditionExpression("attribute_not_exists(pk)")));
         }
         return new Recorded(List.copyOf(capacity), List.copyOf(failures), List.copyOf(calls));
+    }
+
+    /**
+     * A request that names its own deadline (the health probes' short timeout) fails with the
+     * SDK's timeout exception while DynamoDB Local's one database thread is held up, as the SDK's
+     * pipeline made it fail; the database answers again once it is free.
+     */
+    @Test
+    void aRequestsOwnDeadlineEndsACallTheDatabaseHoldsUp() throws Exception {
+        var handler = (LocalDynamoDBRequestHandler) EmbeddedDynamoDb.field(EmbeddedDynamoDb.class, "handler").get(ddb);
+        var held = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var holding = EmbeddedDynamoDb.queue(handler).execute(new SQLiteJob<Void>() {
+            @Override
+            protected Void job(SQLiteConnection connection) throws Throwable {
+                held.countDown();
+                // Bounded, so that a client ignoring the deadline fails the assertion below instead of hanging.
+                release.await(10, TimeUnit.SECONDS);
+                return null;
+            }
+        });
+        try {
+            held.await();
+            assertThatThrownBy(() -> direct.getItem(b -> b.tableName("things").key(KEY)
+                    .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(200)))))
+                    .isInstanceOf(ApiCallTimeoutException.class);
+        } finally {
+            release.countDown();
+            holding.get();
+        }
+        assertThat(direct.getItem(b -> b.tableName("things").key(KEY).consistentRead(true)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(30)))).item()).containsKey("n");
     }
 
     @Test
