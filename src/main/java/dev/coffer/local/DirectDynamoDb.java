@@ -2,6 +2,7 @@ package dev.coffer.local;
 
 import dev.coffer.aws.AwsCallRecorder;
 import dev.coffer.aws.InJvmDynamoDb;
+import dev.coffer.support.AtOnce;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -154,11 +155,7 @@ final class DirectDynamoDb implements InvocationHandler {
             call.cancel(true);
             throw ApiCallTimeoutException.create(deadline.toMillis());
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case RuntimeException unchecked -> throw unchecked;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException(e.getCause());
-            }
+            throw AtOnce.rethrown(e);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();

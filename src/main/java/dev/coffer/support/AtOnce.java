@@ -39,14 +39,23 @@ public final class AtOnce {
         try {
             return call.get();
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case RuntimeException unchecked -> throw unchecked;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException(e.getCause());
-            }
+            throw rethrown(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for calls made at once", e);
+        }
+    }
+
+    /**
+     * What a task that ended in {@code failure} threw, thrown again as it was: its unchecked
+     * exception or error, or (a checked exception, which these tasks do not throw) wrapped.
+     * Declared to return so that callers can write {@code throw rethrown(e)}.
+     */
+    public static RuntimeException rethrown(ExecutionException failure) {
+        switch (failure.getCause()) {
+            case RuntimeException unchecked -> throw unchecked;
+            case Error error -> throw error;
+            default -> throw new IllegalStateException(failure.getCause());
         }
     }
 }
