@@ -76,16 +76,18 @@ final class DirectDynamoDb implements InvocationHandler {
         return new InJvmDynamoDb() {
             @Override
             public DynamoDbClient dynamoDb(AwsCallRecorder recorder, boolean timed) {
-                return (DynamoDbClient) Proxy.newProxyInstance(DirectDynamoDb.class.getClassLoader(),
-                        new Class<?>[] {DynamoDbClient.class}, new DirectDynamoDb(current, false, recorder, timed));
+                return proxy(DynamoDbClient.class, new DirectDynamoDb(current, false, recorder, timed));
             }
 
             @Override
             public DynamoDbStreamsClient streams(AwsCallRecorder recorder, boolean timed) {
-                return (DynamoDbStreamsClient) Proxy.newProxyInstance(DirectDynamoDb.class.getClassLoader(),
-                        new Class<?>[] {DynamoDbStreamsClient.class}, new DirectDynamoDb(current, true, recorder, timed));
+                return proxy(DynamoDbStreamsClient.class, new DirectDynamoDb(current, true, recorder, timed));
             }
         };
+    }
+
+    private static <T> T proxy(Class<T> client, DirectDynamoDb calls) {
+        return client.cast(Proxy.newProxyInstance(DirectDynamoDb.class.getClassLoader(), new Class<?>[] {client}, calls));
     }
 
     @Override

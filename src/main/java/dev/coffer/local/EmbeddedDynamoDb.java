@@ -89,8 +89,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);
+        AmazonDynamoDBLocal client = sharedClient(handler);
         if (dataDir.isPresent()) {
-            sqlite = journalInWal(handler);
+            sqlite = journalInWal(client);
         }
         var serverHandler = new LocalDynamoDBServerHandler(handler, null);
         jetty.setHandler(serverHandler);
@@ -99,12 +100,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         jetty.start();
         port = connector.getLocalPort();
         server = jetty;
-        try {
-            shared = sharedClient(handler);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("DynamoDB Local's client is not where version 3.3.1 keeps it ({}): Coffer reaches it over loopback HTTP (slower)",
-                    e.toString());
-        }
+        shared = client;
         return endpoint();
     }
 
@@ -128,11 +124,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * keeps them.
      */
     public synchronized Optional<SqliteSettings> sqliteSettings() {
-        if (handler == null || dataDir.isEmpty()) {
+        if (shared == null || dataDir.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(queue(handler).execute(new SQLiteJob<SqliteSettings>() {
+            return Optional.of(queue(shared).execute(new SQLiteJob<SqliteSettings>() {
                 @Override
                 protected SqliteSettings job(SQLiteConnection connection) throws Throwable {
                     return new SqliteSettings(pragma(connection, "journal_mode"), Integer.parseInt(pragma(connection, "synchronous")));
@@ -161,9 +157,13 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * fields, the database keeps DynamoDB Local's defaults and a warning says so;
      * EmbeddedDynamoDbTest fails first.
      */
-    private static Optional<SQLiteQueue> journalInWal(LocalDynamoDBRequestHandler handler) {
+    private static Optional<SQLiteQueue> journalInWal(AmazonDynamoDBLocal client) {
+        if (client == null) {
+            LOG.warn("could not switch DynamoDB Local's SQLite database to WAL (its client was not found): writes are slower, not less safe");
+            return Optional.empty();
+        }
         try {
-            SQLiteQueue queue = queue(handler);
+            SQLiteQueue queue = queue(client);
             String mode = queue.execute(new SQLiteJob<String>() {
                 @Override
                 protected String job(SQLiteConnection connection) throws Throwable {
@@ -185,23 +185,29 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     }
 
     /**
-     * The client DynamoDB Local's handler keeps for its one shared database, read from a private
-     * field of DynamoDB Local 3.3.1 (the version the pom pins); asking the handler for its table
-     * list first makes it open the database.
+     * The client DynamoDB Local's handler keeps for its one shared database (what {@link #inJvm}
+     * calls and what holds its SQLite queue), read once per start from a private field of DynamoDB
+     * Local 3.3.1 (the version the pom pins); asking the handler for its table list first makes it
+     * open the database. Null, with a warning, when that version's field is not there.
      */
-    private static AmazonDynamoDBLocal sharedClient(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
-        handler.listTables(ACCESS_KEY_FOR_OPENING, "us-east-1",
-                software.amazon.awssdk.services.dynamodb.model.ListTablesRequest.builder().limit(1).build());
-        Map<?, ?> clients = (Map<?, ?>) field(handler.getClass(), "dbRequestHandlers").get(handler);
-        if (clients.size() != 1) {
-            throw new IllegalStateException("expected one shared database, found " + clients.size());
+    private static AmazonDynamoDBLocal sharedClient(LocalDynamoDBRequestHandler handler) {
+        try {
+            handler.listTables(ACCESS_KEY_FOR_OPENING, "us-east-1",
+                    software.amazon.awssdk.services.dynamodb.model.ListTablesRequest.builder().limit(1).build());
+            Map<?, ?> clients = (Map<?, ?>) field(handler.getClass(), "dbRequestHandlers").get(handler);
+            if (clients.size() != 1) {
+                throw new IllegalStateException("expected one shared database, found " + clients.size());
+            }
+            return (AmazonDynamoDBLocal) clients.values().iterator().next();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("DynamoDB Local's client is not where version 3.3.1 keeps it ({}): Coffer reaches it over loopback HTTP (slower)",
+                    e.toString());
+            return null;
         }
-        return (AmazonDynamoDBLocal) clients.values().iterator().next();
     }
 
     /** DynamoDB Local's connection queue (its one database thread; DirectDynamoDbTest holds it up). */
-    static SQLiteQueue queue(LocalDynamoDBRequestHandler handler) throws ReflectiveOperationException {
-        Object client = sharedClient(handler);
+    static SQLiteQueue queue(AmazonDynamoDBLocal client) throws ReflectiveOperationException {
         Object access = field(client.getClass(), "dbAccess").get(client);
         return (SQLiteQueue) field(access.getClass(), "queue").get(access);
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.almworks.sqlite4java.SQLiteConnection;
 import com.almworks.sqlite4java.SQLiteJob;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,10 +233,10 @@ class DirectDynamoDbTest {
      */
     @Test
     void aRequestsOwnDeadlineEndsACallTheDatabaseHoldsUp() throws Exception {
-        var handler = (LocalDynamoDBRequestHandler) EmbeddedDynamoDb.field(EmbeddedDynamoDb.class, "handler").get(ddb);
+        var client = (AmazonDynamoDBLocal) EmbeddedDynamoDb.field(EmbeddedDynamoDb.class, "shared").get(ddb);
         var held = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        var holding = EmbeddedDynamoDb.queue(handler).execute(new SQLiteJob<Void>() {
+        var holding = EmbeddedDynamoDb.queue(client).execute(new SQLiteJob<Void>() {
             @Override
             protected Void job(SQLiteConnection connection) throws Throwable {
                 held.countDown();
