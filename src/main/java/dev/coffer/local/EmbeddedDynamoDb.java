@@ -119,9 +119,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     /**
      * The SQLite settings of DynamoDB Local's one database connection, as {@code PRAGMA}
-     * {@code journal_mode} and {@code synchronous} report them ({@code "wal"}, {@code 1} for
-     * NORMAL); empty in memory or when DynamoDB Local's internals are not where this version
-     * keeps them.
+     * {@code journal_mode}, {@code synchronous} and {@code temp_store} report them ({@code "wal"},
+     * {@code 1} for NORMAL, {@code 2} for MEMORY); empty in memory or when DynamoDB Local's
+     * internals are not where this version keeps them.
      */
     public synchronized Optional<SqliteSettings> sqliteSettings() {
         if (shared == null || dataDir.isEmpty()) {
@@ -131,7 +131,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             return Optional.of(queue(shared).execute(new SQLiteJob<SqliteSettings>() {
                 @Override
                 protected SqliteSettings job(SQLiteConnection connection) throws Throwable {
-                    return new SqliteSettings(pragma(connection, "journal_mode"), Integer.parseInt(pragma(connection, "synchronous")));
+                    return new SqliteSettings(pragma(connection, "journal_mode"), Integer.parseInt(pragma(connection, "synchronous")),
+                            Integer.parseInt(pragma(connection, "temp_store")));
                 }
             }).get());
         } catch (ReflectiveOperationException | RuntimeException | java.util.concurrent.ExecutionException e) {
@@ -142,18 +143,26 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         }
     }
 
-    /** What {@code PRAGMA journal_mode} and {@code PRAGMA synchronous} say (0 OFF, 1 NORMAL, 2 FULL). */
-    public record SqliteSettings(String journalMode, int synchronous) {
+    /**
+     * What {@code PRAGMA journal_mode}, {@code PRAGMA synchronous} (0 OFF, 1 NORMAL, 2 FULL) and
+     * {@code PRAGMA temp_store} (0 DEFAULT, 1 FILE, 2 MEMORY) say.
+     */
+    public record SqliteSettings(String journalMode, int synchronous, int tempStore) {
     }
 
     /**
-     * Puts DynamoDB Local's database in WAL mode with {@code synchronous=NORMAL}. DynamoDB Local
-     * leaves SQLite at its defaults (rollback journal, full sync: each PutItem costs about four
-     * {@code fsync}s and was the whole write path's limit) and offers no setting, so the pragmas
+     * Puts DynamoDB Local's database in WAL mode with {@code synchronous=NORMAL}, and its
+     * statement journals in memory ({@code temp_store=MEMORY}). DynamoDB Local leaves SQLite at
+     * its defaults (rollback journal, full sync: each PutItem costs about four {@code fsync}s and
+     * was the whole write path's limit) and offers no setting. Each of its writes runs several
+     * statements in one transaction, so SQLite keeps a statement journal to undo a failed one; at
+     * the default that is a temporary file opened, written and deleted per write (a sixth of the
+     * database thread's time, BENCHMARKS.md). The journal holds the few pages one statement
+     * changes and plays no part in crash recovery, so memory loses nothing. The pragmas
      * run as a job on its own connection queue (one connection, one thread): reached through
      * three private fields of DynamoDB Local 3.3.1, the version the pom pins. WAL is kept in the
-     * file; {@code synchronous} is per connection, so if sqlite4java ever reopens the connection
-     * after an error it is back at FULL (slower, not less safe). Should a later version move those
+     * file; {@code synchronous} and {@code temp_store} are per connection, so if sqlite4java ever
+     * reopens the connection after an error they are back at FULL and FILE (slower, not less safe). Should a later version move those
      * fields, the database keeps DynamoDB Local's defaults and a warning says so;
      * EmbeddedDynamoDbTest fails first.
      */
@@ -169,6 +178,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 protected String job(SQLiteConnection connection) throws Throwable {
                     String journal = pragma(connection, "journal_mode=WAL");
                     connection.exec("PRAGMA synchronous=NORMAL");
+                    connection.exec("PRAGMA temp_store=MEMORY");
                     return journal;
                 }
             }).get();

@@ -1,6 +1,7 @@
 package dev.coffer.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,15 +20,51 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** DynamoDB Local's SQLite settings on the embedded default, and what they keep through {@code kill -9}. */
 class EmbeddedDynamoDbTest {
 
     @Test
-    void onDisk_sqliteRunsInWalWithNormalSync() throws Exception {
+    void onDisk_sqliteRunsInWalWithNormalSyncAndStatementJournalsInMemory() throws Exception {
         try (EmbeddedDynamoDb ddb = EmbeddedDynamoDb.onDisk(Files.createTempDirectory("coffer-ddb-wal"))) {
             ddb.start();
-            assertThat(ddb.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1));
+            assertThat(ddb.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2));
+        }
+    }
+
+    /**
+     * With statement journals in memory, a write that fails part-way still leaves nothing behind:
+     * a cancelled transaction writes neither item, a failed condition changes nothing, and what
+     * was acknowledged is there after the database is opened again.
+     */
+    @Test
+    void onDisk_failedWritesLeaveNothingBehind() throws Exception {
+        Path dir = Files.createTempDirectory("coffer-ddb-failed");
+        var a = Map.of("pk", AttributeValue.fromS("a"));
+        var b = Map.of("pk", AttributeValue.fromS("b"));
+        try (EmbeddedDynamoDb ddb = EmbeddedDynamoDb.onDisk(dir); DynamoDbClient client = client(ddb.start())) {
+            client.createTable(r -> r.tableName("failed").billingMode("PAY_PER_REQUEST")
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH"))
+                    .attributeDefinitions(d -> d.attributeName("pk").attributeType("S")));
+            client.putItem(r -> r.tableName("failed").item(Map.of("pk", AttributeValue.fromS("a"), "n", AttributeValue.fromN("1"))));
+            assertThatThrownBy(() -> client.transactWriteItems(r -> r.transactItems(
+                    i -> i.put(p -> p.tableName("failed").item(Map.of("pk", AttributeValue.fromS("b"), "n", AttributeValue.fromN("1")))),
+                    i -> i.update(u -> u.tableName("failed").key(a).updateExpression("SET n = n + :one")
+                            .conditionExpression("n = :two").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                                    ":two", AttributeValue.fromN("2")))))))
+                    .isInstanceOf(TransactionCanceledException.class);
+            assertThatThrownBy(() -> client.updateItem(u -> u.tableName("failed").key(a).updateExpression("SET n = :nine")
+                    .conditionExpression("attribute_not_exists(pk)").expressionAttributeValues(Map.of(":nine", AttributeValue.fromN("9")))))
+                    .isInstanceOf(ConditionalCheckFailedException.class);
+            client.updateItem(u -> u.tableName("failed").key(a).updateExpression("ADD n :one").expressionAttributeValues(Map.of(":one",
+                    AttributeValue.fromN("1"))));
+        }
+        try (EmbeddedDynamoDb reopened = EmbeddedDynamoDb.onDisk(dir); DynamoDbClient client = client(reopened.start())) {
+            assertThat(client.getItem(r -> r.tableName("failed").key(a).consistentRead(true)).item()).containsEntry("n", AttributeValue.fromN("2"));
+            assertThat(client.getItem(r -> r.tableName("failed").key(b).consistentRead(true)).hasItem()).isFalse();
+            assertThat(client.scan(r -> r.tableName("failed")).count()).isEqualTo(1);
         }
     }
 
@@ -79,7 +116,7 @@ class EmbeddedDynamoDbTest {
                 var item = client.getItem(b -> b.tableName("kill").key(Map.of("pk", AttributeValue.fromS(key))).consistentRead(true));
                 assertThat(item.item()).as(key).containsEntry("n", AttributeValue.fromN("1"));
             }
-            assertThat(reopened.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1));
+            assertThat(reopened.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2));
         }
     }
 
