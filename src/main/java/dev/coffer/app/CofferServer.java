@@ -93,7 +93,8 @@ public final class CofferServer implements AutoCloseable {
 
     /** Starts the embedded servers on disk under the configured data dir (local mode), or reaches AWS, then Coffer. */
     public static CofferServer start(CofferConfig config, Clock clock) throws Exception {
-        return launch(Backends.open(config, clock, Credentials.Verification.AS_CONFIGURED), clock);
+        return launch(Backends.open(config, Optional.empty(), clock, SdkHttpClients.apache(), Credentials.Verification.AS_CONFIGURED,
+                Backends.WhenFolderInUse.REFUSE), clock);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class CofferServer implements AutoCloseable {
     public static CofferServer start(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http) {
         Backends backends;
         try {
-            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED);
+            backends = Backends.open(config, shared, clock, http, Credentials.Verification.AS_CONFIGURED, Backends.WhenFolderInUse.REFUSE);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

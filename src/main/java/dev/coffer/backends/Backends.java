@@ -7,9 +7,13 @@ import dev.coffer.config.AwsConfig;
 import dev.coffer.config.CofferConfig;
 import dev.coffer.config.CredentialsConfig;
 import dev.coffer.credentials.Credentials;
+import dev.coffer.local.DataFolderLock;
 import dev.coffer.local.EmbeddedServers;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -24,6 +28,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * client, and the embedded servers it started (never ones it was handed). Thread-safe once open.
  */
 public final class Backends implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private final CofferConfig config;
     private final Optional<EmbeddedServers> ownedServers;
     private final Credentials credentials;
@@ -36,23 +41,46 @@ public final class Backends implements AutoCloseable {
         this.clients = clients;
     }
 
+    /** What to do on the embedded default when another process's embedded servers hold the data folder. */
+    public enum WhenFolderInUse {
+        /** Fail to start with a one-line cause: {@code serve} (two servers must not share one folder). */
+        REFUSE,
+        /** Use that process's servers over loopback: operator commands beside a running {@code serve}. */
+        USE_ITS_SERVERS
+    }
+
     /**
      * Opens the backends of {@code config}: on the embedded default, starts the embedded servers on
      * disk under the data dir (or uses {@code shared}, already running, which stays open after
-     * {@link #close()}); otherwise the configured AWS endpoints. Then the credentials (checked as
-     * {@code verification} says) and the clients.
+     * {@link #close()}; or, when another process holds the folder, does as {@code whenInUse} says);
+     * otherwise the configured AWS endpoints. Then the credentials (checked as {@code verification}
+     * says) and the clients.
      */
     public static Backends open(CofferConfig config, Optional<EmbeddedServers> shared, Clock clock, SdkHttpClients http,
-                                Credentials.Verification verification) throws Exception {
+                                Credentials.Verification verification, WhenFolderInUse whenInUse) throws Exception {
         Optional<EmbeddedServers> owned = Optional.empty();
         Optional<EmbeddedServers> servers = shared;
+        Optional<DataFolderLock.Holder> elsewhere = Optional.empty();
         if (shared.isEmpty() && config.local()) {
-            owned = Optional.of(EmbeddedServers.onDisk(config.dataDir())
-                    .start("data in " + config.dataDir().toAbsolutePath().normalize()));
-            servers = owned;
+            switch (DataFolderLock.claim(config.dataDir())) {
+                case DataFolderLock.Claimed claimed -> {
+                    owned = Optional.of(EmbeddedServers.onDisk(claimed.lock()).start("data in " + claimed.lock().folder()));
+                    servers = owned;
+                }
+                case DataFolderLock.InUse inUse -> {
+                    if (whenInUse == WhenFolderInUse.REFUSE || inUse.holder().isEmpty()) {
+                        throw inUse.refusal();
+                    }
+                    elsewhere = inUse.holder();
+                    LOG.info("using the embedded servers of the Coffer (pid {}) that holds {}", elsewhere.get().pid(), inUse.folder());
+                }
+            }
         }
+        Optional<DataFolderLock.Holder> holder = elsewhere;
         try {
-            CofferConfig effective = servers.map(s -> pointAt(config, s)).orElse(config);
+            CofferConfig effective = servers.map(s -> pointAt(config, s.dynamoDb().endpoint(), s.s3().endpoint()))
+                    .or(() -> holder.map(h -> pointAt(config, h.dynamoDb(), h.s3())))
+                    .orElse(config);
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
                 boolean timed = effective.metrics().enabled();
@@ -74,18 +102,20 @@ public final class Backends implements AutoCloseable {
         }
     }
 
-    /** As {@code serve} and the operator commands open them: own embedded servers when local, production HTTP clients. */
+    /**
+     * As the operator commands open them: own embedded servers when local (or those of the
+     * {@code serve} that holds the data folder), production HTTP clients.
+     */
     public static Backends open(CofferConfig config, Clock clock, Credentials.Verification verification) throws Exception {
-        return open(config, Optional.empty(), clock, SdkHttpClients.apache(), verification);
+        return open(config, Optional.empty(), clock, SdkHttpClients.apache(), verification, WhenFolderInUse.USE_ITS_SERVERS);
     }
 
-    /** The configuration with AWS endpoints aimed at the embedded servers of {@code servers}. */
-    private static CofferConfig pointAt(CofferConfig config, EmbeddedServers servers) {
+    /** The configuration with AWS endpoints aimed at embedded servers. */
+    private static CofferConfig pointAt(CofferConfig config, URI dynamoDb, URI s3) {
         AwsConfig aws = config.aws();
         CredentialsConfig c = aws.credentials();
-        return config.withAws(new AwsConfig(EmbeddedServers.REGION, Optional.of(servers.dynamoDb().endpoint()),
-                Optional.of(servers.s3().endpoint()), Optional.empty(), true, Optional.empty(),
-                aws.apiCallTimeout(), aws.maxRetries(), c));
+        return config.withAws(new AwsConfig(EmbeddedServers.REGION, Optional.of(dynamoDb), Optional.of(s3), Optional.empty(), true,
+                Optional.empty(), aws.apiCallTimeout(), aws.maxRetries(), c));
     }
 
     /** The configuration with endpoints aimed at what is actually used. */

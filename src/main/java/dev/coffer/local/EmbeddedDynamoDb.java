@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * so clients built against the first endpoint reconnect by themselves.
  *
  * <p>On disk, its SQLite database runs in WAL mode with {@code synchronous=NORMAL} (see
- * {@link #journalInWal}), as PocketBase and most embedded SQLite users do: a commit is one write
+ * {@link #setUpSqlite}), as PocketBase and most embedded SQLite users do: a commit is one write
  * to the log, not four {@code fsync}s. An acknowledged write survives {@code kill -9} of this
  * process (it is in the OS's page cache, and the log is replayed on the next open); the last
  * writes before an OS crash or power loss may be lost, never half-applied. This is the local
@@ -91,7 +91,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         jetty.addConnector(connector);
         AmazonDynamoDBLocal client = sharedClient(handler);
         if (dataDir.isPresent()) {
-            sqlite = journalInWal(client);
+            sqlite = setUpSqlite(client);
         }
         var serverHandler = new LocalDynamoDBServerHandler(handler, null);
         jetty.setHandler(serverHandler);
@@ -119,9 +119,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     /**
      * The SQLite settings of DynamoDB Local's one database connection, as {@code PRAGMA}
-     * {@code journal_mode}, {@code synchronous} and {@code temp_store} report them ({@code "wal"},
-     * {@code 1} for NORMAL, {@code 2} for MEMORY); empty in memory or when DynamoDB Local's
-     * internals are not where this version keeps them.
+     * {@code journal_mode}, {@code synchronous}, {@code temp_store} and {@code locking_mode} report
+     * them ({@code "wal"}, {@code 1} for NORMAL, {@code 2} for MEMORY, {@code "exclusive"}); empty
+     * in memory or when DynamoDB Local's internals are not where this version keeps them.
      */
     public synchronized Optional<SqliteSettings> sqliteSettings() {
         if (shared == null || dataDir.isEmpty()) {
@@ -132,7 +132,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 @Override
                 protected SqliteSettings job(SQLiteConnection connection) throws Throwable {
                     return new SqliteSettings(pragma(connection, "journal_mode"), Integer.parseInt(pragma(connection, "synchronous")),
-                            Integer.parseInt(pragma(connection, "temp_store")));
+                            Integer.parseInt(pragma(connection, "temp_store")), pragma(connection, "locking_mode"));
                 }
             }).get());
         } catch (ReflectiveOperationException | RuntimeException | java.util.concurrent.ExecutionException e) {
@@ -144,29 +144,37 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     }
 
     /**
-     * What {@code PRAGMA journal_mode}, {@code PRAGMA synchronous} (0 OFF, 1 NORMAL, 2 FULL) and
-     * {@code PRAGMA temp_store} (0 DEFAULT, 1 FILE, 2 MEMORY) say.
+     * What {@code PRAGMA journal_mode}, {@code PRAGMA synchronous} (0 OFF, 1 NORMAL, 2 FULL),
+     * {@code PRAGMA temp_store} (0 DEFAULT, 1 FILE, 2 MEMORY) and {@code PRAGMA locking_mode} say.
      */
-    public record SqliteSettings(String journalMode, int synchronous, int tempStore) {
+    public record SqliteSettings(String journalMode, int synchronous, int tempStore, String lockingMode) {
     }
 
     /**
-     * Puts DynamoDB Local's database in WAL mode with {@code synchronous=NORMAL}, and its
-     * statement journals in memory ({@code temp_store=MEMORY}). DynamoDB Local leaves SQLite at
-     * its defaults (rollback journal, full sync: each PutItem costs about four {@code fsync}s and
-     * was the whole write path's limit) and offers no setting. Each of its writes runs several
-     * statements in one transaction, so SQLite keeps a statement journal to undo a failed one; at
-     * the default that is a temporary file opened, written and deleted per write (a sixth of the
-     * database thread's time, BENCHMARKS.md). The journal holds the few pages one statement
-     * changes and plays no part in crash recovery, so memory loses nothing. The pragmas
-     * run as a job on its own connection queue (one connection, one thread): reached through
-     * three private fields of DynamoDB Local 3.3.1, the version the pom pins. WAL is kept in the
-     * file; {@code synchronous} and {@code temp_store} are per connection, so if sqlite4java ever
-     * reopens the connection after an error they are back at FULL and FILE (slower, not less safe). Should a later version move those
-     * fields, the database keeps DynamoDB Local's defaults and a warning says so;
-     * EmbeddedDynamoDbTest fails first.
+     * Sets DynamoDB Local's SQLite connection up for one process writing through one thread
+     * (DynamoDB Local leaves SQLite at its defaults and offers no setting; the costs below are
+     * measured in BENCHMARKS.md):
+     * <ul>
+     *   <li>{@code journal_mode=WAL} with {@code synchronous=NORMAL}: a commit is one write to the
+     *       log, not about four {@code fsync}s (those were the whole write path's limit).</li>
+     *   <li>{@code temp_store=MEMORY}: each DynamoDB Local write runs several statements in one
+     *       transaction, and SQLite keeps a statement journal to undo a failed one. By default that
+     *       is a temporary file opened, written and deleted per write, a sixth of the database
+     *       thread's time. It holds the pages one statement changes and plays no part in crash
+     *       recovery, so memory loses nothing.</li>
+     *   <li>{@code locking_mode=EXCLUSIVE}: the connection keeps the database's lock instead of
+     *       taking WAL-index locks ({@code fcntl}) in every transaction. No other process may open
+     *       the file while this one runs; {@link DataFolderLock} sees to that for Coffer's
+     *       processes, with a one-line cause, and lends them the running servers instead.</li>
+     * </ul>
+     * The pragmas run as a job on DynamoDB Local's own connection queue (one connection, one
+     * thread), reached through three private fields of DynamoDB Local 3.3.1, the version the pom
+     * pins. WAL is kept in the file; the rest is per connection, so if sqlite4java ever reopens
+     * the connection after an error it is back at SQLite's defaults (slower, not less safe).
+     * Should a later version move those fields, the database keeps DynamoDB Local's defaults and
+     * a warning says so; EmbeddedDynamoDbTest fails first.
      */
-    private static Optional<SQLiteQueue> journalInWal(AmazonDynamoDBLocal client) {
+    private static Optional<SQLiteQueue> setUpSqlite(AmazonDynamoDBLocal client) {
         if (client == null) {
             LOG.warn("could not switch DynamoDB Local's SQLite database to WAL (its client was not found): writes are slower, not less safe");
             return Optional.empty();
@@ -179,6 +187,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                     String journal = pragma(connection, "journal_mode=WAL");
                     connection.exec("PRAGMA synchronous=NORMAL");
                     connection.exec("PRAGMA temp_store=MEMORY");
+                    pragma(connection, "locking_mode=EXCLUSIVE");
+                    // The lock is taken by the next transaction that writes; take it now, while nothing waits.
+                    connection.exec("BEGIN IMMEDIATE; COMMIT");
                     return journal;
                 }
             }).get();

@@ -119,7 +119,8 @@ final class WriteShapesBench {
     /** Coffer's own clients on {@code stack}, as {@code serve} opens them (DynamoDB Local called directly where it can). */
     static Backends clientsOn(EmbeddedServers stack) throws Exception {
         return Backends.open(TestCoffer.config("", Map.of()), Optional.of(stack), Clock.systemUTC(),
-                dev.coffer.aws.SdkHttpClients.apache(), Credentials.Verification.BY_CALLER);
+                dev.coffer.aws.SdkHttpClients.apache(), Credentials.Verification.BY_CALLER,
+                Backends.WhenFolderInUse.REFUSE);
     }
 
     /** A table keyed as a collection's (user_id, id), with the stream Coffer's collection tables have. */

@@ -62,6 +62,29 @@ class AdminCommandTest {
         }
     }
 
+    /**
+     * Beside a running {@code serve}, whose embedded servers hold the data folder (and its SQLite
+     * file, exclusively), the command uses those servers instead of opening the files again.
+     */
+    @Test
+    void create_whileTheFolderIsServed_usesTheRunningServers() throws Exception {
+        var config = ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(),
+                Map.of("COFFER_DATA_DIR", dir.resolve("data").toString(), "COFFER_DYNAMODB_USERS_TABLE", "admin-users"), Map.of()));
+        try (var serving = dev.coffer.local.EmbeddedServers.onDisk(dir.resolve("data")).start("serving")) {
+            CliRun run = create("ops@example.com", "console password 1\n");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            try (Backends beside = Backends.open(config, Clock.systemUTC(), Credentials.Verification.AS_CONFIGURED)) {
+                assertThat(beside.config().aws().dynamodbEndpoint()).contains(serving.dynamoDb().endpoint());
+                var admins = AdminAccounts.open(beside.config(), beside.dynamoDb(), Clock.systemUTC());
+                assertThat(admins.login("ops@example.com", "console password 1", "127.0.0.1").admin().email()).isEqualTo("ops@example.com");
+            }
+        }
+        try (Backends own = Backends.open(config, Clock.systemUTC(), Credentials.Verification.AS_CONFIGURED)) {
+            var admins = AdminAccounts.open(own.config(), own.dynamoDb(), Clock.systemUTC());
+            assertThat(admins.anyAdmin()).isTrue();
+        }
+    }
+
     @Test
     void create_shortPassword_refusedNamingTheField() throws Exception {
         CliRun run = create("ops@example.com", "short\n");

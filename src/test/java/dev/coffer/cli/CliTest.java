@@ -92,6 +92,21 @@ class CliTest {
     }
 
     @Test
+    void serve_dataFolderHeldByAnotherCoffer_exit1WithOneLineCauseAndFix() throws Exception {
+        Path data = dir.resolve("data");
+        var claimed = (dev.coffer.local.DataFolderLock.Claimed) dev.coffer.local.DataFolderLock.claim(data);
+        try (var lock = claimed.lock()) {
+            lock.publish(java.net.URI.create("http://127.0.0.1:4566"), java.net.URI.create("http://127.0.0.1:4567"));
+            CliRun run = run("serve", "--port", "0", "--data-dir", data.toString(), "--env-file", writeEmptyEnv().toString());
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo("coffer: cannot start: startup_failed: "
+                    + "the data folder " + data.toRealPath() + " is in use by another Coffer (pid " + ProcessHandle.current().pid()
+                    + "). Fix: stop that process first, or give this one its own folder with local.data_dir or COFFER_DATA_DIR");
+        }
+    }
+
+    @Test
     void keysNew_printsKeyAndItsSha256() throws Exception {
         CliRun run = run("keys", "new");
 

@@ -27,10 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 class EmbeddedDynamoDbTest {
 
     @Test
-    void onDisk_sqliteRunsInWalWithNormalSyncAndStatementJournalsInMemory() throws Exception {
+    void onDisk_sqliteRunsInWalWithNormalSyncStatementJournalsInMemoryAndAnExclusiveLock() throws Exception {
         try (EmbeddedDynamoDb ddb = EmbeddedDynamoDb.onDisk(Files.createTempDirectory("coffer-ddb-wal"))) {
             ddb.start();
-            assertThat(ddb.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2));
+            assertThat(ddb.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2, "exclusive"));
         }
     }
 
@@ -116,7 +116,7 @@ class EmbeddedDynamoDbTest {
                 var item = client.getItem(b -> b.tableName("kill").key(Map.of("pk", AttributeValue.fromS(key))).consistentRead(true));
                 assertThat(item.item()).as(key).containsEntry("n", AttributeValue.fromN("1"));
             }
-            assertThat(reopened.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2));
+            assertThat(reopened.sqliteSettings()).contains(new EmbeddedDynamoDb.SqliteSettings("wal", 1, 2, "exclusive"));
         }
     }
 
