@@ -32,7 +32,7 @@ final class AdminCommand extends CommandGroup {
             description = {"Create a console admin in the auth table; asks for the password (twice), or reads one line from stdin "
                 + "with --password-stdin.",
                 "The password follows the app's rules (auth.password_min_length, auth.password_max_length). On the embedded "
-                    + "default, run it while Coffer is stopped (the data directory is in use while it serves)."},
+                    + "default, beside a running coffer serve, it uses that server's embedded DynamoDB Local."},
             footerHeading = "%nExamples:%n",
             footer = {"  coffer admin create ops@example.com",
                 "  echo \"$ADMIN_PASSWORD\" | coffer admin create ops@example.com --password-stdin",
