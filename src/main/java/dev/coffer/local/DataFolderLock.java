@@ -68,8 +68,22 @@ public final class DataFolderLock implements AutoCloseable {
     public record Holder(long pid, URI dynamoDb, URI s3) {
     }
 
-    /** Claims {@code dataDir} (created if missing) for this process, or says who holds it. */
-    public static Claim claim(Path dataDir) throws IOException {
+    /**
+     * Claims {@code dataDir} (created if missing) for this process, or says who holds it. A folder
+     * that cannot be created or locked (no permission, a file system without locks) is a start-up
+     * failure naming the folder.
+     */
+    public static Claim claim(Path dataDir) {
+        try {
+            return tryClaim(dataDir);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new CofferException(ErrorCode.STARTUP_FAILED, "cannot lock the data folder " + dataDir.toAbsolutePath().normalize()
+                    + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+                    "give local.data_dir or COFFER_DATA_DIR a folder this user can write, on a local file system", null, e);
+        }
+    }
+
+    private static Claim tryClaim(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path folder = dataDir.toRealPath();
         if (!HELD_HERE.add(folder)) {

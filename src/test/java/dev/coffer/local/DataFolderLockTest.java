@@ -1,7 +1,10 @@
 package dev.coffer.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coffer.error.CofferException;
+import dev.coffer.error.ErrorCode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -59,6 +62,17 @@ class DataFolderLockTest {
         var claim = DataFolderLock.claim(data);
         assertThat(claim).isInstanceOf(DataFolderLock.Claimed.class);
         ((DataFolderLock.Claimed) claim).lock().close();
+    }
+
+    @Test
+    void aFolderThatCannotBeMade_isAStartUpFailureNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> DataFolderLock.claim(file.resolve("data")))
+                .isInstanceOfSatisfying(CofferException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STARTUP_FAILED);
+                    assertThat(e.getMessage()).startsWith("cannot lock the data folder " + file.resolve("data"));
+                    assertThat(e.fix()).hasValueSatisfying(f -> assertThat(f).contains("local.data_dir"));
+                });
     }
 
     /** The file is another process's writing: anything but what Coffer writes names no holder. */
