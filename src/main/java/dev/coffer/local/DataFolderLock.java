@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,12 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * instead of opening the files a second time.
  *
  * <p>The lock is the kernel's, so it goes with its process, {@code kill -9} included; the file
- * stays and is rewritten by the next holder. Within one JVM a second claim is answered from a set
- * of held folders: opening and closing the file again would drop the JVM's lock on Linux.
+ * stays and is rewritten by the next holder. Within one JVM a second claim is answered from
+ * memory, never from the file: POSIX locks belong to the process, and closing any descriptor of
+ * the file (reading it, say) would drop this JVM's lock.
  */
 public final class DataFolderLock implements AutoCloseable {
     static final String FILE_NAME = "coffer.lock";
-    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+    /** The folders this JVM holds, with their holder once published. */
+    private static final Map<Path, Optional<Holder>> HELD_HERE = new ConcurrentHashMap<>();
 
     private final Path folder;
     private final FileChannel channel;
@@ -86,8 +87,8 @@ public final class DataFolderLock implements AutoCloseable {
     private static Claim tryClaim(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path folder = dataDir.toRealPath();
-        if (!HELD_HERE.add(folder)) {
-            return new InUse(folder, read(folder));
+        if (HELD_HERE.putIfAbsent(folder, Optional.empty()) != null) {
+            return new InUse(folder, HELD_HERE.getOrDefault(folder, Optional.empty()));
         }
         FileChannel channel = null;
         try {
@@ -112,11 +113,12 @@ public final class DataFolderLock implements AutoCloseable {
 
     /** Writes this process's id and its servers' endpoints for other processes to find. */
     public void publish(URI dynamoDb, URI s3) throws IOException {
-        byte[] text = ("pid=" + ProcessHandle.current().pid() + "\ndynamodb=" + dynamoDb + "\ns3=" + s3 + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        var holder = new Holder(ProcessHandle.current().pid(), dynamoDb, s3);
+        byte[] text = ("pid=" + holder.pid() + "\ndynamodb=" + dynamoDb + "\ns3=" + s3 + "\n").getBytes(StandardCharsets.UTF_8);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(text), 0);
         channel.force(false);
+        HELD_HERE.replace(folder, Optional.of(holder));
     }
 
     public Path folder() {

@@ -40,6 +40,30 @@ class DataFolderLockTest {
         ((DataFolderLock.Claimed) again).lock().close();
     }
 
+    /**
+     * A second claim in this JVM must not open the file: closing any descriptor of it would drop
+     * this JVM's lock (POSIX locks are per process), and another process could then claim it.
+     */
+    @Test
+    void aSecondClaimInThisJvm_keepsTheLockFromOtherProcesses() throws Exception {
+        Path data = dir.resolve("data");
+        var first = (DataFolderLock.Claimed) DataFolderLock.claim(data);
+        try (DataFolderLock lock = first.lock()) {
+            lock.publish(URI.create("http://127.0.0.1:8000"), URI.create("http://127.0.0.1:9000"));
+            assertThat(DataFolderLock.claim(data)).isInstanceOf(DataFolderLock.InUse.class);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DataFolderLockChild.class.getName(),
+                    data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(lines.readLine()).isEqualTo("in use");
+            } finally {
+                child.destroyForcibly();
+                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
     /** The kernel's lock: another process holds it until it dies, {@code kill -9} included. */
     @Test
     void anotherProcessHoldsTheFolder_untilItIsKilled() throws Exception {
