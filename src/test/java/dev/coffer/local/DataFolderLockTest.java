@@ -51,15 +51,11 @@ class DataFolderLockTest {
         try (DataFolderLock lock = first.lock()) {
             lock.publish(URI.create("http://127.0.0.1:8000"), URI.create("http://127.0.0.1:9000"));
             assertThat(DataFolderLock.claim(data)).isInstanceOf(DataFolderLock.InUse.class);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DataFolderLockChild.class.getName(),
-                    data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process child = childClaiming(data);
             try {
-                var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                assertThat(lines.readLine()).isEqualTo("in use");
+                assertThat(firstLine(child)).isEqualTo("in use");
             } finally {
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                kill(child);
             }
         }
     }
@@ -68,20 +64,16 @@ class DataFolderLockTest {
     @Test
     void anotherProcessHoldsTheFolder_untilItIsKilled() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DataFolderLockChild.class.getName(),
-                data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = childClaiming(data);
         try {
-            var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(lines.readLine()).isEqualTo("claimed");
+            assertThat(firstLine(child)).isEqualTo("claimed");
             var claim = DataFolderLock.claim(data);
             assertThat(claim).isEqualTo(new DataFolderLock.InUse(data.toRealPath(), Optional.of(new DataFolderLock.Holder(child.pid(),
                     URI.create("http://127.0.0.1:4566"), URI.create("http://127.0.0.1:4567")))));
             assertThat(((DataFolderLock.InUse) claim).refusal().getMessage())
                     .isEqualTo("the data folder " + data.toRealPath() + " is in use by another Coffer (pid " + child.pid() + ")");
         } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            kill(child);
         }
         var claim = DataFolderLock.claim(data);
         assertThat(claim).isInstanceOf(DataFolderLock.Claimed.class);
@@ -126,5 +118,22 @@ class DataFolderLockTest {
         Files.writeString(dir.resolve(DataFolderLock.FILE_NAME), "pid=12\ndynamodb=http://127.0.0.1:1\ns3=http://127.0.0.1:2\n"
                 + "x".repeat(2000));
         assertThat(DataFolderLock.read(dir)).isEmpty();
+    }
+
+    /** A JVM of its own that claims {@code data} and says "claimed" (then waits) or "in use". */
+    private static Process childClaiming(Path data) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DataFolderLockChild.class.getName(),
+                data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static String firstLine(Process child) throws Exception {
+        return new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+
+    /** SIGKILL on Linux: no shutdown hook, no close. */
+    private static void kill(Process child) throws Exception {
+        child.destroyForcibly();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 }
