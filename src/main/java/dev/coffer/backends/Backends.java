@@ -60,27 +60,25 @@ public final class Backends implements AutoCloseable {
                                 Credentials.Verification verification, WhenFolderInUse whenInUse) throws Exception {
         Optional<EmbeddedServers> owned = Optional.empty();
         Optional<EmbeddedServers> servers = shared;
-        Optional<DataFolderLock.Holder> elsewhere = Optional.empty();
+        CofferConfig effective = shared.map(s -> pointAt(config, s)).orElse(config);
         if (shared.isEmpty() && config.local()) {
             switch (DataFolderLock.claim(config.dataDir())) {
                 case DataFolderLock.Claimed claimed -> {
                     owned = Optional.of(EmbeddedServers.onDisk(claimed.lock()).start("data in " + claimed.lock().folder()));
                     servers = owned;
+                    effective = pointAt(config, owned.get());
                 }
                 case DataFolderLock.InUse inUse -> {
                     if (whenInUse == WhenFolderInUse.REFUSE || inUse.holder().isEmpty()) {
                         throw inUse.refusal();
                     }
-                    elsewhere = inUse.holder();
-                    LOG.info("using the embedded servers of the Coffer (pid {}) that holds {}", elsewhere.get().pid(), inUse.folder());
+                    DataFolderLock.Holder holder = inUse.holder().get();
+                    LOG.info("using the embedded servers of the Coffer (pid {}) that holds {}", holder.pid(), inUse.folder());
+                    effective = pointAt(config, holder.dynamoDb(), holder.s3());
                 }
             }
         }
-        Optional<DataFolderLock.Holder> holder = elsewhere;
         try {
-            CofferConfig effective = servers.map(s -> pointAt(config, s.dynamoDb().endpoint(), s.s3().endpoint()))
-                    .or(() -> holder.map(h -> pointAt(config, h.dynamoDb(), h.s3())))
-                    .orElse(config);
             Credentials credentials = Credentials.open(effective, clock, http, verification);
             try {
                 boolean timed = effective.metrics().enabled();
@@ -110,7 +108,12 @@ public final class Backends implements AutoCloseable {
         return open(config, Optional.empty(), clock, SdkHttpClients.apache(), verification, WhenFolderInUse.USE_ITS_SERVERS);
     }
 
-    /** The configuration with AWS endpoints aimed at embedded servers. */
+    /** The configuration with AWS endpoints aimed at the embedded servers of {@code servers}. */
+    private static CofferConfig pointAt(CofferConfig config, EmbeddedServers servers) {
+        return pointAt(config, servers.dynamoDb().endpoint(), servers.s3().endpoint());
+    }
+
+    /** The configuration with AWS endpoints aimed at embedded servers listening at these endpoints. */
     private static CofferConfig pointAt(CofferConfig config, URI dynamoDb, URI s3) {
         AwsConfig aws = config.aws();
         CredentialsConfig c = aws.credentials();

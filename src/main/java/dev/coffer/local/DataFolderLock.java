@@ -91,23 +91,37 @@ public final class DataFolderLock implements AutoCloseable {
             return new InUse(folder, HELD_HERE.getOrDefault(folder, Optional.empty()));
         }
         FileChannel channel = null;
+        boolean kept = false;
         try {
             channel = FileChannel.open(folder.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                HELD_HERE.remove(folder);
-                return new InUse(folder, read(folder));
+            if (lock != null) {
+                channel.truncate(0);
+                kept = true;
+                return new Claimed(new DataFolderLock(folder, channel, lock));
             }
-            channel.truncate(0);
-            return new Claimed(new DataFolderLock(folder, channel, lock));
-        } catch (IOException | RuntimeException e) {
+        } finally {
+            if (!kept) {
+                release(folder, channel);
+            }
+        }
+        // This JVM holds no lock on the file, so reading it drops none.
+        return new InUse(folder, read(folder));
+    }
+
+    /**
+     * Closes this JVM's channel to the folder's file, then forgets the folder, in that order: a
+     * thread of this JVM that claimed the folder in between would hold the kernel's lock on the
+     * file, and closing this channel after that would drop it.
+     */
+    private static void release(Path folder, FileChannel channel) throws IOException {
+        try {
             if (channel != null) {
                 channel.close();
             }
+        } finally {
             HELD_HERE.remove(folder);
-            throw e;
         }
     }
 
@@ -115,9 +129,9 @@ public final class DataFolderLock implements AutoCloseable {
     public void publish(URI dynamoDb, URI s3) throws IOException {
         var holder = new Holder(ProcessHandle.current().pid(), dynamoDb, s3);
         byte[] text = ("pid=" + holder.pid() + "\ndynamodb=" + dynamoDb + "\ns3=" + s3 + "\n").getBytes(StandardCharsets.UTF_8);
+        // No force to disk: the record is read only while this process lives, from the page cache.
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(text), 0);
-        channel.force(false);
         HELD_HERE.replace(folder, Optional.of(holder));
     }
 
@@ -133,11 +147,7 @@ public final class DataFolderLock implements AutoCloseable {
                 channel.truncate(0);
             }
         } finally {
-            try {
-                channel.close();
-            } finally {
-                HELD_HERE.remove(folder);
-            }
+            release(folder, channel);
         }
     }
 

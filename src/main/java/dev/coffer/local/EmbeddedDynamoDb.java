@@ -90,7 +90,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         connector.setPort(port);
         jetty.addConnector(connector);
         AmazonDynamoDBLocal client = sharedClient(handler);
-        if (dataDir.isPresent()) {
+        if (dataDir.isPresent() && client != null) {
             sqlite = setUpSqlite(client);
         }
         var serverHandler = new LocalDynamoDBServerHandler(handler, null);
@@ -175,10 +175,6 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * a warning says so; EmbeddedDynamoDbTest fails first.
      */
     private static Optional<SQLiteQueue> setUpSqlite(AmazonDynamoDBLocal client) {
-        if (client == null) {
-            LOG.warn("could not switch DynamoDB Local's SQLite database to WAL (its client was not found): writes are slower, not less safe");
-            return Optional.empty();
-        }
         try {
             SQLiteQueue queue = queue(client);
             String mode = queue.execute(new SQLiteJob<String>() {
@@ -209,7 +205,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * The client DynamoDB Local's handler keeps for its one shared database (what {@link #inJvm}
      * calls and what holds its SQLite queue), read once per start from a private field of DynamoDB
      * Local 3.3.1 (the version the pom pins); asking the handler for its table list first makes it
-     * open the database. Null, with a warning, when that version's field is not there.
+     * open the database. Null, with a warning, when that version's field is not there: then
+     * neither the direct clients nor {@link #setUpSqlite} can reach it.
      */
     private static AmazonDynamoDBLocal sharedClient(LocalDynamoDBRequestHandler handler) {
         try {
@@ -221,8 +218,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             }
             return (AmazonDynamoDBLocal) clients.values().iterator().next();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("DynamoDB Local's client is not where version 3.3.1 keeps it ({}): Coffer reaches it over loopback HTTP (slower)",
-                    e.toString());
+            LOG.warn("DynamoDB Local's client is not where version 3.3.1 keeps it ({}): Coffer reaches it over loopback HTTP and "
+                    + "leaves its SQLite settings at their defaults (slower, not less safe)", e.toString());
             return null;
         }
     }
