@@ -110,6 +110,11 @@ public final class AwsErrors {
                  "RequestLimitExceeded", "TooManyRequestsException" ->
                     new CofferException(ErrorCode.THROTTLED, cause + ": AWS is throttling requests",
                             "retry later; raise table capacity or use on-demand billing", RETRY_SOON, e);
+            case "NotImplemented" ->
+                    // Not transient: an S3-compatible server that lacks a feature answers so every time.
+                    new CofferException(ErrorCode.AWS_ERROR, cause + ": the server does not implement this request",
+                            "an S3-compatible server lacks a feature Coffer asked for; for per-object encryption set "
+                                    + "files.sse = \"bucket\"", null, e);
             default -> {
                 if (e.statusCode() >= 500) {
                     yield new CofferException(ErrorCode.BACKEND_UNAVAILABLE, cause + " (HTTP " + e.statusCode() + ")",

@@ -181,7 +181,8 @@ public final class ConfigKeys {
     public static final ConfigKey FILES_PRESIGN_MAX = ConfigKey.of("files.presign_max_expiry",
             "Longest life of a presigned URL, e.g. 15m. Default 15m, at most 7d.");
     public static final ConfigKey FILES_SSE = ConfigKey.of("files.sse",
-            "Server-side encryption of objects: s3 (default, SSE-S3) or kms (SSE-KMS with files.kms_key_id).");
+            "Server-side encryption asked for on each object: s3 (SSE-S3), kms (SSE-KMS with files.kms_key_id) or bucket (none asked;"
+                    + " the bucket's default encryption applies). Default s3 on AWS, bucket when an S3 endpoint is set.");
     public static final ConfigKey FILES_KMS_KEY = ConfigKey.of("files.kms_key_id",
             "KMS key id or ARN for SSE-KMS.");
     // -- metrics --

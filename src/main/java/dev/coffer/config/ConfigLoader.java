@@ -221,7 +221,7 @@ public final class ConfigLoader {
                 s.duration(ConfigKeys.HEALTH_PROBE_INTERVAL, CofferConfig.DEFAULT_HEALTH_PROBE_INTERVAL,
                         java.time.Duration.ofSeconds(10), java.time.Duration.ofDays(1)),
                 AuthConfig.from(s),
-                FilesConfig.from(s),
+                FilesConfig.from(s, s3Endpoint.isPresent()),
                 withTablesFromEnvironment(CollectionConfig.parseAll(collections), s),
                 metrics(s, server),
                 EventsConfig.from(s),

@@ -25,14 +25,20 @@ public record FilesConfig(long maxSizeBytes, List<String> allowedContentTypes, l
     public static final int MAX_PARTS = 10_000;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/([a-z0-9][a-z0-9!#$&^_.+-]*|\\*)");
 
-    /** Server-side encryption of stored objects. */
-    public enum Sse { S3, KMS }
+    /**
+     * Server-side encryption asked for on each stored object. {@code BUCKET} asks for none and
+     * leaves it to the bucket's default encryption: S3-compatible servers often refuse the
+     * per-request header (S3Proxy answers 501), and AWS itself encrypts every new object with
+     * SSE-S3 when no header is sent.
+     */
+    public enum Sse { S3, KMS, BUCKET }
 
     public FilesConfig {
         allowedContentTypes = List.copyOf(allowedContentTypes);
     }
 
-    static FilesConfig from(Settings s) {
+    /** @param compatibleServer an S3 endpoint names a server other than AWS's own: {@code files.sse} defaults to bucket there */
+    static FilesConfig from(Settings s, boolean compatibleServer) {
         List<String> types = s.string(ConfigKeys.FILES_ALLOWED_TYPES).map(v -> Arrays.stream(v.split(","))
                 .map(t -> t.trim().toLowerCase(Locale.ROOT)).filter(t -> !t.isEmpty()).toList()).orElse(List.of());
         for (String type : types) {
@@ -40,7 +46,11 @@ public record FilesConfig(long maxSizeBytes, List<String> allowedContentTypes, l
                 throw s.invalid(ConfigKeys.FILES_ALLOWED_TYPES, "'" + type + "' is not a content type like image/png or video/*");
             }
         }
-        Sse sse = s.oneOf(ConfigKeys.FILES_SSE, "s3", Set.of("s3", "kms")).equals("kms") ? Sse.KMS : Sse.S3;
+        Sse sse = switch (s.oneOf(ConfigKeys.FILES_SSE, compatibleServer ? "bucket" : "s3", Set.of("s3", "kms", "bucket"))) {
+            case "kms" -> Sse.KMS;
+            case "bucket" -> Sse.BUCKET;
+            default -> Sse.S3;
+        };
         Optional<String> kmsKey = s.string(ConfigKeys.FILES_KMS_KEY);
         if (sse == Sse.KMS && kmsKey.isEmpty()) {
             throw s.invalid(ConfigKeys.FILES_SSE, "kms needs files.kms_key_id (COFFER_FILES_KMS_KEY_ID)");

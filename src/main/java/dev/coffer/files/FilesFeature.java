@@ -2,6 +2,7 @@ package dev.coffer.files;
 
 import dev.coffer.aws.AwsClients;
 import dev.coffer.config.CofferConfig;
+import dev.coffer.config.FilesConfig;
 import dev.coffer.http.ApiModule;
 import dev.coffer.http.JsonBodies;
 import dev.coffer.identity.UserDataOwner;
@@ -38,8 +39,9 @@ public final class FilesFeature {
     /** As above, telling {@code meter} of every file stored, replaced and deleted (usage, quotas). */
     public static FilesFeature create(CofferConfig config, AwsClients clients, Secret signingKey,
                                Supplier<Optional<Instant>> credentialsExpiry, Clock clock, FileMeter meter) {
-        // The embedded S3Proxy keeps plain files on a loopback-only server and rejects SSE headers.
-        boolean encrypt = !config.local();
+        // The embedded S3Proxy keeps plain files on a loopback-only server and rejects SSE headers;
+        // with files.sse = bucket the bucket's own default encryption is left to apply.
+        boolean encrypt = !config.local() && config.files().sse() != FilesConfig.Sse.BUCKET;
         var store = new FileStore(clients.s3(), config.storage().bucket(), config.storage().prefix(), config.files(), encrypt,
                 meter);
         return new FilesFeature(store, new Presigning(clients.presigner(), store, credentialsExpiry, clock),

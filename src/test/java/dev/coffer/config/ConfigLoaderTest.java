@@ -95,6 +95,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_filesSse_s3OnAws_bucketDefaultBehindAnS3Endpoint_explicitChoiceKept() throws IOException {
+        Map<String, String> keys = Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret-example");
+        var endpoint = new java.util.HashMap<>(keys);
+        endpoint.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000");
+
+        assertThat(load("", keys).files().sse()).isEqualTo(FilesConfig.Sse.S3);
+        assertThat(load("", endpoint).files().sse()).isEqualTo(FilesConfig.Sse.BUCKET);
+        endpoint.put("COFFER_FILES_SSE", "s3");
+        assertThat(load("", endpoint).files().sse()).isEqualTo(FilesConfig.Sse.S3);
+        assertThatThrownBy(() -> load("[files]\nsse = \"none\"\n", keys))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("files.sse");
+    }
+
+    @Test
     void load_keysFromDotEnv_sourceIsNamedDotEnv() throws IOException {
         CofferConfig config = load("", "export AWS_ACCESS_KEY_ID=\"AKIDEXAMPLE\"\nAWS_SECRET_ACCESS_KEY='abc$def' # comment\n",
                 Map.of(), Map.of());

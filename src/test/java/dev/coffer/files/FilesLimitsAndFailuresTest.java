@@ -80,6 +80,43 @@ class FilesLimitsAndFailuresTest {
         }
     }
 
+    /**
+     * S3Proxy on disk (as a {@code coffer serve} elsewhere runs it) refuses per-object encryption
+     * headers with 501, as MinIO without a KMS does: behind an S3 endpoint no header is asked for
+     * unless files.sse says so, and then the refusal names the setting instead of saying "retry".
+     */
+    @Test
+    void remoteBehindAnS3Endpoint_uploadsWithoutEncryptionHeaders_explicitSseRefusalNamesTheSetting(
+            EmbeddedServers stack, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (var onDisk = EmbeddedServers.onDisk(dir).start("files test")) {
+            var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), onDisk.s3().endpoint());
+            byte[] content = new byte[1024 * 1024];
+            new java.util.Random(11).nextBytes(content);
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
+                String token = coffer.tokenFor("plain-sse");
+                Http http = coffer.http();
+                for (int size : new int[] {1024, content.length}) {
+                    byte[] body = java.util.Arrays.copyOf(content, size);
+                    assertThat(http.request("PUT", "/api/v1/files/f" + size + ".bin").bearer(token)
+                            .body(body, "application/octet-stream").send().status()).as("upload of %d bytes", size).isEqualTo(200);
+                    assertThat(http.get("/api/v1/files/f" + size + ".bin", token).bytes()).isEqualTo(body);
+                }
+            }
+            env.put("COFFER_FILES_SSE", "s3");
+            try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env));
+                 var log = dev.coffer.testing.LogCapture.start()) {
+                String token = coffer.tokenFor("asked-sse");
+                var refused = coffer.http().request("PUT", "/api/v1/files/small.bin").bearer(token)
+                        .body(new byte[1024], "application/octet-stream").send();
+                assertThat(refused.status()).isEqualTo(502);
+                assertThat(refused.json().path("detail").asText()).contains("NotImplemented");
+                // The fix is for the operator: in the log, not in the client's answer.
+                assertThat(log.text()).contains("set files.sse = \"bucket\"").doesNotContain("Fix: retry");
+                assertThat(coffer.http().get("/api/v1/files", token).json().path("files").size()).isZero();
+            }
+        }
+    }
+
     @Test
     void hostileRawPaths_400BeforeS3(EmbeddedServers stack) throws Exception {
         try (var coffer = TestCoffer.start(stack, "", Map.of())) {
