@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|floor|overhead|metrics|streaming|peers|delay|writes|remote] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|floor|floor-load|overhead|metrics|streaming|peers|delay|writes|remote] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
@@ -49,6 +49,19 @@ public final class BenchMain {
                     for (StartupBench.Sample s : StartupBench.run(repo, rounds)) {
                         System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f |%n", s.mode(), ++n, s.readyMillis(),
                                 s.heapKiB() / 1024.0);
+                    }
+                }
+                case "floor-load" -> {
+                    // The embedded servers alone under the load a remote-mode Coffer puts on them, against the embedded default.
+                    System.out.println("load average before: " + ProcessProbe.loadAverage() + "\n");
+                    System.out.println("| round | servers alone: idle / peak (MiB) | Coffer remote on them: peak | sum of peaks "
+                            + "| embedded default: peak | rates split (profile, get, list, 1 KB, 1 MB, create) | rates embedded | load |");
+                    System.out.println("|---|---|---|---|---|---|---|---|");
+                    for (FloorBench.UnderLoad r : FloorBench.underLoad(repo, rounds, seconds("3"))) {
+                        System.out.printf(Locale.ROOT, "| %d | %s / %s | %s | %s | %s | %s | %s | %s |%n", r.round(),
+                                ProcessProbe.mib(r.serversIdleKiB()), ProcessProbe.mib(r.serversPeakKiB()), ProcessProbe.mib(r.cofferRemotePeakKiB()),
+                                ProcessProbe.mib(r.serversPeakKiB() + r.cofferRemotePeakKiB()), ProcessProbe.mib(r.embeddedPeakKiB()),
+                                rates(r.splitRates()), rates(r.embeddedRates()), r.load());
                     }
                 }
                 case "floor" -> {
@@ -216,6 +229,10 @@ public final class BenchMain {
     /** {@code -Dcoffer.bench.warmup.millis}: how long each side warms before a cell. */
     private static java.time.Duration warmUp(String defaults) {
         return java.time.Duration.ofMillis(Long.parseLong(System.getProperty("coffer.bench.warmup.millis", defaults)));
+    }
+
+    private static String rates(java.util.Map<String, Double> perSecond) {
+        return String.join(", ", perSecond.values().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
     }
 
     private static long median(List<Long> values) {

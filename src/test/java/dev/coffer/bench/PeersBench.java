@@ -443,12 +443,8 @@ final class PeersBench {
                     Server coffer = startCoffer(repo, work.resolve("r" + n++), env);
                     try {
                         String load = ProcessProbe.loadAverage();
-                        var rates = new java.util.LinkedHashMap<String, Double>();
                         coffer.probe().resetPeak();
-                        for (String op : OPERATIONS) {
-                            wrk(coffer, op, 64, Duration.ofSeconds(1));
-                            rates.put(op, wrk(coffer, op, 64, slice).perSecond());
-                        }
+                        Map<String, Double> rates = eachOperation(coffer, slice);
                         runs.add(new RemoteRun(options, round, coffer.firstOkMillis(), coffer.idleRssKiB(), coffer.probe().peakRssKiB(),
                                 ProcessProbe.rssSplit(coffer.process().pid()), rates, load + " -> " + ProcessProbe.loadAverage()));
                     } finally {
@@ -458,6 +454,16 @@ final class PeersBench {
             }
         }
         return runs;
+    }
+
+    /** Every operation in turn at 64 connections, each warmed for 1 s and then measured for {@code slice}: requests per second. */
+    static Map<String, Double> eachOperation(Server coffer, Duration slice) throws Exception {
+        var rates = new java.util.LinkedHashMap<String, Double>();
+        for (String op : OPERATIONS) {
+            wrk(coffer, op, 64, Duration.ofSeconds(1));
+            rates.put(op, wrk(coffer, op, 64, slice).perSecond());
+        }
+        return rates;
     }
 
     // ---- DynamoDB Local alone ------------------------------------------------------------------
@@ -548,7 +554,7 @@ final class PeersBench {
         }
     }
 
-    private static void stop(Server s) throws InterruptedException {
+    static void stop(Server s) throws InterruptedException {
         if (s == null) {
             return;
         }
