@@ -6,6 +6,7 @@ import dev.coffer.config.CofferConfig;
 import dev.coffer.config.ConfigException;
 import dev.coffer.config.ConfigLoader;
 import dev.coffer.config.ConfigKeys;
+import dev.coffer.config.DeploymentMode;
 import dev.coffer.error.CofferException;
 import dev.coffer.error.ErrorCode;
 import dev.coffer.support.logging.LogSetup;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
             "  kill -HUP <pid>                   re-read .env and coffer.toml, swap in",
             "                                    the new credentials once checked"})
 final class ServeCommand implements Callable<Integer> {
+    /** Set by the launcher and the Docker image to the mode the class-data cache in use was trained in. */
+    static final String CACHE_PROPERTY = "coffer.class_data_cache";
     private static final Set<ErrorCode> CREDENTIAL_FAILURES = Set.of(ErrorCode.NO_CREDENTIALS,
             ErrorCode.EXPIRED_CREDENTIALS, ErrorCode.INVALID_ACCESS_KEY, ErrorCode.SIGNATURE_MISMATCH,
             ErrorCode.ACCESS_DENIED, ErrorCode.CLOCK_SKEW, ErrorCode.WRONG_ACCOUNT);
@@ -106,6 +109,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return response.statusCode() == 200 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
+        classDataCacheHint(config.mode(), System.getProperty(CACHE_PROPERTY))
+                .ifPresent(hint -> org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info(hint));
         installReloadOnHangup(server, flags);
         // Start-up's garbage (the embedded servers' set-up, provisioning, the dummy argon2 hash's 19 MiB arrays, which
         // go straight to the old generation) fills the old generation, which the serial GC grows instead of collecting
@@ -150,6 +155,24 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Exit code 3 for credential failures, 1 for the rest. */
+    /**
+     * A line for a start whose class-data cache was trained for the other mode: the JVM loads every
+     * class in a cache at start, so the embedded default's cache costs a Coffer against AWS start-up
+     * time and memory (BENCHMARKS.md), and the launcher cannot know the mode before the
+     * configuration is read. {@code trainedFor} is what the launcher or image says ({@value #CACHE_PROPERTY}).
+     */
+    static java.util.Optional<String> classDataCacheHint(DeploymentMode mode, String trainedFor) {
+        if (mode == DeploymentMode.REMOTE && "embedded".equals(trainedFor)) {
+            return java.util.Optional.of("this start's class-data cache was trained on the embedded default; against AWS, "
+                    + "COFFER_AOT=remote starts sooner and holds less memory (README, JVM options)");
+        }
+        if (mode == DeploymentMode.LOCAL && "remote".equals(trainedFor)) {
+            return java.util.Optional.of("this start's class-data cache was trained in remote mode; on the embedded default, "
+                    + "COFFER_AOT=on starts sooner (README, JVM options)");
+        }
+        return java.util.Optional.empty();
+    }
+
     static int exitCodeFor(CofferException e) {
         return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
     }

@@ -2,6 +2,7 @@ package dev.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coffer.config.DeploymentMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,15 @@ class CliTest {
 
     private static CliRun run(String... args) {
         return CliRun.of(args);
+    }
+
+    @Test
+    void classDataCacheHint_onlyWhenTheCacheWasTrainedForTheOtherMode() {
+        assertThat(ServeCommand.classDataCacheHint(DeploymentMode.REMOTE, "embedded")).get().asString().contains("COFFER_AOT=remote");
+        assertThat(ServeCommand.classDataCacheHint(DeploymentMode.LOCAL, "remote")).get().asString().contains("COFFER_AOT=on");
+        assertThat(ServeCommand.classDataCacheHint(DeploymentMode.REMOTE, "remote")).isEmpty();
+        assertThat(ServeCommand.classDataCacheHint(DeploymentMode.LOCAL, "embedded")).isEmpty();
+        assertThat(ServeCommand.classDataCacheHint(DeploymentMode.REMOTE, null)).isEmpty();   // no cache, or not started by the launcher
     }
 
     @Test
