@@ -163,12 +163,13 @@ final class ServeCommand implements Callable<Integer> {
      */
     static java.util.Optional<String> classDataCacheHint(DeploymentMode mode, String trainedFor) {
         if (mode == DeploymentMode.REMOTE && "embedded".equals(trainedFor)) {
-            return java.util.Optional.of("this start's class-data cache was trained on the embedded default; against AWS, "
-                    + "COFFER_AOT=remote starts sooner and holds less memory (README, JVM options)");
+            return java.util.Optional.of("this start's class-data cache was trained on the embedded default; against AWS, one "
+                    + "trained in remote mode starts sooner and holds less memory (./coffer: COFFER_AOT=remote; otherwise "
+                    + "scripts/train-cache --remote; README, JVM options)");
         }
         if (mode == DeploymentMode.LOCAL && "remote".equals(trainedFor)) {
             return java.util.Optional.of("this start's class-data cache was trained in remote mode; on the embedded default, "
-                    + "COFFER_AOT=on starts sooner (README, JVM options)");
+                    + "one trained there starts sooner (./coffer: COFFER_AOT=on; README, JVM options)");
         }
         return java.util.Optional.empty();
     }
