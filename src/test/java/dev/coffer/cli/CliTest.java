@@ -3,6 +3,8 @@ package dev.coffer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coffer.config.DeploymentMode;
+import dev.coffer.local.DataFolderLock;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,9 +106,9 @@ class CliTest {
     @Test
     void serve_dataFolderHeldByAnotherCoffer_exit1WithOneLineCauseAndFix() throws Exception {
         Path data = dir.resolve("data");
-        var claimed = (dev.coffer.local.DataFolderLock.Claimed) dev.coffer.local.DataFolderLock.claim(data);
+        var claimed = (DataFolderLock.Claimed) DataFolderLock.claim(data);
         try (var lock = claimed.lock()) {
-            lock.publish(java.net.URI.create("http://127.0.0.1:4566"), java.net.URI.create("http://127.0.0.1:4567"));
+            lock.publish(URI.create("http://127.0.0.1:4566"), URI.create("http://127.0.0.1:4567"));
             CliRun run = run("serve", "--port", "0", "--data-dir", data.toString(), "--env-file", writeEmptyEnv().toString());
 
             assertThat(run.exitCode()).isEqualTo(1);

@@ -7,15 +7,20 @@ import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.CutOffUpload;
 import dev.coffer.testing.FaultProxy;
 import dev.coffer.testing.Http;
+import dev.coffer.testing.LogCapture;
 import dev.coffer.testing.RawHttp;
 import dev.coffer.testing.SharedEmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Limits, interrupted uploads, hostile raw paths, account deletion and credential-bounded presigning. */
 @ExtendWith(SharedEmbeddedServers.class)
@@ -87,16 +92,16 @@ class FilesLimitsAndFailuresTest {
      */
     @Test
     void remoteBehindAnS3Endpoint_uploadsWithoutEncryptionHeaders_explicitSseRefusalNamesTheSetting(
-            EmbeddedServers stack, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            EmbeddedServers stack, @TempDir Path dir) throws Exception {
         try (var onDisk = EmbeddedServers.onDisk(dir).start("files test")) {
             var env = TestCoffer.remoteEnv(stack.dynamoDb().endpoint(), onDisk.s3().endpoint());
             byte[] content = new byte[1024 * 1024];
-            new java.util.Random(11).nextBytes(content);
+            new Random(11).nextBytes(content);
             try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env))) {
                 String token = coffer.tokenFor("plain-sse");
                 Http http = coffer.http();
                 for (int size : new int[] {1024, content.length}) {
-                    byte[] body = java.util.Arrays.copyOf(content, size);
+                    byte[] body = Arrays.copyOf(content, size);
                     assertThat(http.request("PUT", "/api/v1/files/f" + size + ".bin").bearer(token)
                             .body(body, "application/octet-stream").send().status()).as("upload of %d bytes", size).isEqualTo(200);
                     assertThat(http.get("/api/v1/files/f" + size + ".bin", token).bytes()).isEqualTo(body);
@@ -104,7 +109,7 @@ class FilesLimitsAndFailuresTest {
             }
             env.put("COFFER_FILES_SSE", "s3");
             try (var coffer = TestCoffer.startRemote(TestCoffer.config("", env));
-                 var log = dev.coffer.testing.LogCapture.start()) {
+                 var log = LogCapture.start()) {
                 String token = coffer.tokenFor("asked-sse");
                 var refused = coffer.http().request("PUT", "/api/v1/files/small.bin").bearer(token)
                         .body(new byte[1024], "application/octet-stream").send();
