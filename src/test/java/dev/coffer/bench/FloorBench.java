@@ -50,8 +50,8 @@ final class FloorBench {
         for (int round = 1; round <= rounds; round++) {
             Path dir = servers.scratch().resolve("load-" + round);
             String load = ProcessProbe.loadAverage();
-            Loaded split;
-            Loaded embedded;
+            Split split;
+            Served embedded;
             if (round % 2 == 1) {
                 split = split(repo, servers, dir, slice);
                 embedded = embedded(repo, dir, slice);
@@ -59,28 +59,33 @@ final class FloorBench {
                 embedded = embedded(repo, dir, slice);
                 split = split(repo, servers, dir, slice);
             }
-            results.add(new UnderLoad(round, split.serversIdleKiB(), split.serversPeakKiB(), split.cofferPeakKiB(),
-                    embedded.cofferPeakKiB(), split.rates(), embedded.rates(), load + " -> " + ProcessProbe.loadAverage()));
+            results.add(new UnderLoad(round, split.serversIdleKiB(), split.serversPeakKiB(), split.coffer().peakKiB(),
+                    embedded.peakKiB(), split.coffer().rates(), embedded.rates(), load + " -> " + ProcessProbe.loadAverage()));
         }
         return results;
     }
 
-    private record Loaded(long serversIdleKiB, long serversPeakKiB, long cofferPeakKiB, Map<String, Double> rates) {
+    /** One Coffer under the operations: its peak RSS and the rates it served. */
+    private record Served(long peakKiB, Map<String, Double> rates) {
     }
 
-    private static Loaded embedded(Path repo, Path dir, Duration slice) throws Exception {
+    /** The servers alone (idle, then peak) and the remote-mode Coffer on them. */
+    private record Split(long serversIdleKiB, long serversPeakKiB, Served coffer) {
+    }
+
+    private static Served embedded(Path repo, Path dir, Duration slice) throws Exception {
         PeersBench.Server coffer = PeersBench.startCoffer(repo, dir.resolve("embedded"), Map.of());
         try {
             coffer.probe().resetPeak();
             Map<String, Double> rates = PeersBench.eachOperation(coffer, slice);
-            return new Loaded(0, 0, coffer.probe().peakRssKiB(), rates);
+            return new Served(coffer.probe().peakRssKiB(), rates);
         } finally {
             PeersBench.stop(coffer);
         }
     }
 
     /** The servers alone, and a remote-mode Coffer on them under the operations. */
-    private static Loaded split(Path repo, Servers servers, Path dir, Duration slice) throws Exception {
+    private static Split split(Path repo, Servers servers, Path dir, Duration slice) throws Exception {
         Process child = servers.start(dir.resolve("servers"));
         try (var probe = new ProcessProbe(child.pid())) {
             String[] ready = servers.readyLine(child).split(" ");
@@ -93,7 +98,7 @@ final class FloorBench {
                 probe.resetPeak();
                 coffer.probe().resetPeak();
                 Map<String, Double> rates = PeersBench.eachOperation(coffer, slice);
-                return new Loaded(idle, probe.peakRssKiB(), coffer.probe().peakRssKiB(), rates);
+                return new Split(idle, probe.peakRssKiB(), new Served(coffer.probe().peakRssKiB(), rates));
             } finally {
                 PeersBench.stop(coffer);
             }
