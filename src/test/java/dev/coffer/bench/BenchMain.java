@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Runs Coffer's benchmarks and prints Markdown tables for BENCHMARKS.md. Usage (via bench/run):
- * {@code BenchMain [startup|floor|floor-load|overhead|metrics|streaming|peers|delay|writes|remote] [--rounds N]}. Everything runs on loopback, bounded in
+ * {@code BenchMain [startup|floor|floor-load|floor-stack|overhead|metrics|streaming|peers|delay|writes|remote] [--rounds N]}. Everything runs on loopback, bounded in
  * count and time. The overhead suite takes {@code -Dcoffer.bench.seconds} (per cell, default 3),
  * {@code -Dcoffer.bench.warmup.millis} (per side and cell, default 2000),
  * {@code -Dcoffer.bench.clients} (e.g. {@code 1,16}; default 1,16,64) and {@code -Dcoffer.bench.ops}
@@ -62,6 +62,20 @@ public final class BenchMain {
                                 ProcessProbe.mib(r.serversIdleKiB()), ProcessProbe.mib(r.serversPeakKiB()), ProcessProbe.mib(r.cofferRemotePeakKiB()),
                                 ProcessProbe.mib(r.serversPeakKiB() + r.cofferRemotePeakKiB()), ProcessProbe.mib(r.embeddedPeakKiB()),
                                 rates(r.splitRates()), rates(r.embeddedRates()), r.load());
+                    }
+                }
+                case "floor-stack" -> {
+                    // Coffer against the same libraries alone (StackAlone), per mode, interleaved starts.
+                    System.out.println("load average before: " + ProcessProbe.loadAverage() + "\n");
+                    System.out.println("| mode | round | what | first 200 (ms) | RSS idle / peak (MiB) | first 10 s (req/s, 1 s slices) "
+                            + "| first 10 s mean | steady | first 10 s / steady | rates at c64 (profile, get, list, 1 KB, 1 MB, create) | load |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+                    for (String mode : System.getProperty("coffer.bench.stack.modes", "embedded,remote").split(",")) {
+                        for (FloorBench.Start s : FloorBench.stack(repo, mode.trim(), rounds, seconds("3"))) {
+                            System.out.printf(Locale.ROOT, "| %s | %d | %s | %d | %s / %s | %s | %.0f | %.0f | %.2f | %s | %s |%n", mode,
+                                    s.round(), s.what(), s.firstOkMillis(), ProcessProbe.mib(s.idleKiB()), ProcessProbe.mib(s.peakKiB()),
+                                    s.firstSeconds(), s.firstTenMean(), s.steady(), s.firstTenMean() / s.steady(), rates(s.rates()), s.load());
+                        }
                     }
                 }
                 case "floor" -> {

@@ -4,12 +4,18 @@ import dev.coffer.testing.TestCoffer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +113,186 @@ final class FloorBench {
         }
     }
 
+    /**
+     * One start under the peers operations, Coffer or the same libraries alone ({@link StackAlone}):
+     * launch to first 200, RSS 2 s later, profile reads at 16 clients in 1 s slices right after
+     * that, each operation at 64 clients (peak RSS, rates), then profile reads at 16 clients again
+     * (steady: the first ten seconds are measured against it).
+     */
+    record Start(String what, int round, long firstOkMillis, long idleKiB, long peakKiB, List<Long> firstSeconds, double steady,
+                 Map<String, Double> rates, String load) {
+        double firstTenMean() {
+            return firstSeconds.stream().mapToLong(Long::longValue).average().orElse(0);
+        }
+    }
+
+    /**
+     * Coffer against the same libraries with nothing of Coffer ({@link StackAlone}), in {@code mode}
+     * ("embedded": each with its own DynamoDB Local and S3Proxy in its JVM; "remote": both against
+     * the embedded servers alone in a third JVM), each with its own trained class-data cache and the
+     * launcher's options, alternating which starts first: what the stack alone holds and how fast it
+     * warms is the floor under Coffer's.
+     */
+    static List<Start> stack(Path repo, String mode, int rounds, Duration slice) throws Exception {
+        boolean remote = switch (mode) {
+            case "embedded" -> false;
+            case "remote" -> true;
+            default -> throw new IllegalArgumentException("stack mode must be embedded or remote, not " + mode);
+        };
+        Servers servers = remote ? Servers.prepare(repo) : null;
+        StackJvm stack = StackJvm.prepare(repo, remote, servers);
+        var starts = new ArrayList<Start>();
+        for (int round = 1; round <= rounds; round++) {
+            Path dir = stack.scratch().resolve("round-" + round);
+            Process backends = remote ? servers.start(dir.resolve("servers")) : null;
+            try {
+                String[] endpoints = remote ? servers.readyLine(backends).split(" ") : null;
+                for (boolean cofferFirst : round % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
+                    String load = ProcessProbe.loadAverage();
+                    PeersBench.Server server = cofferFirst
+                            ? cofferStart(repo, dir.resolve("coffer"), endpoints)
+                            : stack.start(dir.resolve("stack"), endpoints);
+                    try {
+                        server.probe().resetPeak();
+                        Map<String, Double> rates = PeersBench.eachOperation(server, slice);
+                        long peak = server.probe().peakRssKiB();
+                        double steady = 0;
+                        for (int i = 0; i < 3; i++) {
+                            steady += WrkRunner.run("steady", server.base(), 2, 16, slice, 5_000_000,
+                                    server.operations().get("profile")).perSecond() / 3;
+                        }
+                        starts.add(new Start(server.name(), round, server.firstOkMillis(), server.idleRssKiB(), peak,
+                                server.firstSeconds(), steady, rates, load + " -> " + ProcessProbe.loadAverage()));
+                    } finally {
+                        PeersBench.stop(server);
+                    }
+                }
+            } finally {
+                if (backends != null) {
+                    stop(backends);
+                }
+            }
+        }
+        return starts;
+    }
+
+    /** Coffer through its launcher, embedded or (with {@code endpoints}) in remote mode on the servers alone. */
+    private static PeersBench.Server cofferStart(Path repo, Path dir, String[] endpoints) throws Exception {
+        if (endpoints == null) {
+            return PeersBench.startCoffer(repo, dir, Map.of(), true);
+        }
+        var env = TestCoffer.remoteEnv(URI.create(endpoints[1]), URI.create(endpoints[2]));
+        env.remove("COFFER_EVENTS_MAX_STREAMS");   // the embedded default reads its streams too
+        env.put("COFFER_HOST", "127.0.0.1");
+        return PeersBench.startCoffer(repo, dir, env, true);
+    }
+
+    /** The {@link StackAlone} JVM: its jar, the launcher's options and a cache trained on the peers operations. */
+    private record StackJvm(Path java, List<String> options, Path cache, Path jar, Path scratch, boolean remote) {
+        private static final int TRAINING_REQUESTS = 400;
+
+        static StackJvm prepare(Path repo, boolean remote, Servers servers) throws Exception {
+            Path target = repo.resolve("target");
+            Path jar = target.resolve("bench-stack.jar");
+            writeJar(jar, target.resolve("test-classes"), StackAlone.class);
+            Path cache = target.resolve(remote ? "bench-stack-remote.aot" : "bench-stack-embedded.aot");
+            Path scratch = Files.createTempDirectory("coffer-bench-stack");
+            var stack = new StackJvm(Path.of(System.getProperty("java.home"), "bin", "java"), launcherOptions(repo), cache, jar,
+                    scratch, remote);
+            Files.deleteIfExists(cache);
+            // As scripts/train-cache does for Coffer: serve each operation a few hundred times, then exit normally.
+            Process backends = remote ? servers.start(scratch.resolve("train-servers")) : null;
+            try {
+                String[] endpoints = remote ? servers.readyLine(backends).split(" ") : null;
+                Process trainer = stack.launch(scratch.resolve("train"), endpoints, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=warning"));
+                try {
+                    URI base = stack.ready(trainer);
+                    for (Map.Entry<String, WrkRunner.Request> op : operations().entrySet()) {
+                        var served = WrkRunner.run(op.getKey(), base, 1, 2, Duration.ofSeconds(30), TRAINING_REQUESTS, op.getValue());
+                        if (served.errors() > 0) {   // a cache of error paths would measure nothing
+                            throw new IllegalStateException(op.getKey() + " failed in the stack's training: " + scratch.resolve("train"));
+                        }
+                    }
+                    HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/exit"))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+                    if (!trainer.waitFor(120, TimeUnit.SECONDS) || trainer.exitValue() != 0 || !Files.exists(cache)) {
+                        throw new IllegalStateException("training the stack's class-data cache failed: " + scratch.resolve("train"));
+                    }
+                } finally {
+                    trainer.destroyForcibly();
+                }
+            } finally {
+                if (backends != null) {
+                    stop(backends);
+                }
+            }
+            return stack;
+        }
+
+        PeersBench.Server start(Path dir, String[] endpoints) throws Exception {
+            long start = System.nanoTime();
+            Process process = launch(dir, endpoints, List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"));
+            try {
+                URI base = ready(process);
+                long firstOk = PeersBench.waitFor200(process, base.resolve("/profile"), start);
+                var probe = new ProcessProbe(process.pid());
+                Thread.sleep(2000);
+                long idle = probe.rssKiB();
+                var ops = operations();
+                List<Long> first = PeersBench.firstSeconds(base, ops.get("profile"), 10);
+                return new PeersBench.Server("the stack alone", process, probe, base, firstOk, idle, ops, first);
+            } catch (Exception | Error e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        private Process launch(Path dir, String[] endpoints, List<String> cacheOptions) throws IOException {
+            Files.createDirectories(dir);
+            var command = new ArrayList<>(List.of(java.toString()));
+            command.addAll(options);
+            command.addAll(cacheOptions);
+            command.addAll(List.of("-jar", jar.toString()));
+            String port = Integer.toString(freePort());
+            command.addAll(remote ? List.of("remote", endpoints[1], endpoints[2], port)
+                    : List.of("embedded", dir.resolve("data").toString(), port));
+            var builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            return builder.start();
+        }
+
+        /** The base URL from the child's "ready URL" line (DynamoDB Local prints its banner first). */
+        private URI ready(Process process) throws Exception {
+            var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("ready")) {
+                // the banner
+            }
+            if (line == null) {
+                throw new IllegalStateException("the stack alone exited with " + process.waitFor());
+            }
+            return URI.create(line.substring("ready ".length()));
+        }
+
+        /** The peers operations against {@link StackAlone}'s paths. */
+        static Map<String, WrkRunner.Request> operations() {
+            var ops = new LinkedHashMap<String, WrkRunner.Request>();
+            ops.put("profile", new WrkRunner.Request("GET", "\"/profile\"", Map.of(), null));
+            ops.put("get item", new WrkRunner.Request("GET", "string.format(\"/items/seed-%03d\", math.random(0, 39))", Map.of(), null));
+            ops.put("list 20 items", new WrkRunner.Request("GET", "\"/items\"", Map.of(), null));
+            ops.put("download 1 KB", new WrkRunner.Request("GET", "\"/files/1kb\"", Map.of(), null));
+            ops.put("download 1 MB", new WrkRunner.Request("GET", "\"/files/1mb\"", Map.of(), null));
+            ops.put("create item", new WrkRunner.Request("POST", "\"/items\"", Map.of("Content-Type", "application/json"), "'{\"n\":1}'"));
+            return ops;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     static List<Sample> run(Path repo, int rounds) throws Exception {
         Servers servers = Servers.prepare(repo);
         var samples = new ArrayList<Sample>();
@@ -129,7 +315,7 @@ final class FloorBench {
         static Servers prepare(Path repo) throws Exception {
             Path target = repo.resolve("target");
             Path jar = target.resolve("bench-floor.jar");
-            writeJar(jar, target.resolve("test-classes"));
+            writeJar(jar, target.resolve("test-classes"), EmbeddedServersAlone.class);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             List<String> options = launcherOptions(repo);
             // JDK 25's one-step cache (JEP 514): the training run starts the servers, idles briefly and exits.
@@ -228,17 +414,26 @@ final class FloorBench {
         return options;
     }
 
-    /** A jar of the one main class whose manifest puts coffer.jar (and so its lib/) on the class path, as the cache needs jars. */
-    private static void writeJar(Path jar, Path testClasses) throws Exception {
+    /** A jar of {@code main} (and its nested classes) whose manifest puts coffer.jar (and so its lib/) on the class path, as the cache needs jars. */
+    private static void writeJar(Path jar, Path testClasses, Class<?> main) throws Exception {
         var manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EmbeddedServersAlone.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "coffer.jar");
-        String entry = EmbeddedServersAlone.class.getName().replace('.', '/') + ".class";
+        Path folder = testClasses.resolve(main.getPackageName().replace('.', '/'));
+        List<Path> classes;
+        try (var files = Files.list(folder)) {
+            classes = files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.equals(main.getSimpleName() + ".class") || name.startsWith(main.getSimpleName() + "$");
+            }).sorted().toList();
+        }
         try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry(entry));
-            out.write(Files.readAllBytes(testClasses.resolve(entry)));
-            out.closeEntry();
+            for (Path file : classes) {
+                out.putNextEntry(new JarEntry(testClasses.relativize(file).toString()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
         }
     }
 }

@@ -146,7 +146,7 @@ final class PeersBench {
     }
 
     /** Profile reads at 16 connections in 1 s slices, right after the server answered its first 200. */
-    private static List<Long> firstSeconds(URI base, WrkRunner.Request profile, int seconds) throws Exception {
+    static List<Long> firstSeconds(URI base, WrkRunner.Request profile, int seconds) throws Exception {
         var perSecond = new ArrayList<Long>();
         for (int i = 0; i < seconds; i++) {
             perSecond.add(Math.round(WrkRunner.run("first", base, 2, 16, Duration.ofSeconds(1), 5_000_000, profile).perSecond()));
@@ -208,9 +208,15 @@ final class PeersBench {
 
     /** Coffer through its launcher (so the launcher's JVM options and class-data cache apply). */
     static Server startCoffer(Path repo, Path dir, Map<String, String> remoteEnv) throws Exception {
+        return startCoffer(repo, dir, remoteEnv, remoteEnv.isEmpty());
+    }
+
+    /** As above; with {@code measureFirstSeconds}, profile reads in 1 s slices right after login (else only on the embedded default). */
+    static Server startCoffer(Path repo, Path dir, Map<String, String> remoteEnv, boolean measureFirstSeconds) throws Exception {
         Launched launched = launchCoffer(repo, dir, remoteEnv);
         try {
-            return setUpCoffer(launched.process(), launched.base(), launched.startNanos(), launched.port(), remoteEnv.isEmpty());
+            return setUpCoffer(launched.process(), launched.base(), launched.startNanos(), launched.port(), remoteEnv.isEmpty(),
+                    measureFirstSeconds);
         } catch (Exception | Error e) {
             launched.process().destroyForcibly();   // a failed set-up must not leave a server running
             throw e;
@@ -251,7 +257,8 @@ final class PeersBench {
         return new Launched(builder.start(), URI.create("http://127.0.0.1:" + port), start, port);
     }
 
-    private static Server setUpCoffer(Process process, URI base, long start, int port, boolean embedded) throws Exception {
+    private static Server setUpCoffer(Process process, URI base, long start, int port, boolean embedded, boolean measureFirstSeconds)
+            throws Exception {
         long firstOk = waitFor200(process, base.resolve("/health/ready"), start);
         var probe = new ProcessProbe(process.pid());
         Thread.sleep(2000);
@@ -266,7 +273,7 @@ final class PeersBench {
         var json = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
         var ops = new LinkedHashMap<String, WrkRunner.Request>();
         ops.put("profile", new WrkRunner.Request("GET", "\"/api/v1/auth/me\"", plain, null));
-        List<Long> first = embedded ? firstSeconds(base, ops.get("profile"), 10) : List.of();
+        List<Long> first = measureFirstSeconds ? firstSeconds(base, ops.get("profile"), 10) : List.of();
         for (int i = 0; i < 40; i++) {
             post(base.resolve("/api/v1/collections/items/items"), plain, Map.of("id", "seed-%03d".formatted(i), "n", 1));
         }
