@@ -130,8 +130,8 @@ final class FloorBench {
      * Coffer against the same libraries with nothing of Coffer ({@link StackAlone}), in {@code mode}
      * ("embedded": each with its own DynamoDB Local and S3Proxy in its JVM; "remote": both against
      * the embedded servers alone in a third JVM), each with its own trained class-data cache and the
-     * launcher's options, alternating which starts first: what the stack alone holds and how fast it
-     * warms is the floor under Coffer's.
+     * launcher's options (and {@code COFFER_JAVA_OPTS} from this JVM's environment, for both), alternating
+     * which starts first: what the stack alone holds and how fast it warms is the floor under Coffer's.
      */
     static List<Start> stack(Path repo, String mode, int rounds, Duration slice) throws Exception {
         boolean remote = switch (mode) {
@@ -207,6 +207,7 @@ final class FloorBench {
                 Process trainer = stack.launch(scratch.resolve("train"), endpoints, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=warning"));
                 try {
                     URI base = stack.ready(trainer);
+                    stack.seeded(trainer);
                     for (Map.Entry<String, WrkRunner.Request> op : operations().entrySet()) {
                         var served = WrkRunner.run(op.getKey(), base, 1, 2, Duration.ofSeconds(30), TRAINING_REQUESTS, op.getValue());
                         if (served.errors() > 0) {   // a cache of error paths would measure nothing
@@ -231,10 +232,17 @@ final class FloorBench {
 
         PeersBench.Server start(Path dir, String[] endpoints) throws Exception {
             long start = System.nanoTime();
-            Process process = launch(dir, endpoints, List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"));
+            // COFFER_JAVA_OPTS after the cache, as the launcher adds it: both sides run under the same extra options.
+            var runtime = new ArrayList<>(List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"));
+            String extra = System.getenv().getOrDefault("COFFER_JAVA_OPTS", "").trim();
+            if (!extra.isEmpty()) {
+                runtime.addAll(List.of(extra.split("\\s+")));
+            }
+            Process process = launch(dir, endpoints, runtime);
             try {
                 URI base = ready(process);
-                long firstOk = PeersBench.waitFor200(process, base.resolve("/profile"), start);
+                long firstOk = PeersBench.waitFor200(process, base.resolve("/health"), start);
+                seeded(process);
                 var probe = new ProcessProbe(process.pid());
                 Thread.sleep(2000);
                 long idle = probe.rssKiB();
@@ -261,9 +269,16 @@ final class FloorBench {
             return builder.start();
         }
 
+        /** One reader per child: a second would miss what the first buffered. */
+        private static final Map<Process, BufferedReader> READERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private static BufferedReader lines(Process process) {
+            return READERS.computeIfAbsent(process, p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        }
+
         /** The base URL from the child's "ready URL" line (DynamoDB Local prints its banner first). */
         private URI ready(Process process) throws Exception {
-            var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            var out = lines(process);
             String line;
             while ((line = out.readLine()) != null && !line.startsWith("ready")) {
                 // the banner
@@ -272,6 +287,13 @@ final class FloorBench {
                 throw new IllegalStateException("the stack alone exited with " + process.waitFor());
             }
             return URI.create(line.substring("ready ".length()));
+        }
+
+        /** Waits for the child's "seeded" line. */
+        private void seeded(Process process) throws Exception {
+            if (!lines(process).readLine().equals("seeded")) {
+                throw new IllegalStateException("the stack alone did not seed");
+            }
         }
 
         /** The peers operations against {@link StackAlone}'s paths. */

@@ -56,7 +56,8 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  *       default calls it) and S3Proxy in this JVM, on disk;</li>
  *   <li>{@code remote DYNAMODB_URL S3_URL PORT}: backends elsewhere, over HTTP.</li>
  * </ul>
- * Prints {@code ready} when it serves; {@code POST /exit} ends it normally (a cache training run).
+ * Prints {@code ready} when it serves ({@code GET /health} answers), then {@code seeded} once the
+ * profile, items and files are in; {@code POST /exit} ends it normally (a cache training run).
  */
 public final class StackAlone {
     private static final String TABLE = "stack_floor";
@@ -93,7 +94,7 @@ public final class StackAlone {
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
-        seed(dynamoDb, s3);
+        provision(dynamoDb, s3);
 
         var threads = new QueuedThreadPool(552, 4, 60_000);   // Coffer's pool at its default 512 request slots
         Server server = new Server(threads);
@@ -105,6 +106,10 @@ public final class StackAlone {
         server.start();
         System.out.println("ready http://127.0.0.1:" + port);
         System.out.flush();
+        // What a client of the bench puts in after the first 200 (Coffer's are put in through its API).
+        seed(dynamoDb, s3);
+        System.out.println("seeded");
+        System.out.flush();
         System.gc();
         server.join();
         s3.close();
@@ -115,8 +120,8 @@ public final class StackAlone {
         }
     }
 
-    /** The table (with a stream, as Coffer's collections have), the bucket, a profile, 40 items and two files. */
-    private static void seed(DynamoDbClient dynamoDb, S3Client s3) {
+    /** The table (with a stream, as Coffer's collections have) and the bucket, before the first 200 (as Coffer's provisioning). */
+    private static void provision(DynamoDbClient dynamoDb, S3Client s3) {
         try {
             dynamoDb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
@@ -132,6 +137,10 @@ public final class StackAlone {
         } catch (BucketAlreadyOwnedByYouException e) {
             // the same
         }
+    }
+
+    /** A profile, 40 items and two files. */
+    private static void seed(DynamoDbClient dynamoDb, S3Client s3) {
         dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("pk", s(OWNER), "sk", s("profile"), "email", s("floor@example.com"),
                 "created", s("2026-12-03T00:00:00Z"))));
         for (int i = 0; i < 40; i++) {
@@ -151,7 +160,7 @@ public final class StackAlone {
         return AttributeValue.fromS(value);
     }
 
-    /** GET /profile, GET /items/ID, GET /items, GET /files/NAME, POST /items; POST /exit. */
+    /** GET /profile, GET /items/ID, GET /items, GET /files/NAME, POST /items; GET /health, POST /exit. */
     private static final class Operations extends Handler.Abstract {
         private final DynamoDbClient dynamoDb;
         private final S3Client s3;
@@ -167,6 +176,9 @@ public final class StackAlone {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
             boolean post = request.getMethod().equals("POST");
+            if (!post && path.equals("/health")) {
+                return json(response, callback, 200, Map.of("status", "ok"));
+            }
             if (post && path.equals("/exit")) {
                 Thread.startVirtualThread(() -> System.exit(0));
                 return json(response, callback, 200, Map.of());
