@@ -110,8 +110,21 @@ final class FileStore implements UserDataOwner {
         return config;
     }
 
-    boolean encrypts() {
-        return encrypt;
+    /**
+     * The encryption every object write asks S3 for (the PUT, the multipart create, the presigned
+     * PUT): none in local mode or with {@code files.sse = "bucket"}, where the bucket's own default
+     * applies.
+     */
+    Optional<ServerSideEncryption> objectEncryption() {
+        if (!encrypt) {
+            return Optional.empty();
+        }
+        return Optional.of(config.sse() == FilesConfig.Sse.KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+    }
+
+    /** The KMS key those writes name: only with KMS encryption and a configured {@code kms_key_id}. */
+    Optional<String> objectKmsKeyId() {
+        return objectEncryption().filter(ServerSideEncryption.AWS_KMS::equals).flatMap(kms -> config.kmsKeyId());
     }
 
     /** Stores {@code body}; {@code length} is -1 when the client did not say. */
@@ -236,10 +249,8 @@ final class FileStore implements UserDataOwner {
             return putSingle(key, path, new ByteArrayInputStream(exact), first, contentType, createOnly, metered);
         }
         var create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key).contentType(contentType);
-        if (encrypt) {
-            create.serverSideEncryption(config.sse() == FilesConfig.Sse.KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
-            config.kmsKeyId().filter(k -> config.sse() == FilesConfig.Sse.KMS).ifPresent(create::ssekmsKeyId);
-        }
+        objectEncryption().ifPresent(create::serverSideEncryption);
+        objectKmsKeyId().ifPresent(create::ssekmsKeyId);
         String uploadId = s3.createMultipartUpload(create.build()).uploadId();
         var parts = new ArrayList<CompletedPart>();
         long total = 0;
@@ -307,10 +318,8 @@ final class FileStore implements UserDataOwner {
     }
 
     private void encryption(PutObjectRequest.Builder request) {
-        if (encrypt) {
-            request.serverSideEncryption(config.sse() == FilesConfig.Sse.KMS ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
-            config.kmsKeyId().filter(k -> config.sse() == FilesConfig.Sse.KMS).ifPresent(request::ssekmsKeyId);
-        }
+        objectEncryption().ifPresent(request::serverSideEncryption);
+        objectKmsKeyId().ifPresent(request::ssekmsKeyId);
     }
 
     /** One lock per key for conditional replaces; striped so memory stays fixed. */
@@ -580,10 +589,6 @@ final class FileStore implements UserDataOwner {
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "ListObjectsV2 on " + bucket);
         }
-    }
-
-    Optional<String> kmsKey() {
-        return config.kmsKeyId();
     }
 
     private static CofferException tooLarge() {

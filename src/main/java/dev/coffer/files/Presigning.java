@@ -1,6 +1,5 @@
 package dev.coffer.files;
 
-import dev.coffer.config.FilesConfig;
 import dev.coffer.identity.UserId;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -45,22 +43,17 @@ final class Presigning {
     Map<String, Object> presignPut(UserId userId, String path, Optional<Long> requestedSeconds, String contentType, long size) {
         String key = store.key(userId, path);
         Expiry expiry = expiry(requestedSeconds);
-        FilesConfig config = store.config();
-        boolean kms = config.sse() == FilesConfig.Sse.KMS;
         var headers = new LinkedHashMap<String, String>();
         headers.put("Content-Type", contentType);
         headers.put("Content-Length", Long.toString(size));
-        if (store.encrypts()) {
-            headers.put("x-amz-server-side-encryption", kms ? "aws:kms" : "AES256");
-            config.kmsKeyId().filter(k -> kms).ifPresent(k -> headers.put("x-amz-server-side-encryption-aws-kms-key-id", k));
-        }
+        // The client must send what was signed: the same values as the PUT below, as headers.
+        store.objectEncryption().ifPresent(sse -> headers.put("x-amz-server-side-encryption", sse.toString()));
+        store.objectKmsKeyId().ifPresent(k -> headers.put("x-amz-server-side-encryption-aws-kms-key-id", k));
         store.reservePresignedPut(userId, path, size);
         String url = presigner.presignPutObject(b -> b.signatureDuration(expiry.duration()).putObjectRequest(p -> {
             p.bucket(store.bucket()).key(key).contentType(contentType).contentLength(size);
-            if (store.encrypts()) {
-                p.serverSideEncryption(kms ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
-                config.kmsKeyId().filter(k -> kms).ifPresent(p::ssekmsKeyId);
-            }
+            store.objectEncryption().ifPresent(p::serverSideEncryption);
+            store.objectKmsKeyId().ifPresent(p::ssekmsKeyId);
         })).url().toString();
         return answer(url, "PUT", path, expiry, headers);
     }
