@@ -154,7 +154,6 @@ final class ServeCommand implements Callable<Integer> {
         loaded.warnings().forEach(w -> log.warn(w.message()));
     }
 
-    /** Exit code 3 for credential failures, 1 for the rest. */
     /**
      * A line for a start whose class-data cache was trained for the other mode: the JVM loads every
      * class in a cache at start, so the embedded default's cache costs a Coffer against AWS start-up
@@ -174,6 +173,7 @@ final class ServeCommand implements Callable<Integer> {
         return java.util.Optional.empty();
     }
 
+    /** Exit code 3 for credential failures, 1 for the rest. */
     static int exitCodeFor(CofferException e) {
         return CREDENTIAL_FAILURES.contains(e.code()) ? Main.EXIT_CREDENTIALS : Main.EXIT_FAILURE;
     }

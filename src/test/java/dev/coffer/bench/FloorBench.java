@@ -4,8 +4,6 @@ import dev.coffer.testing.TestCoffer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,12 +92,9 @@ final class FloorBench {
     private static Split split(Path repo, Servers servers, Path dir, Duration slice) throws Exception {
         Process child = servers.start(dir.resolve("servers"));
         try (var probe = new ProcessProbe(child.pid())) {
-            String[] ready = servers.readyLine(child).split(" ");
+            String[] ready = readyLine(child).split(" ");
             long idle = idleRss(child);
-            var env = TestCoffer.remoteEnv(URI.create(ready[1]), URI.create(ready[2]));
-            env.remove("COFFER_EVENTS_MAX_STREAMS");   // the embedded default reads its streams too
-            env.put("COFFER_HOST", "127.0.0.1");
-            PeersBench.Server coffer = PeersBench.startCoffer(repo, dir.resolve("coffer"), env);
+            PeersBench.Server coffer = PeersBench.startCoffer(repo, dir.resolve("coffer"), remoteOn(ready));
             try {
                 probe.resetPeak();
                 coffer.probe().resetPeak();
@@ -146,7 +141,7 @@ final class FloorBench {
             Path dir = stack.scratch().resolve("round-" + round);
             Process backends = remote ? servers.start(dir.resolve("servers")) : null;
             try {
-                String[] endpoints = remote ? servers.readyLine(backends).split(" ") : null;
+                String[] endpoints = remote ? readyLine(backends).split(" ") : null;
                 for (boolean cofferFirst : round % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
                     String load = ProcessProbe.loadAverage();
                     PeersBench.Server server = cofferFirst
@@ -181,10 +176,15 @@ final class FloorBench {
         if (endpoints == null) {
             return PeersBench.startCoffer(repo, dir, Map.of(), true);
         }
-        var env = TestCoffer.remoteEnv(URI.create(endpoints[1]), URI.create(endpoints[2]));
+        return PeersBench.startCoffer(repo, dir, remoteOn(endpoints), true);
+    }
+
+    /** A remote-mode Coffer's environment on the servers alone, from their "ready DYNAMODB S3" line's words. */
+    private static Map<String, String> remoteOn(String[] ready) {
+        var env = TestCoffer.remoteEnv(URI.create(ready[1]), URI.create(ready[2]));
         env.remove("COFFER_EVENTS_MAX_STREAMS");   // the embedded default reads its streams too
         env.put("COFFER_HOST", "127.0.0.1");
-        return PeersBench.startCoffer(repo, dir, env, true);
+        return env;
     }
 
     /** The {@link StackAlone} JVM: its jar, the launcher's options and a cache trained on the peers operations. */
@@ -203,7 +203,7 @@ final class FloorBench {
             // As scripts/train-cache does for Coffer: serve each operation a few hundred times, then exit normally.
             Process backends = remote ? servers.start(scratch.resolve("train-servers")) : null;
             try {
-                String[] endpoints = remote ? servers.readyLine(backends).split(" ") : null;
+                String[] endpoints = remote ? readyLine(backends).split(" ") : null;
                 Process trainer = stack.launch(scratch.resolve("train"), endpoints, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=warning"));
                 try {
                     URI base = stack.ready(trainer);
@@ -261,7 +261,7 @@ final class FloorBench {
             command.addAll(options);
             command.addAll(cacheOptions);
             command.addAll(List.of("-jar", jar.toString()));
-            String port = Integer.toString(freePort());
+            String port = Integer.toString(PeersBench.freePort());
             command.addAll(remote ? List.of("remote", endpoints[1], endpoints[2], port)
                     : List.of("embedded", dir.resolve("data").toString(), port));
             var builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
@@ -269,24 +269,9 @@ final class FloorBench {
             return builder.start();
         }
 
-        /** One reader per child: a second would miss what the first buffered. */
-        private static final Map<Process, BufferedReader> READERS = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private static BufferedReader lines(Process process) {
-            return READERS.computeIfAbsent(process, p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-        }
-
-        /** The base URL from the child's "ready URL" line (DynamoDB Local prints its banner first). */
+        /** The base URL from the child's "ready URL" line. */
         private URI ready(Process process) throws Exception {
-            var out = lines(process);
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-                // the banner
-            }
-            if (line == null) {
-                throw new IllegalStateException("the stack alone exited with " + process.waitFor());
-            }
-            return URI.create(line.substring("ready ".length()));
+            return URI.create(readyLine(process).substring("ready ".length()));
         }
 
         /** Waits for the child's "seeded" line. */
@@ -306,12 +291,6 @@ final class FloorBench {
             ops.put("download 1 MB", new WrkRunner.Request("GET", "\"/files/1mb\"", Map.of(), null));
             ops.put("create item", new WrkRunner.Request("POST", "\"/items\"", Map.of("Content-Type", "application/json"), "'{\"n\":1}'"));
             return ops;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
@@ -364,25 +343,36 @@ final class FloorBench {
             return builder.start();
         }
 
-        /** The child's "ready DYNAMODB S3" line (DynamoDB Local prints its banner first). */
-        String readyLine(Process process) throws Exception {
-            var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-                // the banner
-            }
-            if (line == null) {
-                throw new IllegalStateException("the embedded servers exited with " + process.waitFor());
-            }
-            return line;
+    }
+
+    /** One reader per child: a second would miss what the first buffered. */
+    private static final Map<Process, BufferedReader> READERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static BufferedReader lines(Process process) {
+        return READERS.computeIfAbsent(process, p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A child's first line starting with "ready" ({@link EmbeddedServersAlone}'s "ready DYNAMODB S3",
+     * {@link StackAlone}'s "ready URL"; DynamoDB Local prints its banner first).
+     */
+    private static String readyLine(Process process) throws Exception {
+        var out = lines(process);
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("ready")) {
+            // the banner
         }
+        if (line == null) {
+            throw new IllegalStateException("the child JVM exited with " + process.waitFor() + " before its ready line");
+        }
+        return line;
     }
 
     private static Sample servers(Servers servers, Path data, int round) throws Exception {
         long start = System.nanoTime();
         Process process = servers.start(data);
         try {
-            servers.readyLine(process);
+            readyLine(process);
             long ready = (System.nanoTime() - start) / 1_000_000;
             return new Sample("DynamoDB Local + S3Proxy alone", round, ready, idleRss(process));
         } finally {

@@ -74,12 +74,11 @@ public final class StackAlone {
                 AwsBasicCredentials.create(EmbeddedServers.ACCESS_KEY_ID, EmbeddedServers.SECRET_ACCESS_KEY));
         Region region = Region.of(EmbeddedServers.REGION);
         SdkHttpClient http = SdkHttpClients.apache().create();
-        EmbeddedServers servers = null;
         DynamoDbClient dynamoDb;
         URI s3Endpoint;
         int port;
         if (args[0].equals("embedded")) {
-            servers = EmbeddedServers.onDisk(Path.of(args[1])).start(args[1]);
+            EmbeddedServers servers = EmbeddedServers.onDisk(Path.of(args[1])).start(args[1]);
             dynamoDb = servers.dynamoDb().inJvm().orElseThrow().dynamoDb(new AwsCallRecorder(), false);
             s3Endpoint = servers.s3().endpoint();
             port = Integer.parseInt(args[2]);
@@ -111,13 +110,9 @@ public final class StackAlone {
         System.out.println("seeded");
         System.out.flush();
         System.gc();
+        // Until killed, or POST /exit (a normal exit, which writes a training run's cache): the
+        // process's end closes the servers and clients.
         server.join();
-        s3.close();
-        dynamoDb.close();
-        http.close();
-        if (servers != null) {
-            servers.close();
-        }
     }
 
     /** The table (with a stream, as Coffer's collections have) and the bucket, before the first 200 (as Coffer's provisioning). */
