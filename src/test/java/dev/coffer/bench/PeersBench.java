@@ -6,6 +6,8 @@ import dev.coffer.local.EmbeddedServers;
 import dev.coffer.testing.TestCoffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -555,10 +557,22 @@ final class PeersBench {
         return b;
     }
 
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999 by default). A port the kernel
+     * handed out here is free again once this returns, and the embedded S3Proxy's and DynamoDB Local's
+     * own port-0 listeners, started before Coffer's, took it in one bench run ("address already in
+     * use"); they never take one outside that range.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (BindException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free loopback port in 20000-31999");
     }
 
     static void stop(Server s) throws InterruptedException {
